@@ -1,0 +1,4 @@
+import type { GeneratedFile, Model } from '../../model';
+export function emitC(_model: Model): GeneratedFile[] {
+  return [];
+}

@@ -1,0 +1,4 @@
+import type { GeneratedFile, Model } from '../../model';
+export function emitDocs(_model: Model): GeneratedFile[] {
+  return [];
+}

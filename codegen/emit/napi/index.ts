@@ -1,0 +1,4 @@
+import type { GeneratedFile, Model } from '../../model';
+export function emitNapi(_model: Model): GeneratedFile[] {
+  return [];
+}

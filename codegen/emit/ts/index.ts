@@ -1,0 +1,4 @@
+import type { GeneratedFile, Model } from '../../model';
+export function emitTs(_model: Model): GeneratedFile[] {
+  return [];
+}

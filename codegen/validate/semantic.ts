@@ -1,0 +1,245 @@
+/**
+ * Stage 2b: semantic checks over the merged IDL, after the schema passed: one ABI header,
+ * unique names and values, flag bits that do not overlap, errors that are in the errno
+ * table, type references that resolve. Every problem names its file and place.
+ */
+import { Diagnostic, pointer as ptr } from '../diagnostics';
+import type { Located, RawIdl, RawObject } from '../raw';
+import { INTS, isIntType, parseInt64, inRange } from '../resolve/ints';
+
+/** Parameter types a hostcall may use besides enums, flags and integers. */
+export const HOSTCALL_PARAM_KINDS = ['fd', 'fn_index', 'in_bytes', 'in_string', 'out_bytes', 'ctl_arg'] as const;
+/** Types an interface signature or dictionary may use besides dictionaries, interfaces and records. */
+export const API_BUILTINS = ['bool', 'string', 'bytes', 'memory', 'abort_signal', 'void', ...Object.keys(INTS)];
+
+class Checker {
+  readonly diags: Diagnostic[] = [];
+  constructor(readonly raw: RawIdl) {}
+
+  report(at: Located, sub: string, message: string): void {
+    const pointer = at.pointer + sub;
+    this.diags.push({ file: at.file.displayPath, pointer, line: at.file.lineOf(pointer), message });
+  }
+
+  /** Report every name that occurs twice in `items` (by `key`), at its second occurrence. */
+  unique<T>(items: Array<{ at: Located; sub: string; key: T }>, what: string, show: (k: T) => string = String): void {
+    const first = new Map<T, { at: Located; sub: string }>();
+    for (const it of items) {
+      const prev = first.get(it.key);
+      if (prev) {
+        const line = prev.at.file.lineOf(prev.at.pointer + prev.sub);
+        const where = `${prev.at.file.displayPath}${line !== undefined ? ':' + line : ''}`;
+        this.report(it.at, it.sub, `duplicate ${what} ${show(it.key)} (first defined at ${where}); expected each ${what} once`);
+      } else first.set(it.key, it);
+    }
+  }
+}
+
+function list(o: RawObject, key: string): RawObject[] {
+  const v = o[key];
+  return Array.isArray(v) ? (v as RawObject[]) : [];
+}
+
+export function checkSemantics(raw: RawIdl): Diagnostic[] {
+  const c = new Checker(raw);
+  const { sections } = raw;
+
+  // One ABI header and one errno table.
+  const abis = raw.files.filter((f) => f.data.abi);
+  if (abis.length === 0) {
+    c.diags.push({ file: raw.files[0].displayPath, pointer: '', message: "missing the 'abi' section: expected exactly one IDL file to declare it" });
+  }
+  for (const f of abis.slice(1)) {
+    c.diags.push({ file: f.displayPath, pointer: '/abi', line: f.lineOf('/abi'), message: `second 'abi' section (first in ${abis[0].displayPath}); expected exactly one` });
+  }
+  const errnoFiles = raw.files.filter((f) => f.data.errno);
+  if (errnoFiles.length === 0) {
+    c.diags.push({ file: raw.files[0].displayPath, pointer: '', message: "missing the 'errno' table: expected exactly one IDL file to declare it" });
+  }
+  for (const f of errnoFiles.slice(1)) {
+    c.diags.push({ file: f.displayPath, pointer: '/errno', line: f.lineOf('/errno'), message: `second 'errno' table (first in ${errnoFiles[0].displayPath}); expected exactly one` });
+  }
+
+  // errno: unique names and values; aliases refer to codes.
+  const errnoNames = new Set<string>();
+  if (raw.errno) {
+    const at = raw.errno;
+    const codes = list(at.item, 'codes');
+    codes.forEach((e) => errnoNames.add(String(e.name)));
+    c.unique(codes.map((e, i) => ({ at, sub: ptr('codes', i, 'name'), key: String(e.name) })), 'errno name');
+    c.unique(codes.map((e, i) => ({ at, sub: ptr('codes', i, 'value'), key: Number(e.value) })), 'errno value');
+    list(at.item, 'aliases').forEach((a, i) => {
+      if (a.errno !== undefined && !errnoNames.has(String(a.errno))) {
+        c.report(at, ptr('aliases', i, 'errno'), `unknown errno '${String(a.errno)}'; expected one of the errno table: ${[...errnoNames].join(', ')}`);
+      }
+    });
+  }
+  const checkErrors = (at: Located, sub: string, errors: unknown): void => {
+    if (!Array.isArray(errors)) return;
+    errors.forEach((e, i) => {
+      if (!errnoNames.has(String(e))) {
+        c.report(at, `${sub}/${i}`, `error '${String(e)}' is not in the errno table; expected one of: ${[...errnoNames].join(', ')}`);
+      }
+    });
+    c.unique(errors.map((e, i) => ({ at, sub: `${sub}/${i}`, key: String(e) })), 'error');
+  };
+
+  // One namespace for every named type.
+  const typeDecls: Array<{ at: Located; sub: string; key: string }> = [];
+  for (const s of ['enums', 'flags', 'records', 'dictionaries', 'interfaces'] as const) {
+    for (const at of sections[s]) typeDecls.push({ at, sub: '/name', key: String(at.item.name) });
+  }
+  c.unique(typeDecls, 'type name');
+  const builtinNames = new Set<string>([...API_BUILTINS, ...HOSTCALL_PARAM_KINDS]);
+  for (const d of typeDecls) {
+    if (builtinNames.has(d.key)) c.report(d.at, d.sub, `type name '${d.key}' is reserved for a built-in type; expected another name`);
+  }
+  const kindOf = new Map<string, string>();
+  for (const s of ['enums', 'flags', 'records', 'dictionaries', 'interfaces'] as const) {
+    for (const at of sections[s]) kindOf.set(String(at.item.name), s);
+  }
+
+  // Constants.
+  c.unique(sections.constants.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'constant');
+  for (const at of sections.constants) {
+    const v = parseInt64(at.item.value);
+    const t = INTS[at.item.type as keyof typeof INTS];
+    if (v !== undefined && t && !inRange(v, t)) c.report(at, '/value', `value ${v} does not fit ${t.name} (expected ${t.min}..${t.max})`);
+  }
+
+  // Enums: unique value names and values, values fit the type, aliases name values.
+  for (const at of sections.enums) {
+    const values = list(at.item, 'values');
+    const t = INTS[at.item.type as keyof typeof INTS];
+    c.unique(values.map((v, i) => ({ at, sub: ptr('values', i, 'name'), key: String(v.name) })), `value name in enum '${String(at.item.name)}':`);
+    c.unique(values.map((v, i) => ({ at, sub: ptr('values', i, 'value'), key: String(parseInt64(v.value)) })), `value in enum '${String(at.item.name)}':`);
+    values.forEach((v, i) => {
+      const n = parseInt64(v.value);
+      if (n !== undefined && t && !inRange(n, t)) c.report(at, ptr('values', i, 'value'), `value ${n} does not fit ${t.name} (expected ${t.min}..${t.max})`);
+    });
+    const names = new Set(values.map((v) => String(v.name)));
+    list(at.item, 'aliases').forEach((a, i) => {
+      if (!names.has(String(a.of))) c.report(at, ptr('aliases', i, 'of'), `alias of unknown value '${String(a.of)}'; expected one of: ${[...names].join(', ')}`);
+    });
+  }
+
+  // Flags: unique names, no two flags on one bit, bits inside the type.
+  for (const at of sections.flags) {
+    const bits = list(at.item, 'bits');
+    const t = INTS[at.item.type as keyof typeof INTS];
+    c.unique(bits.map((b, i) => ({ at, sub: ptr('bits', i, 'name'), key: String(b.name) })), `flag name in '${String(at.item.name)}':`);
+    const byBit = new Map<number, string>();
+    bits.forEach((b, i) => {
+      const bit = Number(b.bit);
+      if (t && bit >= t.bytes * 8) c.report(at, ptr('bits', i, 'bit'), `bit ${bit} does not fit ${t.name} (expected 0..${t.bytes * 8 - 1})`);
+      const prev = byBit.get(bit);
+      if (prev !== undefined) {
+        c.report(at, ptr('bits', i, 'bit'), `flag '${String(b.name)}' overlaps flag '${prev}' on bit ${bit} (mask 0x${(1n << BigInt(bit)).toString(16)}); expected each flag on its own bit`);
+      } else byBit.set(bit, String(b.name));
+    });
+    const names = new Set(bits.map((b) => String(b.name)));
+    list(at.item, 'aliases').forEach((a, i) => {
+      if (!names.has(String(a.of))) c.report(at, ptr('aliases', i, 'of'), `alias of unknown flag '${String(a.of)}'; expected one of: ${[...names].join(', ')}`);
+    });
+  }
+
+  // Records: field types resolve, no record contains itself, const/range fit.
+  const recordFieldTypes = ['enums', 'flags', 'records'];
+  for (const at of sections.records) {
+    const fields = list(at.item, 'fields');
+    c.unique(fields.map((f, i) => ({ at, sub: ptr('fields', i, 'name'), key: String(f.name) })), `field of record '${String(at.item.name)}':`);
+    fields.forEach((f, i) => {
+      const base = String(f.type).replace(/\[\d+\]$/, '');
+      const k = kindOf.get(base);
+      if (!isIntType(base) && !(k && recordFieldTypes.includes(k))) {
+        const known = [...Object.keys(INTS), ...[...kindOf].filter(([, kk]) => recordFieldTypes.includes(kk)).map(([n]) => n)];
+        c.report(at, ptr('fields', i, 'type'), `unknown type '${base}'; expected an integer type, enum, flags or record: ${known.join(', ')}`);
+      }
+      if (base === at.item.name) c.report(at, ptr('fields', i, 'type'), `record '${base}' contains itself; expected a finite layout`);
+      if ((f.const !== undefined || f.range !== undefined) && !isIntType(base)) {
+        c.report(at, ptr('fields', i), `'const' and 'range' apply to integer fields only (type '${String(f.type)}')`);
+      }
+    });
+  }
+
+  // Hostcalls.
+  c.unique(sections.hostcalls.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'hostcall import name');
+  const paramKinds = new Set<string>([...HOSTCALL_PARAM_KINDS, ...Object.keys(INTS)]);
+  for (const at of sections.hostcalls) {
+    const h = at.item;
+    const params = list(h, 'params');
+    c.unique(params.map((p, i) => ({ at, sub: ptr('params', i, 'name'), key: String(p.name) })), `parameter of '${String(h.name)}':`);
+    let pointers = false;
+    let outputs = false;
+    params.forEach((p, i) => {
+      const t = String(p.type);
+      const k = kindOf.get(t);
+      if (!paramKinds.has(t) && k !== 'enums' && k !== 'flags') {
+        c.report(at, ptr('params', i, 'type'), `unknown type '${t}'; expected one of: ${[...HOSTCALL_PARAM_KINDS].join(', ')}, an integer type, or an enum or flags name`);
+      }
+      if (['in_bytes', 'in_string', 'out_bytes', 'ctl_arg'].includes(t)) pointers = true;
+      if (t === 'out_bytes') outputs = true;
+      if (p.record !== undefined) {
+        if (t !== 'out_bytes') c.report(at, ptr('params', i, 'record'), `'record' applies to out_bytes parameters only`);
+        else if (kindOf.get(String(p.record)) !== 'records') c.report(at, ptr('params', i, 'record'), `unknown record '${String(p.record)}'`);
+      }
+      if (t === 'ctl_arg') {
+        if (p.commands === undefined) c.report(at, ptr('params', i), `a ctl_arg parameter needs 'commands' (the command enum)`);
+        else if (kindOf.get(String(p.commands)) !== 'enums') c.report(at, ptr('params', i, 'commands'), `unknown enum '${String(p.commands)}'`);
+        else {
+          const cmdEnum = sections.enums.find((e) => e.item.name === p.commands);
+          if (cmdEnum && list(cmdEnum.item, 'values').some((v) => v.output === 'json')) outputs = true;
+        }
+      } else if (p.commands !== undefined) c.report(at, ptr('params', i, 'commands'), `'commands' applies to ctl_arg parameters only`);
+      if (p.c_record_helper !== undefined && p.record === undefined) c.report(at, ptr('params', i, 'c_record_helper'), `'c_record_helper' needs 'record'`);
+      if (p.c_str_name !== undefined && t !== 'in_string') c.report(at, ptr('params', i, 'c_str_name'), `'c_str_name' applies to in_string parameters only`);
+    });
+    const ret = (h.returns ?? {}) as RawObject;
+    if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'`);
+    if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only`);
+    if (ret.of !== undefined) {
+      if (ret.kind !== 'count') c.report(at, '/returns/of', `'of' applies to 'count' returns only`);
+      else if (kindOf.get(String(ret.of)) !== 'records') c.report(at, '/returns/of', `unknown record '${String(ret.of)}'`);
+    }
+    checkErrors(at, '/errors', h.errors);
+    const errs = Array.isArray(h.errors) ? h.errors.map(String) : [];
+    if (pointers && !errs.includes('EFAULT')) c.report(at, '/errors', `'${String(h.name)}' takes guest pointers, so its errors must include EFAULT`);
+    if (outputs && !errs.includes('ENOSPC')) c.report(at, '/errors', `'${String(h.name)}' writes an output buffer, so its errors must include ENOSPC (the output-buffer rule)`);
+    if (h.implemented === false && !errs.includes('ENOSYS')) c.report(at, '/errors', `'${String(h.name)}' is not implemented, so its errors must include ENOSYS`);
+  }
+  const cNames = sections.hostcalls.flatMap((at) => [
+    { at, sub: '/c_name', key: String(at.item.c_name ?? '') || `(default for ${String(at.item.name)})` },
+    ...((at.item.c_aliases as string[] | undefined) ?? []).map((a, i) => ({ at, sub: ptr('c_aliases', i), key: a })),
+  ]);
+  c.unique(cNames, 'C function name');
+
+  // Dictionaries and interfaces: types resolve, errors are in the table.
+  const apiType = (at: Located, sub: string, t: unknown, allowVoid: boolean): void => {
+    const base = String(t).replace(/\[\]$/, '');
+    const k = kindOf.get(base);
+    const ok = (API_BUILTINS.includes(base) && (allowVoid || base !== 'void')) || k === 'dictionaries' || k === 'interfaces' || k === 'records';
+    if (!ok) {
+      c.report(at, sub, `unknown type '${base}'; expected one of: ${API_BUILTINS.filter((b) => allowVoid || b !== 'void').join(', ')}, or a dictionary, interface or record name`);
+    }
+  };
+  for (const at of sections.dictionaries) {
+    const fields = list(at.item, 'fields');
+    c.unique(fields.map((f, i) => ({ at, sub: ptr('fields', i, 'name'), key: String(f.name) })), `field of dictionary '${String(at.item.name)}':`);
+    fields.forEach((f, i) => apiType(at, ptr('fields', i, 'type'), f.type, false));
+  }
+  for (const at of sections.interfaces) {
+    const methods = list(at.item, 'methods');
+    c.unique(methods.map((m, i) => ({ at, sub: ptr('methods', i, 'name'), key: String(m.name) })), `method of '${String(at.item.name)}':`);
+    methods.forEach((m, i) => {
+      list(m, 'params').forEach((p, j) => apiType(at, ptr('methods', i, 'params', j, 'type'), p.type, false));
+      apiType(at, ptr('methods', i, 'returns'), m.returns, true);
+      checkErrors(at, ptr('methods', i, 'errors'), m.errors);
+    });
+    const ctor = at.item.ctor as RawObject | undefined;
+    if (ctor) {
+      list(ctor, 'params').forEach((p, j) => apiType(at, ptr('ctor', 'params', j, 'type'), p.type, false));
+      checkErrors(at, '/ctor/errors', ctor.errors);
+    }
+  }
+  return c.diags;
+}

@@ -1,0 +1,27 @@
+/** The `hostwire` command line. */
+
+const USAGE = `usage: hostwire <command> [options]
+
+commands:
+  generate [--idl PATH] [--out DIR] [--check]   generate every binding from the IDL
+  help                                          this text`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'generate': {
+      // Loaded on demand: the generator's dependencies are not needed to host guests.
+      const { generateMain } = await import('../codegen/cli');
+      return generateMain(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      console.error(`hostwire: unknown command '${cmd}'\n${USAGE}`);
+      return 2;
+  }
+}

@@ -1,0 +1,2 @@
+/** hostwire: the public SDK. */
+export { main } from './cli';

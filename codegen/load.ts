@@ -69,7 +69,7 @@ export function loadFile(file: string, root: string): SourceFile {
     const diags: Diagnostic[] = doc.errors.map((e) => ({
       file: shown,
       pointer: '',
-      line: e.linePos?.[0]?.line,
+      line: lc.linePos(e.pos[0]).line,
       message: `YAML syntax error: ${e.message.split('\n')[0]}`,
     }));
     throw new IdlError(diags);

@@ -1,25 +1,11 @@
 /**
- * The generator: load -> validate (schema, semantics) -> resolve -> emit -> write or check.
+ * The generator: load -> validate (schema, semantics) -> resolve (`frontend.ts`) -> emit ->
+ * write or check (`write.ts`).
  */
-import { Diagnostic, IdlError } from './diagnostics';
-import { loadIdl } from './load';
 import type { GeneratedFile, Model } from './model';
-import { mergeFiles } from './raw';
-import { validateSchema } from './validate/schema';
-import { checkSemantics } from './validate/semantic';
-import { resolve } from './resolve/resolve';
 import { BACKENDS } from './emit';
 
-/** Load, validate and resolve the IDL at `idlPath` (a file or a folder). Throws IdlError. */
-export function buildModel(idlPath: string): Model {
-  const files = loadIdl(idlPath);
-  const shape: Diagnostic[] = files.flatMap(validateSchema);
-  if (shape.length) throw new IdlError(shape);
-  const raw = mergeFiles(files);
-  const semantic = checkSemantics(raw);
-  if (semantic.length) throw new IdlError(semantic);
-  return resolve(raw);
-}
+export { buildModel } from './frontend';
 
 /** Every generated file, sorted by path. Deterministic: no timestamps, stable order. */
 export function emitAll(model: Model): GeneratedFile[] {

@@ -4,6 +4,8 @@ const USAGE = `usage: hostwire <command> [options]
 
 commands:
   generate [--idl PATH] [--out DIR] [--check]   generate every binding from the IDL
+  diff OLD NEW [--json]                         classify the ABI changes from OLD to NEW
+                                                (IDL paths or git:REF[:PATH])
   help                                          this text`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +15,10 @@ export async function main(argv: string[]): Promise<number> {
       // Loaded on demand: the generator's dependencies are not needed to host guests.
       const { generateMain } = await import('../codegen/cli');
       return generateMain(rest);
+    }
+    case 'diff': {
+      const { diffMain } = await import('../codegen/diff/cli');
+      return diffMain(rest);
     }
     case undefined:
     case 'help':

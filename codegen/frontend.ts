@@ -1,0 +1,19 @@
+/** The generator's front end: load -> validate (schema, semantics) -> resolve. No back end is loaded. */
+import { Diagnostic, IdlError } from './diagnostics';
+import { loadIdl } from './load';
+import type { Model } from './model';
+import { mergeFiles } from './raw';
+import { validateSchema } from './validate/schema';
+import { checkSemantics } from './validate/semantic';
+import { resolve } from './resolve/resolve';
+
+/** Load, validate and resolve the IDL at `idlPath` (a file or a folder). Throws IdlError. */
+export function buildModel(idlPath: string): Model {
+  const files = loadIdl(idlPath);
+  const shape: Diagnostic[] = files.flatMap(validateSchema);
+  if (shape.length) throw new IdlError(shape);
+  const raw = mergeFiles(files);
+  const semantic = checkSemantics(raw);
+  if (semantic.length) throw new IdlError(semantic);
+  return resolve(raw);
+}

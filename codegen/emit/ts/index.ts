@@ -1,4 +1,25 @@
+/**
+ * The TypeScript back end: `generated/ts/`. One module per emitted file, each built with
+ * ts-morph in an in-memory project and formatted with fixed settings, so the same model
+ * always gives the same text.
+ */
 import type { GeneratedFile, Model } from '../../model';
-export function emitTs(_model: Model): GeneratedFile[] {
-  return [];
+import { emitIndexFile } from './barrel';
+import { emitConstantsFile } from './constants';
+import { emitErrnoFile } from './errno';
+import { emitHostcallsFile } from './hostcalls';
+import { createProject } from './project';
+import { emitRecordsFile } from './records';
+import { emitSdkFile } from './sdk';
+
+export function emitTs(model: Model): GeneratedFile[] {
+  const project = createProject();
+  return [
+    emitErrnoFile(project, model),
+    emitConstantsFile(project, model),
+    emitRecordsFile(project, model),
+    emitHostcallsFile(project, model),
+    emitSdkFile(project, model),
+    emitIndexFile(project),
+  ];
 }

@@ -1,0 +1,415 @@
+// Generated from the IDL by `hostwire generate` (codegen/emit/ts). Do not edit: change idl/*.yaml and regenerate.
+/** ABI metadata, constants, enums and flag sets. */
+
+/** The ABI these bindings were generated for. Hostcalls that WebAssembly guests import from module `spear`, the errno codes they return, their flags and enums, the packed records that cross the guest/host and process/process boundaries, and the host-side Session/Transfer object API. */
+export const ABI = {
+  /** The ABI name. */
+  name: 'spear',
+  /** The version, `major.minor.patch`. */
+  version: '1.0.0',
+  /** Incremented by incompatible changes. */
+  major: 1,
+  /** Incremented by compatible additions. */
+  minor: 0,
+  /** Incremented by fixes. */
+  patch: 0,
+  /** The wasm import module of the hostcalls. */
+  module: 'spear',
+} as const;
+
+/** The C log helpers cap one message at this many bytes. (`u32`) */
+export const LOG_MAX_BYTES = 16384;
+
+/** First capacity the `*_alloc` helpers try. (`u32`) */
+export const ALLOC_INITIAL_BYTES = 65536;
+
+/** How many times the `*_alloc` helpers call before giving up. (`u32`) */
+export const ALLOC_MAX_TRIES = 3;
+
+/** The first fd number of an instance; numbers are never reused. (`i32`) */
+export const FD_FIRST = 1000;
+
+/** Connection-info magic: the bytes `HWCI`. (`u32`) */
+export const CONN_INFO_MAGIC = 1229150024;
+
+/** Channels a connection-info blob can describe. (`u16`) */
+export const CONN_INFO_MAX_CHANNELS = 8;
+
+/** Version of the transfer frame header. (`u8`) */
+export const FRAME_VERSION = 1;
+
+/** SSF v1 magic: the bytes `SPST`. (`u32`) */
+export const SSF_V1_MAGIC = 1414746195;
+
+/** SSF version. (`u16`) */
+export const SSF_V1_VERSION = 1;
+
+/** Length of the SSF v1 wire header. (`u16`) */
+export const SSF_V1_HEADER_LEN = 32;
+
+/** The kind of resource an fd refers to (as `GET_KIND` names it). (enum `fd_kind`, `u32`) */
+export const FdKind = {
+  /** A chat session from `cchat_create`. */
+  ChatSession: 1,
+  /** A chat response from `cchat_send`. */
+  ChatResponse: 2,
+  /** An epoll set from `spear_epoll_create`. */
+  Epoll: 3,
+  /** A realtime-ASR stream from `rtasr_create`. */
+  RtAsr: 4,
+  /** An audio source from `mic_create`. */
+  Mic: 5,
+  /** A user byte stream from `user_stream_open`. */
+  UserStream: 6,
+  /** The user-stream control channel. */
+  UserStreamCtl: 7,
+} as const;
+
+/** A value of enum `fd_kind`. */
+export type FdKind = (typeof FdKind)[keyof typeof FdKind];
+
+/**
+ * Whether `value` is a value of enum `fd_kind` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isFdKind(value: unknown): value is FdKind {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7;
+}
+
+/** Commands of `cchat_ctl`. (enum `cchat_ctl_cmd`, `i32`) */
+export const CchatCtlCmd = {
+  /** Set one parameter: `{"key": K, "value": V}`. */
+  SET_PARAM: 1,
+  /** The session's counters as JSON. */
+  GET_METRICS: 2,
+} as const;
+
+/** A value of enum `cchat_ctl_cmd`. */
+export type CchatCtlCmd = (typeof CchatCtlCmd)[keyof typeof CchatCtlCmd];
+
+/**
+ * Whether `value` is a value of enum `cchat_ctl_cmd` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isCchatCtlCmd(value: unknown): value is CchatCtlCmd {
+  return value === 1 || value === 2;
+}
+
+/** The `op` of `spear_epoll_ctl`. (enum `epoll_op`, `i32`) */
+export const EpollOp = {
+  /** Watch `fd` for `events`; -EEXIST when already watched. */
+  ADD: 1,
+  /** Change the events of a watched fd; -ENOENT when not watched. */
+  MOD: 2,
+  /** Stop watching `fd`; -ENOENT when not watched. */
+  DEL: 3,
+} as const;
+
+/** A value of enum `epoll_op`. */
+export type EpollOp = (typeof EpollOp)[keyof typeof EpollOp];
+
+/**
+ * Whether `value` is a value of enum `epoll_op` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isEpollOp(value: unknown): value is EpollOp {
+  return value === 1 || value === 2 || value === 3;
+}
+
+/** Commands of `spear_fd_ctl`. (enum `fd_ctl_cmd`, `i32`) */
+export const FdCtlCmd = {
+  /** Set or clear flags: `{"set":["O_NONBLOCK"],"clear":[]}`. */
+  SET_FLAGS: 1,
+  /** The flags: `{"flags":[...]}`. */
+  GET_FLAGS: 2,
+  /** The kind: `{"kind":"ChatSession"}`. */
+  GET_KIND: 3,
+  /** `{"kind","flags","poll_mask","closed", ...}`. */
+  GET_STATUS: 4,
+  /** Kind-specific counters as JSON. */
+  GET_METRICS: 5,
+} as const;
+
+/** A value of enum `fd_ctl_cmd`. */
+export type FdCtlCmd = (typeof FdCtlCmd)[keyof typeof FdCtlCmd];
+
+/**
+ * Whether `value` is a value of enum `fd_ctl_cmd` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isFdCtlCmd(value: unknown): value is FdCtlCmd {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5;
+}
+
+/** Commands of `mic_ctl`. (enum `mic_ctl_cmd`, `i32`) */
+export const MicCtlCmd = {
+  /** Set one parameter: `{"key": K, "value": V}`. */
+  SET_PARAM: 1,
+  /** The source's status as JSON. */
+  GET_STATUS: 2,
+} as const;
+
+/** A value of enum `mic_ctl_cmd`. */
+export type MicCtlCmd = (typeof MicCtlCmd)[keyof typeof MicCtlCmd];
+
+/**
+ * Whether `value` is a value of enum `mic_ctl_cmd` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isMicCtlCmd(value: unknown): value is MicCtlCmd {
+  return value === 1 || value === 2;
+}
+
+/** Commands of `rtasr_ctl`. (enum `rtasr_ctl_cmd`, `i32`) */
+export const RtasrCtlCmd = {
+  /** Set one parameter: `{"key": K, "value": V}`. */
+  SET_PARAM: 1,
+  /** Connect the transport (INIT/CONFIGURED to CONNECTING/CONNECTED). */
+  CONNECT: 2,
+  /** State, queue depths and counters as JSON. */
+  GET_STATUS: 3,
+  /** Send one client event (JSON) on the transport. */
+  SEND_EVENT: 4,
+  /** Commit the audio written so far. */
+  FLUSH: 5,
+  /** Drop the audio not yet committed. */
+  CLEAR: 6,
+  /** Configure automatic commits. */
+  SET_AUTOFLUSH: 7,
+  /** The automatic-commit configuration. */
+  GET_AUTOFLUSH: 8,
+} as const;
+
+/** A value of enum `rtasr_ctl_cmd`. */
+export type RtasrCtlCmd = (typeof RtasrCtlCmd)[keyof typeof RtasrCtlCmd];
+
+/**
+ * Whether `value` is a value of enum `rtasr_ctl_cmd` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isRtasrCtlCmd(value: unknown): value is RtasrCtlCmd {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8;
+}
+
+/** States of a realtime-ASR stream. (enum `rtasr_state`, `u32`) */
+export const RtasrState = {
+  /** Created. */
+  INIT: 0,
+  /** Parameters set. */
+  CONFIGURED: 1,
+  /** Transport connecting. */
+  CONNECTING: 2,
+  /** Accepting audio. */
+  CONNECTED: 3,
+  /** No more audio; remaining events are delivered. */
+  DRAINING: 4,
+  /** Closed. */
+  CLOSED: 5,
+  /** Failed. */
+  ERROR: 6,
+} as const;
+
+/** A value of enum `rtasr_state`. */
+export type RtasrState = (typeof RtasrState)[keyof typeof RtasrState];
+
+/**
+ * Whether `value` is a value of enum `rtasr_state` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isRtasrState(value: unknown): value is RtasrState {
+  return value === 0 || value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6;
+}
+
+/** Address family of a channel endpoint. (enum `addr_family`, `u16`) */
+export const AddrFamily = {
+  /** An unused channel entry. */
+  UNSPEC: 0,
+  /** IPv4; the first 4 address bytes are used. */
+  INET: 2,
+  /** IPv6. */
+  INET6: 10,
+} as const;
+
+/** A value of enum `addr_family`. */
+export type AddrFamily = (typeof AddrFamily)[keyof typeof AddrFamily];
+
+/**
+ * Whether `value` is a value of enum `addr_family` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isAddrFamily(value: unknown): value is AddrFamily {
+  return value === 0 || value === 2 || value === 10;
+}
+
+/** Kind of registered memory. (enum `mem_kind`, `u32`) */
+export const MemKind = {
+  /** Host memory. */
+  HOST: 0,
+  /** Reserved for device memory. */
+  CUDA: 1,
+} as const;
+
+/** A value of enum `mem_kind`. */
+export type MemKind = (typeof MemKind)[keyof typeof MemKind];
+
+/**
+ * Whether `value` is a value of enum `mem_kind` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isMemKind(value: unknown): value is MemKind {
+  return value === 0 || value === 1;
+}
+
+/** Type of a transfer frame. (enum `frame_type`, `u8`) */
+export const FrameType = {
+  /** First frame on a channel: session nonce and channel index. */
+  HELLO: 1,
+  /** A chunk of a message: `length` payload bytes land at `offset`. */
+  DATA: 2,
+  /** Ready to receive: a receive for `tag` is posted with room for `offset` bytes. */
+  RTR: 3,
+  /** The receive of `msg_id` completed. */
+  ACK: 4,
+  /** The operation `msg_id` failed; `offset` carries the errno. */
+  ERROR: 5,
+  /** Liveness. */
+  HEARTBEAT: 6,
+  /** Orderly shutdown of the channel. */
+  CLOSE: 7,
+  /** A whole small message sent before its receive is known. */
+  EAGER: 8,
+  /** The operation for `tag` was cancelled by its owner. */
+  CANCEL: 9,
+} as const;
+
+/** A value of enum `frame_type`. */
+export type FrameType = (typeof FrameType)[keyof typeof FrameType];
+
+/**
+ * Whether `value` is a value of enum `frame_type` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isFrameType(value: unknown): value is FrameType {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8 || value === 9;
+}
+
+/** Direction of a user stream. (enum `user_stream_dir`, `i32`) */
+export const UserStreamDir = {
+  /** Client to guest. */
+  INBOUND: 1,
+  /** Guest to client. */
+  OUTBOUND: 2,
+  /** Both ways. */
+  BIDIRECTIONAL: 3,
+} as const;
+
+/** A value of enum `user_stream_dir`. */
+export type UserStreamDir = (typeof UserStreamDir)[keyof typeof UserStreamDir];
+
+/**
+ * Whether `value` is a value of enum `user_stream_dir` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isUserStreamDir(value: unknown): value is UserStreamDir {
+  return value === 1 || value === 2 || value === 3;
+}
+
+/** Kinds of user-stream control events. (enum `user_stream_ctl_event_kind`, `u32`) */
+export const UserStreamCtlEventKind = {
+  /** A client connected a stream. */
+  STREAM_CONNECTED: 1,
+  /** The client session closed. */
+  SESSION_CLOSED: 2,
+} as const;
+
+/** A value of enum `user_stream_ctl_event_kind`. */
+export type UserStreamCtlEventKind = (typeof UserStreamCtlEventKind)[keyof typeof UserStreamCtlEventKind];
+
+/**
+ * Whether `value` is a value of enum `user_stream_ctl_event_kind` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isUserStreamCtlEventKind(value: unknown): value is UserStreamCtlEventKind {
+  return value === 1 || value === 2;
+}
+
+/** SSF (Spear Stream Frame) v1 message types. (enum `ssf_msg_type`, `u16`) */
+export const SsfMsgType = {
+  /** Control frames (open, keepalive). */
+  CTRL: 1,
+  /** Data frames (text or binary payload). */
+  DATA: 2,
+  /** Marks the end of a user input segment. */
+  COMMIT: 3,
+} as const;
+
+/** A value of enum `ssf_msg_type`. */
+export type SsfMsgType = (typeof SsfMsgType)[keyof typeof SsfMsgType];
+
+/**
+ * Whether `value` is a value of enum `ssf_msg_type` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isSsfMsgType(value: unknown): value is SsfMsgType {
+  return value === 1 || value === 2 || value === 3;
+}
+
+/** Severity of a guest log line. (enum `log_level`, `i32`) */
+export const LogLevel = {
+  /** Fine-grained tracing. */
+  TRACE: 0,
+  /** Debugging detail. */
+  DEBUG: 1,
+  /** Normal operation. */
+  INFO: 2,
+  /** Something unexpected that the guest survived. */
+  WARN: 3,
+  /** A failure. */
+  ERROR: 4,
+} as const;
+
+/** A value of enum `log_level`. */
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+/**
+ * Whether `value` is a value of enum `log_level` (an exact number).
+ * @param value Anything, e.g. an enum argument of a hostcall.
+ */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return value === 0 || value === 1 || value === 2 || value === 3 || value === 4;
+}
+
+/** Per-fd flags set with `spear_fd_ctl` SET_FLAGS. (flags `fd_flags`, `u32`; every bit: `0x1`) */
+export const FdFlags = {
+  /** Calls that would block return -EAGAIN instead. (bit 0) */
+  O_NONBLOCK: 0x1,
+} as const;
+
+/** One bit of `fd_flags`; a mask of several bits is a `number`. */
+export type FdFlags = (typeof FdFlags)[keyof typeof FdFlags];
+
+/** Flags of `cchat_send`. (flags `cchat_send_flags`, `u32`; every bit: `0x3`) */
+export const CchatSendFlags = {
+  /** Collect timing and token metrics for GET_METRICS. (bit 0) */
+  ENABLE_METRICS: 0x1,
+  /** The host runs the model/tool loop, calling the guest's registered tools. (bit 1) */
+  AUTO_TOOL_CALL: 0x2,
+} as const;
+
+/** One bit of `cchat_send_flags`; a mask of several bits is a `number`. */
+export type CchatSendFlags = (typeof CchatSendFlags)[keyof typeof CchatSendFlags];
+
+/** Readiness events. ERR and HUP are reported whether or not they were requested. (flags `epoll_events`, `u32`; every bit: `0x1d`) */
+export const EpollEvents = {
+  /** Readable (a message, an event or bytes are waiting). (bit 0) */
+  IN: 0x1,
+  /** Writable (the send queue has room). (bit 2) */
+  OUT: 0x4,
+  /** An error is pending on the fd. (bit 3) */
+  ERR: 0x8,
+  /** The host side closed the fd. (bit 4) */
+  HUP: 0x10,
+} as const;
+
+/** One bit of `epoll_events`; a mask of several bits is a `number`. */
+export type EpollEvents = (typeof EpollEvents)[keyof typeof EpollEvents];

@@ -1,0 +1,1049 @@
+// Generated from the IDL by `hostwire generate` (codegen/emit/ts). Do not edit: change idl/*.yaml and regenerate.
+/** The hostcalls guests import from module `spear`: the implementation interface and the import glue. */
+
+import { Errno, type ErrnoValue } from './errno';
+
+/**
+ * A host implementation of every hostcall, one method per import name. The glue of
+ * `createSpearImports` converts the wasm values, bounds-checks guest memory and applies the
+ * output-buffer rule, so an implementation never touches guest memory.
+ */
+export interface SpearHostImpl {
+  /**
+   * Create a chat session fd.
+   * @returns The new fd, or a negative errno (-ENOMEM).
+   */
+  cchat_create(): number;
+  /**
+   * Append a message with `role` ("system", "user", "assistant", "tool") and `content`.
+   * @param fd The chat session fd.
+   * @param role The role. A view of guest memory: valid until the call returns or the memory grows.
+   * @param content The content. A view of guest memory: valid until the call returns or the memory grows.
+   * @returns 0, or a negative errno (-EBADF, -EFAULT, -EINVAL).
+   */
+  cchat_write_msg(fd: number, role: Uint8Array, content: Uint8Array): number;
+  /**
+   * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON.
+   * @param fd The chat session fd.
+   * @param fnOffset Function-table index of the tool function.
+   * @param fn The tool's JSON description. A view of guest memory: valid until the call returns or the memory grows.
+   * @returns 0, or a negative errno (-EBADF, -EFAULT, -EINVAL).
+   */
+  cchat_write_fn(fd: number, fnOffset: number, fn: Uint8Array): number;
+  /**
+   * Set a parameter or read the metrics of a chat session.
+   * @param fd The chat session fd.
+   * @param cmd The command. A value of enum `cchat_ctl_cmd` as the guest passed it: not checked.
+   * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
+   * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  cchat_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
+  /**
+   * Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when the answer is ready and EPOLLERR when the request failed.
+   * @param fd The chat session fd.
+   * @param flags Send flags. A mask of flags `cchat_send_flags` as the guest passed it: not checked.
+   * @returns The new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL).
+   */
+  cchat_send(fd: number, flags: number): number;
+  /**
+   * Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads return 0.
+   *
+   * May block the calling guest.
+   * @param responseFd The response fd.
+   * @param outCapacity Room for the response. Its capacity in bytes (`*out_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EPERM, -EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC, -EPROTO, -ECONNRESET, -ETIMEDOUT, -ECANCELED). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  cchat_recv(responseFd: number, outCapacity: number): Uint8Array | number;
+  /**
+   * Close a chat session or response fd.
+   * @param fd The fd.
+   * @returns 0, or a negative errno (-EBADF).
+   */
+  cchat_close(fd: number): number;
+  /**
+   * Create an empty epoll set and return its fd.
+   * @returns The new fd, or a negative errno (-ENOMEM).
+   */
+  spear_epoll_create(): number;
+  /**
+   * Add, change or remove the watch of `fd` in the set `epfd`.
+   * @param epfd The epoll fd.
+   * @param op ADD, MOD or DEL. A value of enum `epoll_op` as the guest passed it: not checked.
+   * @param fd The fd to watch.
+   * @param events Events of interest (ERR and HUP are implied). A mask of flags `epoll_events` as the guest passed it: not checked.
+   * @returns 0, or a negative errno (-ENOENT, -EBADF, -ENOMEM, -EEXIST, -EINVAL).
+   */
+  spear_epoll_ctl(epfd: number, op: number, fd: number, events: number): number;
+  /**
+   * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. Successive calls rotate through the ready set when more are ready than fit.
+   *
+   * May block the calling guest.
+   * @param epfd The epoll fd.
+   * @param outCapacity Room for the records. Its capacity in bytes (`*out_len_ptr`).
+   * @param timeoutMs Milliseconds to wait: < 0 forever, 0 poll.
+   * @returns The epoll_event records to write (the glue returns their count), or a negative errno (-EINTR, -EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  spear_epoll_wait(epfd: number, outCapacity: number, timeoutMs: number): Uint8Array | number;
+  /**
+   * Close the epoll set; waiters on it return -EBADF.
+   * @param epfd The epoll fd.
+   * @returns 0, or a negative errno (-EBADF).
+   */
+  spear_epoll_close(epfd: number): number;
+  /**
+   * Control any fd. Unknown commands and malformed JSON are -EINVAL.
+   * @param fd The fd.
+   * @param cmd The command. A value of enum `fd_ctl_cmd` as the guest passed it: not checked.
+   * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
+   * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  spear_fd_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
+  /**
+   * Create an audio source fd.
+   *
+   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @returns The new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   */
+  mic_create(): number;
+  /**
+   * Configure or inspect an audio source.
+   *
+   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The source fd.
+   * @param cmd The command. A value of enum `mic_ctl_cmd` as the guest passed it: not checked.
+   * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
+   * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  mic_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
+  /**
+   * Read captured audio bytes.
+   *
+   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The source fd.
+   * @param outCapacity Room for audio. Its capacity in bytes (`*out_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  mic_read(fd: number, outCapacity: number): Uint8Array | number;
+  /**
+   * Close an audio source.
+   *
+   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The source fd.
+   * @returns 0, or a negative errno (-EBADF, -ENOSYS).
+   */
+  mic_close(fd: number): number;
+  /**
+   * Create a realtime-ASR stream fd in state INIT.
+   * @returns The new fd, or a negative errno (-ENOMEM).
+   */
+  rtasr_create(): number;
+  /**
+   * Configure, connect, flush or inspect a realtime-ASR stream.
+   * @param fd The stream fd.
+   * @param cmd The command. A value of enum `rtasr_ctl_cmd` as the guest passed it: not checked.
+   * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
+   * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  rtasr_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
+  /**
+   * Queue audio bytes for sending; -EAGAIN when the bounded send queue is full.
+   *
+   * May block the calling guest.
+   * @param fd The stream fd.
+   * @param buf Audio bytes. A view of guest memory: valid until the call returns or the memory grows.
+   * @returns The count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EPIPE, -ENOTCONN).
+   */
+  rtasr_write(fd: number, buf: Uint8Array): number;
+  /**
+   * Read one event frame (UTF-8 JSON).
+   *
+   * May block the calling guest.
+   * @param fd The stream fd.
+   * @param outCapacity Room for one event. Its capacity in bytes (`*out_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  rtasr_read(fd: number, outCapacity: number): Uint8Array | number;
+  /**
+   * Close the stream.
+   * @param fd The stream fd.
+   * @returns 0, or a negative errno (-EBADF).
+   */
+  rtasr_close(fd: number): number;
+  /**
+   * Open the stream `stream_id` in `direction`; returns its fd.
+   *
+   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param streamId The stream id.
+   * @param direction The direction. A value of enum `user_stream_dir` as the guest passed it: not checked.
+   * @returns The new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -ENOSYS).
+   */
+  user_stream_open(streamId: number, direction: number): number;
+  /**
+   * Read one SSF frame.
+   *
+   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The stream fd.
+   * @param outCapacity Room for one frame. Its capacity in bytes (`*out_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  user_stream_read(fd: number, outCapacity: number): Uint8Array | number;
+  /**
+   * Write one SSF frame.
+   *
+   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The stream fd.
+   * @param buf The frame. A view of guest memory: valid until the call returns or the memory grows.
+   * @returns The count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -EPIPE, -ENOSYS).
+   */
+  user_stream_write(fd: number, buf: Uint8Array): number;
+  /**
+   * Close a user stream.
+   *
+   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The stream fd.
+   * @returns 0, or a negative errno (-EBADF, -ENOSYS).
+   */
+  user_stream_close(fd: number): number;
+  /**
+   * Open the control channel that reports stream connections.
+   *
+   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @returns The new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   */
+  user_stream_ctl_open(): number;
+  /**
+   * Read one `user_stream_ctl_event` record.
+   *
+   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * @param fd The control fd.
+   * @param outCapacity Room for one record. Its capacity in bytes (`*out_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   */
+  user_stream_ctl_read(fd: number, outCapacity: number): Uint8Array | number;
+  /**
+   * Milliseconds on the host's monotonic clock.
+   * @returns The value.
+   */
+  time_now_ms(): bigint;
+  /**
+   * Seconds since the Unix epoch on the host's wall clock.
+   * @returns The value.
+   */
+  wall_time_s(): bigint;
+  /**
+   * A 64-bit value from the host's cryptographic random source.
+   * @returns The value.
+   */
+  random_i64(): bigint;
+  /**
+   * Write one log line at `level`; the host prints it with its level.
+   * @param level Severity. A value of enum `log_level` as the guest passed it: not checked.
+   * @param msg The message bytes (UTF-8). A view of guest memory: valid until the call returns or the memory grows.
+   * @returns 0, or a negative errno (-EFAULT, -EINVAL).
+   */
+  log(level: number, msg: Uint8Array): number;
+  /**
+   * Block the calling guest for `ms` milliseconds (negative values sleep 0).
+   *
+   * May block the calling guest.
+   * @param ms Milliseconds to sleep.
+   */
+  sleep_ms(ms: number): void;
+}
+
+/** The `spear` import object: one function per hostcall with its wasm signature. */
+export type SpearImports = {
+  /** Create a chat session fd. */
+  readonly cchat_create: () => number;
+  /** Append a message with `role` ("system", "user", "assistant", "tool") and `content`. */
+  readonly cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number) => number;
+  /** Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. */
+  readonly cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number) => number;
+  /** Set a parameter or read the metrics of a chat session. */
+  readonly cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  /** Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when the answer is ready and EPOLLERR when the request failed. */
+  readonly cchat_send: (fd: number, flags: number) => number;
+  /** Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads return 0. */
+  readonly cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number) => number;
+  /** Close a chat session or response fd. */
+  readonly cchat_close: (fd: number) => number;
+  /** Create an empty epoll set and return its fd. */
+  readonly spear_epoll_create: () => number;
+  /** Add, change or remove the watch of `fd` in the set `epfd`. */
+  readonly spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number) => number;
+  /** Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. Successive calls rotate through the ready set when more are ready than fit. */
+  readonly spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number) => number;
+  /** Close the epoll set; waiters on it return -EBADF. */
+  readonly spear_epoll_close: (epfd: number) => number;
+  /** Control any fd. Unknown commands and malformed JSON are -EINVAL. */
+  readonly spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  /** Create an audio source fd. */
+  readonly mic_create: () => number;
+  /** Configure or inspect an audio source. */
+  readonly mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  /** Read captured audio bytes. */
+  readonly mic_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  /** Close an audio source. */
+  readonly mic_close: (fd: number) => number;
+  /** Create a realtime-ASR stream fd in state INIT. */
+  readonly rtasr_create: () => number;
+  /** Configure, connect, flush or inspect a realtime-ASR stream. */
+  readonly rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  /** Queue audio bytes for sending; -EAGAIN when the bounded send queue is full. */
+  readonly rtasr_write: (fd: number, bufPtr: number, bufLen: number) => number;
+  /** Read one event frame (UTF-8 JSON). */
+  readonly rtasr_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  /** Close the stream. */
+  readonly rtasr_close: (fd: number) => number;
+  /** Open the stream `stream_id` in `direction`; returns its fd. */
+  readonly user_stream_open: (streamId: number, direction: number) => number;
+  /** Read one SSF frame. */
+  readonly user_stream_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  /** Write one SSF frame. */
+  readonly user_stream_write: (fd: number, bufPtr: number, bufLen: number) => number;
+  /** Close a user stream. */
+  readonly user_stream_close: (fd: number) => number;
+  /** Open the control channel that reports stream connections. */
+  readonly user_stream_ctl_open: () => number;
+  /** Read one `user_stream_ctl_event` record. */
+  readonly user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  /** Milliseconds on the host's monotonic clock. */
+  readonly time_now_ms: () => bigint;
+  /** Seconds since the Unix epoch on the host's wall clock. */
+  readonly wall_time_s: () => bigint;
+  /** A 64-bit value from the host's cryptographic random source. */
+  readonly random_i64: () => bigint;
+  /** Write one log line at `level`; the host prints it with its level. */
+  readonly log: (level: number, msgPtr: number, msgLen: number) => number;
+  /** Block the calling guest for `ms` milliseconds (negative values sleep 0). */
+  readonly sleep_ms: (ms: number) => void;
+};
+
+/** What the glue needs of the guest's memory: a `WebAssembly.Memory` has it. */
+export interface GuestMemory {
+  /** The current bytes; replaced (and the old buffer detached) by `memory.grow`. */
+  readonly buffer: ArrayBufferLike;
+}
+
+/** The u32 (little-endian) at `at`, which the caller has bounds-checked. */
+function capacityAt(memory: ArrayBufferLike, at: number): number {
+  return new DataView(memory).getUint32(at, true);
+}
+
+/**
+ * The output-buffer rule, once the ranges are checked: `bytes` longer than `capacity` write
+ * only their length to `*lenAt` and give -ENOSPC; otherwise they are copied to `start`, their
+ * length is stored at `*lenAt`, and the length is returned.
+ */
+function storeOutput(getMemory: () => GuestMemory, start: number, lenAt: number, capacity: number, bytes: Uint8Array): number {
+  const memory = getMemory().buffer; // a fresh view: the call may have grown the memory
+  const length = bytes.length;
+  if (length > capacity) {
+    new DataView(memory).setUint32(lenAt, length, true);
+    return -Errno.ENOSPC;
+  }
+  new Uint8Array(memory, start, length).set(bytes);
+  new DataView(memory).setUint32(lenAt, length, true);
+  return length;
+}
+
+/** One wasm value of a hostcall's signature. */
+export interface WasmParamInfo {
+  /** The name in the wasm signature and the C prototype (`out_len_ptr`). */
+  readonly name: string;
+  /** The wasm value type. */
+  readonly type: 'i32' | 'i64';
+  /** What the value means. */
+  readonly role: 'value' | 'ptr' | 'len' | 'len_ptr';
+}
+
+/** One IDL parameter of a hostcall. */
+export interface HostcallParamInfo {
+  /** The IDL name (`timeout_ms`). */
+  readonly name: string;
+  /** The IDL parameter kind. */
+  readonly kind: 'fd' | 'int' | 'enum' | 'flags' | 'fn_index' | 'in_bytes' | 'in_string' | 'out_bytes' | 'ctl_arg';
+  /** The wasm values it lowers to. */
+  readonly wasm: readonly WasmParamInfo[];
+}
+
+/** What the IDL says of a hostcall: its signature, its result and the errnos it may return. */
+export interface HostcallInfo {
+  /** The import name in module `spear`. */
+  readonly name: string;
+  /** The family it belongs to (`chat`, `epoll`). */
+  readonly family: string;
+  /** The IDL parameters, in order. */
+  readonly params: readonly HostcallParamInfo[];
+  /** The wasm result type; `null` for none. */
+  readonly result: 'i32' | 'i64' | null;
+  /** What a non-negative result means. */
+  readonly returns: 'count' | 'fd' | 'value' | 'status' | 'none';
+  /** For a count of records: the record's IDL name. */
+  readonly countOf: string | null;
+  /** The errnos (positive) the call may return negated; -EFAULT and -ENOSPC come from the glue. */
+  readonly errors: readonly ErrnoValue[];
+  /** Whether the call may block the guest. */
+  readonly blocking: boolean;
+  /** Whether the host implements it (`false`: -ENOSYS). */
+  readonly implemented: boolean;
+}
+
+/**
+ * The `spear` import object over `impl`. Every call takes a fresh view of the memory
+ * (`memory.grow` detaches the old one), reads pointers and lengths as unsigned, and returns
+ * -EFAULT, writing nothing and not calling `impl`, when a range lies outside the memory.
+ * @param getMemory Returns the guest memory (its export, once instantiated).
+ * @param impl The host implementation.
+ */
+export function createSpearImports(getMemory: () => GuestMemory, impl: SpearHostImpl): SpearImports {
+  return {
+    cchat_create: (): number => impl.cchat_create(),
+    cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number): number => {
+      const memory = getMemory().buffer;
+      const roleStart = rolePtr >>> 0;
+      const roleSize = roleLen >>> 0;
+      if (roleStart + roleSize > memory.byteLength) return -Errno.EFAULT;
+      const contentStart = contentPtr >>> 0;
+      const contentSize = contentLen >>> 0;
+      if (contentStart + contentSize > memory.byteLength) return -Errno.EFAULT;
+      return impl.cchat_write_msg(fd | 0, new Uint8Array(memory, roleStart, roleSize), new Uint8Array(memory, contentStart, contentSize));
+    },
+    cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number): number => {
+      const memory = getMemory().buffer;
+      const fnStart = fnPtr >>> 0;
+      const fnSize = fnLen >>> 0;
+      if (fnStart + fnSize > memory.byteLength) return -Errno.EFAULT;
+      return impl.cchat_write_fn(fd | 0, fnOffset | 0, new Uint8Array(memory, fnStart, fnSize));
+    },
+    cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const argStart = argPtr >>> 0;
+      const argLenAt = argLenPtr >>> 0;
+      if (argLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const argCapacity = capacityAt(memory, argLenAt);
+      if (argStart + argCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.cchat_ctl(fd | 0, cmd | 0, new Uint8Array(memory, argStart, argCapacity), argCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, argStart, argLenAt, argCapacity, result);
+    },
+    cchat_send: (fd: number, flags: number): number => impl.cchat_send(fd | 0, flags >>> 0),
+    cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const outStart = outPtr >>> 0;
+      const outLenAt = outLenPtr >>> 0;
+      if (outLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const outCapacity = capacityAt(memory, outLenAt);
+      if (outStart + outCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.cchat_recv(responseFd | 0, outCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, outStart, outLenAt, outCapacity, result);
+    },
+    cchat_close: (fd: number): number => impl.cchat_close(fd | 0),
+    spear_epoll_create: (): number => impl.spear_epoll_create(),
+    spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number): number => impl.spear_epoll_ctl(epfd | 0, op | 0, fd | 0, events >>> 0),
+    spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number): number => {
+      const memory = getMemory().buffer;
+      const outStart = outPtr >>> 0;
+      const outLenAt = outLenPtr >>> 0;
+      if (outLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const outCapacity = capacityAt(memory, outLenAt);
+      if (outStart + outCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.spear_epoll_wait(epfd | 0, outCapacity, timeoutMs | 0);
+      if (typeof result === 'number') return result;
+      if (result.length % 8 !== 0) {
+        throw new TypeError(`spear_epoll_wait: the implementation returned ${result.length} bytes, not a whole number of epoll_event records (8 bytes each)`);
+      }
+      const written = storeOutput(getMemory, outStart, outLenAt, outCapacity, result);
+      return written < 0 ? written : written / 8;
+    },
+    spear_epoll_close: (epfd: number): number => impl.spear_epoll_close(epfd | 0),
+    spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const argStart = argPtr >>> 0;
+      const argLenAt = argLenPtr >>> 0;
+      if (argLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const argCapacity = capacityAt(memory, argLenAt);
+      if (argStart + argCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.spear_fd_ctl(fd | 0, cmd | 0, new Uint8Array(memory, argStart, argCapacity), argCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, argStart, argLenAt, argCapacity, result);
+    },
+    mic_create: (): number => impl.mic_create(),
+    mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const argStart = argPtr >>> 0;
+      const argLenAt = argLenPtr >>> 0;
+      if (argLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const argCapacity = capacityAt(memory, argLenAt);
+      if (argStart + argCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.mic_ctl(fd | 0, cmd | 0, new Uint8Array(memory, argStart, argCapacity), argCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, argStart, argLenAt, argCapacity, result);
+    },
+    mic_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const outStart = outPtr >>> 0;
+      const outLenAt = outLenPtr >>> 0;
+      if (outLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const outCapacity = capacityAt(memory, outLenAt);
+      if (outStart + outCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.mic_read(fd | 0, outCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, outStart, outLenAt, outCapacity, result);
+    },
+    mic_close: (fd: number): number => impl.mic_close(fd | 0),
+    rtasr_create: (): number => impl.rtasr_create(),
+    rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const argStart = argPtr >>> 0;
+      const argLenAt = argLenPtr >>> 0;
+      if (argLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const argCapacity = capacityAt(memory, argLenAt);
+      if (argStart + argCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.rtasr_ctl(fd | 0, cmd | 0, new Uint8Array(memory, argStart, argCapacity), argCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, argStart, argLenAt, argCapacity, result);
+    },
+    rtasr_write: (fd: number, bufPtr: number, bufLen: number): number => {
+      const memory = getMemory().buffer;
+      const bufStart = bufPtr >>> 0;
+      const bufSize = bufLen >>> 0;
+      if (bufStart + bufSize > memory.byteLength) return -Errno.EFAULT;
+      return impl.rtasr_write(fd | 0, new Uint8Array(memory, bufStart, bufSize));
+    },
+    rtasr_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const outStart = outPtr >>> 0;
+      const outLenAt = outLenPtr >>> 0;
+      if (outLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const outCapacity = capacityAt(memory, outLenAt);
+      if (outStart + outCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.rtasr_read(fd | 0, outCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, outStart, outLenAt, outCapacity, result);
+    },
+    rtasr_close: (fd: number): number => impl.rtasr_close(fd | 0),
+    user_stream_open: (streamId: number, direction: number): number => impl.user_stream_open(streamId | 0, direction | 0),
+    user_stream_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const outStart = outPtr >>> 0;
+      const outLenAt = outLenPtr >>> 0;
+      if (outLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const outCapacity = capacityAt(memory, outLenAt);
+      if (outStart + outCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.user_stream_read(fd | 0, outCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, outStart, outLenAt, outCapacity, result);
+    },
+    user_stream_write: (fd: number, bufPtr: number, bufLen: number): number => {
+      const memory = getMemory().buffer;
+      const bufStart = bufPtr >>> 0;
+      const bufSize = bufLen >>> 0;
+      if (bufStart + bufSize > memory.byteLength) return -Errno.EFAULT;
+      return impl.user_stream_write(fd | 0, new Uint8Array(memory, bufStart, bufSize));
+    },
+    user_stream_close: (fd: number): number => impl.user_stream_close(fd | 0),
+    user_stream_ctl_open: (): number => impl.user_stream_ctl_open(),
+    user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      const memory = getMemory().buffer;
+      const outStart = outPtr >>> 0;
+      const outLenAt = outLenPtr >>> 0;
+      if (outLenAt + 4 > memory.byteLength) return -Errno.EFAULT;
+      const outCapacity = capacityAt(memory, outLenAt);
+      if (outStart + outCapacity > memory.byteLength) return -Errno.EFAULT;
+      const result = impl.user_stream_ctl_read(fd | 0, outCapacity);
+      if (typeof result === 'number') return result;
+      return storeOutput(getMemory, outStart, outLenAt, outCapacity, result);
+    },
+    time_now_ms: (): bigint => impl.time_now_ms(),
+    wall_time_s: (): bigint => impl.wall_time_s(),
+    random_i64: (): bigint => impl.random_i64(),
+    log: (level: number, msgPtr: number, msgLen: number): number => {
+      const memory = getMemory().buffer;
+      const msgStart = msgPtr >>> 0;
+      const msgSize = msgLen >>> 0;
+      if (msgStart + msgSize > memory.byteLength) return -Errno.EFAULT;
+      return impl.log(level | 0, new Uint8Array(memory, msgStart, msgSize));
+    },
+    sleep_ms: (ms: number): void => {
+      impl.sleep_ms(ms | 0);
+    },
+  };
+}
+
+/** The import name of a hostcall. */
+export type HostcallName = keyof SpearHostImpl;
+
+/** Every hostcall as the IDL declares it, by import name: for tests and fuzzers. */
+export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
+  cchat_create: {
+    name: 'cchat_create',
+    family: 'chat',
+    params: [],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.ENOMEM],
+    blocking: false,
+    implemented: true,
+  },
+  cchat_write_msg: {
+    name: 'cchat_write_msg',
+    family: 'chat',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'role', kind: 'in_string', wasm: [{ name: 'role_ptr', type: 'i32', role: 'ptr' }, { name: 'role_len', type: 'i32', role: 'len' }] },
+      { name: 'content', kind: 'in_string', wasm: [{ name: 'content_ptr', type: 'i32', role: 'ptr' }, { name: 'content_len', type: 'i32', role: 'len' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL],
+    blocking: false,
+    implemented: true,
+  },
+  cchat_write_fn: {
+    name: 'cchat_write_fn',
+    family: 'chat',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'fn_offset', kind: 'fn_index', wasm: [{ name: 'fn_offset', type: 'i32', role: 'value' }] },
+      { name: 'fn', kind: 'in_string', wasm: [{ name: 'fn_ptr', type: 'i32', role: 'ptr' }, { name: 'fn_len', type: 'i32', role: 'len' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL],
+    blocking: false,
+    implemented: true,
+  },
+  cchat_ctl: {
+    name: 'cchat_ctl',
+    family: 'chat',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'cmd', kind: 'enum', wasm: [{ name: 'cmd', type: 'i32', role: 'value' }] },
+      { name: 'arg', kind: 'ctl_arg', wasm: [{ name: 'arg_ptr', type: 'i32', role: 'ptr' }, { name: 'arg_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
+    blocking: false,
+    implemented: true,
+  },
+  cchat_send: {
+    name: 'cchat_send',
+    family: 'chat',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'flags', kind: 'flags', wasm: [{ name: 'flags', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.ENOMEM, Errno.EINVAL],
+    blocking: false,
+    implemented: true,
+  },
+  cchat_recv: {
+    name: 'cchat_recv',
+    family: 'chat',
+    params: [
+      { name: 'response_fd', kind: 'fd', wasm: [{ name: 'response_fd', type: 'i32', role: 'value' }] },
+      { name: 'out', kind: 'out_bytes', wasm: [{ name: 'out_ptr', type: 'i32', role: 'ptr' }, { name: 'out_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EPERM, Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.EPROTO, Errno.ECONNRESET, Errno.ETIMEDOUT, Errno.ECANCELED],
+    blocking: true,
+    implemented: true,
+  },
+  cchat_close: {
+    name: 'cchat_close',
+    family: 'chat',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF],
+    blocking: false,
+    implemented: true,
+  },
+  spear_epoll_create: {
+    name: 'spear_epoll_create',
+    family: 'epoll',
+    params: [],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.ENOMEM],
+    blocking: false,
+    implemented: true,
+  },
+  spear_epoll_ctl: {
+    name: 'spear_epoll_ctl',
+    family: 'epoll',
+    params: [
+      { name: 'epfd', kind: 'fd', wasm: [{ name: 'epfd', type: 'i32', role: 'value' }] },
+      { name: 'op', kind: 'enum', wasm: [{ name: 'op', type: 'i32', role: 'value' }] },
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'events', kind: 'flags', wasm: [{ name: 'events', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.ENOENT, Errno.EBADF, Errno.ENOMEM, Errno.EEXIST, Errno.EINVAL],
+    blocking: false,
+    implemented: true,
+  },
+  spear_epoll_wait: {
+    name: 'spear_epoll_wait',
+    family: 'epoll',
+    params: [
+      { name: 'epfd', kind: 'fd', wasm: [{ name: 'epfd', type: 'i32', role: 'value' }] },
+      { name: 'out', kind: 'out_bytes', wasm: [{ name: 'out_ptr', type: 'i32', role: 'ptr' }, { name: 'out_len_ptr', type: 'i32', role: 'len_ptr' }] },
+      { name: 'timeout_ms', kind: 'int', wasm: [{ name: 'timeout_ms', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: 'epoll_event',
+    errors: [Errno.EINTR, Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
+    blocking: true,
+    implemented: true,
+  },
+  spear_epoll_close: {
+    name: 'spear_epoll_close',
+    family: 'epoll',
+    params: [
+      { name: 'epfd', kind: 'fd', wasm: [{ name: 'epfd', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF],
+    blocking: false,
+    implemented: true,
+  },
+  spear_fd_ctl: {
+    name: 'spear_fd_ctl',
+    family: 'fd',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'cmd', kind: 'enum', wasm: [{ name: 'cmd', type: 'i32', role: 'value' }] },
+      { name: 'arg', kind: 'ctl_arg', wasm: [{ name: 'arg_ptr', type: 'i32', role: 'ptr' }, { name: 'arg_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
+    blocking: false,
+    implemented: true,
+  },
+  mic_create: {
+    name: 'mic_create',
+    family: 'mic',
+    params: [],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.ENOMEM, Errno.ENOSYS],
+    blocking: false,
+    implemented: false,
+  },
+  mic_ctl: {
+    name: 'mic_ctl',
+    family: 'mic',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'cmd', kind: 'enum', wasm: [{ name: 'cmd', type: 'i32', role: 'value' }] },
+      { name: 'arg', kind: 'ctl_arg', wasm: [{ name: 'arg_ptr', type: 'i32', role: 'ptr' }, { name: 'arg_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOSYS],
+    blocking: false,
+    implemented: false,
+  },
+  mic_read: {
+    name: 'mic_read',
+    family: 'mic',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'out', kind: 'out_bytes', wasm: [{ name: 'out_ptr', type: 'i32', role: 'ptr' }, { name: 'out_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
+    blocking: true,
+    implemented: false,
+  },
+  mic_close: {
+    name: 'mic_close',
+    family: 'mic',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.ENOSYS],
+    blocking: false,
+    implemented: false,
+  },
+  rtasr_create: {
+    name: 'rtasr_create',
+    family: 'rtasr',
+    params: [],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.ENOMEM],
+    blocking: false,
+    implemented: true,
+  },
+  rtasr_ctl: {
+    name: 'rtasr_ctl',
+    family: 'rtasr',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'cmd', kind: 'enum', wasm: [{ name: 'cmd', type: 'i32', role: 'value' }] },
+      { name: 'arg', kind: 'ctl_arg', wasm: [{ name: 'arg_ptr', type: 'i32', role: 'ptr' }, { name: 'arg_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOTCONN],
+    blocking: false,
+    implemented: true,
+  },
+  rtasr_write: {
+    name: 'rtasr_write',
+    family: 'rtasr',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'buf', kind: 'in_bytes', wasm: [{ name: 'buf_ptr', type: 'i32', role: 'ptr' }, { name: 'buf_len', type: 'i32', role: 'len' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EPIPE, Errno.ENOTCONN],
+    blocking: true,
+    implemented: true,
+  },
+  rtasr_read: {
+    name: 'rtasr_read',
+    family: 'rtasr',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'out', kind: 'out_bytes', wasm: [{ name: 'out_ptr', type: 'i32', role: 'ptr' }, { name: 'out_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOTCONN],
+    blocking: true,
+    implemented: true,
+  },
+  rtasr_close: {
+    name: 'rtasr_close',
+    family: 'rtasr',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF],
+    blocking: false,
+    implemented: true,
+  },
+  user_stream_open: {
+    name: 'user_stream_open',
+    family: 'user_stream',
+    params: [
+      { name: 'stream_id', kind: 'int', wasm: [{ name: 'stream_id', type: 'i32', role: 'value' }] },
+      { name: 'direction', kind: 'enum', wasm: [{ name: 'direction', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.ENOSYS],
+    blocking: false,
+    implemented: false,
+  },
+  user_stream_read: {
+    name: 'user_stream_read',
+    family: 'user_stream',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'out', kind: 'out_bytes', wasm: [{ name: 'out_ptr', type: 'i32', role: 'ptr' }, { name: 'out_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.EPIPE, Errno.ENOSYS],
+    blocking: true,
+    implemented: false,
+  },
+  user_stream_write: {
+    name: 'user_stream_write',
+    family: 'user_stream',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'buf', kind: 'in_bytes', wasm: [{ name: 'buf_ptr', type: 'i32', role: 'ptr' }, { name: 'buf_len', type: 'i32', role: 'len' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.EPIPE, Errno.ENOSYS],
+    blocking: true,
+    implemented: false,
+  },
+  user_stream_close: {
+    name: 'user_stream_close',
+    family: 'user_stream',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.ENOSYS],
+    blocking: false,
+    implemented: false,
+  },
+  user_stream_ctl_open: {
+    name: 'user_stream_ctl_open',
+    family: 'user_stream',
+    params: [],
+    result: 'i32',
+    returns: 'fd',
+    countOf: null,
+    errors: [Errno.ENOMEM, Errno.ENOSYS],
+    blocking: false,
+    implemented: false,
+  },
+  user_stream_ctl_read: {
+    name: 'user_stream_ctl_read',
+    family: 'user_stream',
+    params: [
+      { name: 'fd', kind: 'fd', wasm: [{ name: 'fd', type: 'i32', role: 'value' }] },
+      { name: 'out', kind: 'out_bytes', wasm: [{ name: 'out_ptr', type: 'i32', role: 'ptr' }, { name: 'out_len_ptr', type: 'i32', role: 'len_ptr' }] },
+    ],
+    result: 'i32',
+    returns: 'count',
+    countOf: null,
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
+    blocking: true,
+    implemented: false,
+  },
+  time_now_ms: {
+    name: 'time_now_ms',
+    family: 'util',
+    params: [],
+    result: 'i64',
+    returns: 'value',
+    countOf: null,
+    errors: [],
+    blocking: false,
+    implemented: true,
+  },
+  wall_time_s: {
+    name: 'wall_time_s',
+    family: 'util',
+    params: [],
+    result: 'i64',
+    returns: 'value',
+    countOf: null,
+    errors: [],
+    blocking: false,
+    implemented: true,
+  },
+  random_i64: {
+    name: 'random_i64',
+    family: 'util',
+    params: [],
+    result: 'i64',
+    returns: 'value',
+    countOf: null,
+    errors: [],
+    blocking: false,
+    implemented: true,
+  },
+  log: {
+    name: 'log',
+    family: 'util',
+    params: [
+      { name: 'level', kind: 'enum', wasm: [{ name: 'level', type: 'i32', role: 'value' }] },
+      { name: 'msg', kind: 'in_bytes', wasm: [{ name: 'msg_ptr', type: 'i32', role: 'ptr' }, { name: 'msg_len', type: 'i32', role: 'len' }] },
+    ],
+    result: 'i32',
+    returns: 'status',
+    countOf: null,
+    errors: [Errno.EFAULT, Errno.EINVAL],
+    blocking: false,
+    implemented: true,
+  },
+  sleep_ms: {
+    name: 'sleep_ms',
+    family: 'util',
+    params: [
+      { name: 'ms', kind: 'int', wasm: [{ name: 'ms', type: 'i32', role: 'value' }] },
+    ],
+    result: null,
+    returns: 'none',
+    countOf: null,
+    errors: [],
+    blocking: true,
+    implemented: true,
+  },
+};
+
+/** A host that implements nothing: every call returns -ENOSYS (as a `bigint` for i64 results; nothing for calls without a result). What the runtime uses until a call is implemented. */
+export function enosysHost(): SpearHostImpl {
+  return {
+    cchat_create: () => -Errno.ENOSYS,
+    cchat_write_msg: () => -Errno.ENOSYS,
+    cchat_write_fn: () => -Errno.ENOSYS,
+    cchat_ctl: () => -Errno.ENOSYS,
+    cchat_send: () => -Errno.ENOSYS,
+    cchat_recv: () => -Errno.ENOSYS,
+    cchat_close: () => -Errno.ENOSYS,
+    spear_epoll_create: () => -Errno.ENOSYS,
+    spear_epoll_ctl: () => -Errno.ENOSYS,
+    spear_epoll_wait: () => -Errno.ENOSYS,
+    spear_epoll_close: () => -Errno.ENOSYS,
+    spear_fd_ctl: () => -Errno.ENOSYS,
+    mic_create: () => -Errno.ENOSYS,
+    mic_ctl: () => -Errno.ENOSYS,
+    mic_read: () => -Errno.ENOSYS,
+    mic_close: () => -Errno.ENOSYS,
+    rtasr_create: () => -Errno.ENOSYS,
+    rtasr_ctl: () => -Errno.ENOSYS,
+    rtasr_write: () => -Errno.ENOSYS,
+    rtasr_read: () => -Errno.ENOSYS,
+    rtasr_close: () => -Errno.ENOSYS,
+    user_stream_open: () => -Errno.ENOSYS,
+    user_stream_read: () => -Errno.ENOSYS,
+    user_stream_write: () => -Errno.ENOSYS,
+    user_stream_close: () => -Errno.ENOSYS,
+    user_stream_ctl_open: () => -Errno.ENOSYS,
+    user_stream_ctl_read: () => -Errno.ENOSYS,
+    time_now_ms: () => BigInt(-Errno.ENOSYS),
+    wall_time_s: () => BigInt(-Errno.ENOSYS),
+    random_i64: () => BigInt(-Errno.ENOSYS),
+    log: () => -Errno.ENOSYS,
+    sleep_ms: () => undefined,
+  };
+}

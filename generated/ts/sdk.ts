@@ -1,0 +1,277 @@
+// Generated from the IDL by `hostwire generate` (codegen/emit/ts). Do not edit: change idl/*.yaml and regenerate.
+/** The host-side object API and the shape of the native binding that implements it. */
+
+import { type SpearHostImpl } from './hostcalls';
+import { type RecordErrorKind } from './records';
+
+/** One operation of a batch post. (dictionary `post_op`) */
+export interface PostOp {
+  /** The registered memory. */
+  region: MemoryRegion;
+  /** Offset in the region. */
+  offset: number;
+  /** Bytes. */
+  size: number;
+  /** The tag that matches send and receive. */
+  tag: number;
+}
+
+/** How registered memory may be used. (dictionary `register_options`) */
+export interface RegisterOptions {
+  /**
+   * Receives may land in the region.
+   * @defaultValue false
+   */
+  recv?: boolean;
+  /**
+   * Sends may read from the region.
+   * @defaultValue true
+   */
+  send?: boolean;
+}
+
+/** The defaults of `RegisterOptions`, as the IDL gives them. */
+export const REGISTER_OPTIONS_DEFAULTS = {
+  recv: false,
+  send: true,
+} as const satisfies Partial<RegisterOptions>;
+
+/** Options of a new Session. (dictionary `session_options`) */
+export interface SessionOptions {
+  /**
+   * Parallel TCP connections per peer. In 1..8.
+   * @defaultValue 1
+   */
+  channels?: number;
+  /**
+   * Address to listen on.
+   * @defaultValue '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * Size of the chunks a large message is cut into. In 4096..67108864.
+   * @defaultValue 1048576
+   */
+  chunkBytes?: number;
+  /**
+   * Chunks in flight per channel. In 1..1024.
+   * @defaultValue 8
+   */
+  windowChunks?: number;
+  /**
+   * Messages up to this size are sent eagerly. In 0..1048576.
+   * @defaultValue 65536
+   */
+  eagerMaxBytes?: number;
+  /**
+   * Interval of heartbeats on an idle channel. In 10..3600000.
+   * @defaultValue 1000
+   */
+  heartbeatMs?: number;
+  /**
+   * Silence after which a peer is declared lost (ETIMEDOUT). In 10..3600000.
+   * @defaultValue 5000
+   */
+  peerTimeoutMs?: number;
+}
+
+/** The defaults of `SessionOptions`, as the IDL gives them. */
+export const SESSION_OPTIONS_DEFAULTS = {
+  channels: 1,
+  host: '127.0.0.1',
+  chunkBytes: 1048576,
+  windowChunks: 8,
+  eagerMaxBytes: 65536,
+  heartbeatMs: 1000,
+  peerTimeoutMs: 5000,
+} as const satisfies Partial<SessionOptions>;
+
+/** How long to wait for a transfer. (dictionary `wait_options`) */
+export interface WaitOptions {
+  /**
+   * Milliseconds; < 0 waits until done or cancelled.
+   * @defaultValue -1
+   */
+  timeoutMs?: number;
+  /** Cancels the transfer when aborted. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `WaitOptions`, as the IDL gives them. */
+export const WAIT_OPTIONS_DEFAULTS = {
+  timeoutMs: -1,
+} as const satisfies Partial<WaitOptions>;
+
+/** An endpoint that listens for and connects to peers, owns registered memory and creates transfers. */
+export interface Session {
+  /**
+   * Open the listening channels; resolves with the connection-info blob (a `conn_info` record).
+   * @throws {HostwireError} The promise rejects with EIO, EINVAL.
+   */
+  listen(): Promise<Uint8Array>;
+  /**
+   * Remember the connection info of peer `name`.
+   * @param name The peer's name.
+   * @param blob Its `conn_info` blob.
+   * @throws {HostwireError} With code EEXIST, EINVAL, EPROTO.
+   */
+  loadRemoteConnInfo(name: string, blob: Uint8Array): void;
+  /**
+   * Open every channel to peer `name`; resolves when all are connected.
+   * @param name The peer's name.
+   * @throws {HostwireError} The promise rejects with ENOENT, EPROTO, ECONNRESET, ETIMEDOUT.
+   */
+  connect(name: string): Promise<void>;
+  /**
+   * Resolves once the peer `name` has connected all its channels to this session.
+   * @param name The name to give the peer.
+   * @throws {HostwireError} The promise rejects with EEXIST, EINVAL, ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  accept(name: string): Promise<void>;
+  /**
+   * Close the channels to peer `name`; its pending operations fail with ECONNRESET.
+   * @param name The peer's name.
+   * @throws {HostwireError} The promise rejects with ENOENT.
+   */
+  disconnect(name: string): Promise<void>;
+  /**
+   * Register caller-owned memory; the session holds a reference until it is deregistered.
+   * @param memory A Buffer, ArrayBuffer or typed array.
+   * @param options Allowed uses.
+   * @throws {HostwireError} With code ENOMEM, EINVAL.
+   */
+  registerMemory(memory: ArrayBuffer | ArrayBufferView, options?: RegisterOptions): MemoryRegion;
+  /**
+   * Allocate and register engine-owned memory (the safe default).
+   * @param size Bytes.
+   * @param options Allowed uses.
+   * @throws {HostwireError} With code ENOMEM, EINVAL.
+   */
+  allocMemory(size: number, options?: RegisterOptions): MemoryRegion;
+  /**
+   * Deregister a region; -EBUSY while an active transfer uses it.
+   * @param region The region.
+   * @throws {HostwireError} With code EBUSY, EINVAL.
+   */
+  deregisterMemory(region: MemoryRegion): void;
+  /**
+   * Create a transfer with peer `name`.
+   * @param name The peer's name.
+   * @throws {HostwireError} With code ENOENT, ENOTCONN.
+   */
+  createTransfer(name: string): Transfer;
+  /** Bytes and operations per peer, errors by code and a latency histogram, as JSON. */
+  metrics(): string;
+  /** Close every channel and fail every pending operation with ECANCELED. */
+  close(): Promise<void>;
+}
+
+/** The `Session` class. */
+export interface SessionConstructor {
+  /**
+   * Create a session; nothing is opened until `listen` or `connect`.
+   * @param options Session options.
+   * @throws {HostwireError} With code EINVAL.
+   */
+  new(options?: SessionOptions): Session;
+}
+
+/** A registered region of memory. */
+export interface MemoryRegion {
+  /** The region id. */
+  id(): number;
+  /** The size in bytes. */
+  size(): number;
+  /**
+   * The region's bytes (engine-owned memory included).
+   * @throws {HostwireError} With code EINVAL.
+   */
+  view(): Buffer;
+  /** The region's `memory_descriptor` record, to hand to a peer. */
+  descriptor(): Uint8Array;
+}
+
+/** A set of tagged operations with one peer. */
+export interface Transfer {
+  /**
+   * Send `size` bytes at `offset` of `region` to the receive the peer posts with `tag`.
+   * @param region Source memory.
+   * @param offset Offset in the region.
+   * @param size Bytes.
+   * @param tag The tag.
+   * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   */
+  postSend(region: MemoryRegion, offset: number, size: number, tag: number): void;
+  /**
+   * Receive the peer's send with `tag` into `offset` of `region` (at most `size` bytes).
+   * @param region Destination memory (registered for receiving).
+   * @param offset Offset in the region.
+   * @param size Capacity in bytes.
+   * @param tag The tag.
+   * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   */
+  postRecv(region: MemoryRegion, offset: number, size: number, tag: number): void;
+  /**
+   * Post many sends at once.
+   * @param ops The operations.
+   * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   */
+  postSendBatch(ops: readonly PostOp[]): void;
+  /**
+   * Post many receives at once.
+   * @param ops The operations.
+   * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   */
+  postRecvBatch(ops: readonly PostOp[]): void;
+  /**
+   * Resolves when every posted operation completed; ETIMEDOUT leaves the transfer active.
+   * @param options Timeout and cancellation.
+   * @throws {HostwireError} The promise rejects with EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  wait(options?: WaitOptions): Promise<void>;
+  /** Whether every posted operation completed. */
+  isComplete(): boolean;
+  /**
+   * Bytes received by the receive with `tag` (a smaller send completes it with its real length).
+   * @param tag The tag.
+   * @throws {HostwireError} With code ENOENT.
+   */
+  receivedBytes(tag: number): number;
+  /** Release the transfer; active operations fail with ECANCELED on both sides. */
+  release(): void;
+}
+
+/** What the native core was compiled with: compare with the generated TypeScript to detect a stale build. */
+export interface NativeAbiInfo {
+  /** The ABI version, `major.minor.patch`. */
+  version: string;
+  /** Errno numbers by name. */
+  errno: Record<string, number>;
+  /** Enum values by IDL enum name, then value name. */
+  enums: Record<string, Record<string, number>>;
+  /** Flag masks by IDL flag-set name, then bit name. */
+  flags: Record<string, Record<string, number>>;
+  /** Constants by IDL name. */
+  constants: Record<string, number | bigint>;
+  /** Record sizes, alignments and field offsets by IDL record name. */
+  records: Record<string, { size: number; align: number; fields: Record<string, number> }>;
+}
+
+/** The outcome of a native decode and re-encode: the bytes, or the kind of error the decoder found. */
+export type RecordRoundTripResult = { ok: true; bytes: Uint8Array } | { ok: false; error: RecordErrorKind };
+
+/** What the native addon exports. */
+export interface NativeBinding {
+  /** The `Session` class. */
+  Session: SessionConstructor;
+  /** A guest instance's native state (its fd table); an instance implements every hostcall. */
+  GuestInstance: new () => SpearHostImpl;
+  /** What the native core was compiled with. */
+  abi(): NativeAbiInfo;
+  /**
+   * Decodes `bytes` as record `name` with the native codec and encodes the result again, for the conformance tests.
+   * @param name The IDL record name (`conn_info`).
+   * @param bytes The bytes to decode.
+   */
+  recordRoundTrip(name: string, bytes: Uint8Array): RecordRoundTripResult;
+}

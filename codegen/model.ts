@@ -79,6 +79,8 @@ export interface EnumValue {
   output: 'none' | 'json';
   /** For SET_PARAM-style commands: generate `_string` and `_u32` C helpers too. */
   paramHelpers: boolean;
+  /** For ctl commands: whether the C header gets inline helpers for it (false where guests define their own). */
+  cHelper: boolean;
 }
 
 export interface Alias {

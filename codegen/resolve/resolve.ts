@@ -99,6 +99,7 @@ export function resolve(raw: RawIdl): Model {
         input: (v.input as 'json' | undefined) ?? 'none',
         output: (v.output as 'json' | undefined) ?? 'none',
         paramHelpers: v.param_helpers === true,
+        cHelper: v.c_helper !== false,
       })),
       aliases: aliases(at, prefix),
       origin: origin(at),

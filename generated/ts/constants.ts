@@ -172,7 +172,7 @@ export const RtasrCtlCmd = {
   SEND_EVENT: 4,
   /** Commit the audio written so far. */
   FLUSH: 5,
-  /** Drop the audio not yet committed. */
+  /** Drop the audio not yet committed (no C helper; guests define their own `sp_rtasr_clear`). */
   CLEAR: 6,
   /** Configure automatic commits. */
   SET_AUTOFLUSH: 7,

@@ -1,4 +1,22 @@
+/**
+ * The C back end: `spear.h`, a drop-in for SPEAR's guest header, and the sub-headers it
+ * includes (`spear_ssf.h`), one per `c_header` the IDL names.
+ */
 import type { GeneratedFile, Model } from '../../model';
-export function emitC(_model: Model): GeneratedFile[] {
-  return [];
+import { render } from './render';
+import { mainHeaderView, ssfHeaderView, type HeaderView } from './view';
+
+/** The sub-headers this back end knows how to write, each with its own helpers. */
+const SUB_HEADERS: Record<string, (model: Model, file: string) => HeaderView> = {
+  'spear_ssf.h': ssfHeaderView,
+};
+
+export function emitC(model: Model): GeneratedFile[] {
+  const main = mainHeaderView(model);
+  const subs = main.subHeaders.map((file) => {
+    const view = SUB_HEADERS[file];
+    if (!view) throw new Error(`C back end: the IDL puts items in ${file}, a header it has no template for`);
+    return { path: file, content: render(file, view(model, file)) };
+  });
+  return [{ path: model.abi.c.header, content: render(model.abi.c.header, main) }, ...subs];
 }

@@ -1,4 +1,378 @@
-import type { GeneratedFile, Model } from '../../model';
-export function emitDocs(_model: Model): GeneratedFile[] {
-  return [];
+/**
+ * The docs back end (`generated/docs/ABI.md`): the ABI reference in Markdown, rendered with
+ * the handlebars templates beside this module (read from the source tree). Every table is
+ * built from the model; the prose of the conventions is in the templates.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Handlebars from 'handlebars';
+import type {
+  ApiParam, ApiType, DictionaryDef, Errno, FieldType, GeneratedFile, Hostcall, HostcallParam, InterfaceDef, IntInfo, Model, ParamKind, RecordDef,
+} from '../../model';
+import { HOST_IMPLEMENTED, HOST_STATUS_NOTE } from './status';
+
+const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/docs/templates');
+
+const hbs = Handlebars.create();
+
+function template(name: string): Handlebars.TemplateDelegate {
+  return hbs.compile(fs.readFileSync(path.join(TEMPLATES, name), 'utf8'), { noEscape: true, strict: true });
+}
+
+/** Text safe in one Markdown table cell. */
+const cell = (s: string): string => s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+/** Inline code, safe in a table cell. */
+const code = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
+const hex = (n: bigint, int: IntInfo): string => `0x${BigInt.asUintN(int.bytes * 8, n).toString(16).padStart(int.bytes * 2, '0')}`;
+/** A heading anchor as GitHub renders it. */
+const anchor = (s: string): string => s.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+
+function bytesHex(b: Uint8Array, fields?: Array<{ offset: number; size: number }>): string[] {
+  const h = Buffer.from(b).toString('hex');
+  // Short vectors: one line, a space between fields; long ones: 16 bytes per line.
+  if (fields && b.length <= 40) {
+    const parts: string[] = [];
+    for (const f of fields) if (f.offset < b.length) parts.push(h.slice(2 * f.offset, 2 * Math.min(b.length, f.offset + f.size)));
+    const end = fields.length ? fields[fields.length - 1].offset + fields[fields.length - 1].size : 0;
+    if (end < b.length) parts.push(h.slice(2 * end));
+    return [parts.join(' ')];
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < b.length; i += 16) {
+    const row = h.slice(2 * i, 2 * Math.min(b.length, i + 16));
+    lines.push(`${i.toString(16).padStart(4, '0')}: ${row.match(/.{1,8}/g)!.join(' ')}`);
+  }
+  return lines;
+}
+
+function fieldTypeText(t: FieldType, typeName: string): string {
+  switch (t.kind) {
+    case 'int':
+      return code(typeName);
+    case 'enum':
+      return `[${code(typeName)}](#enum-${anchor(t.def.name)}) (${t.def.type.name})`;
+    case 'flags':
+      return `[${code(typeName)}](#flags-${anchor(t.def.name)}) (${t.def.type.name})`;
+    case 'record':
+      return `[${code(typeName)}](#record-${anchor(t.def.name)})`;
+    case 'array':
+      return code(typeName);
+  }
+}
+
+function apiTypeText(t: ApiType, name: string): string {
+  switch (t.kind) {
+    case 'dictionary':
+      return `[${code(name)}](#dictionary-${anchor(t.def.name)})`;
+    case 'interface':
+      return `[${code(name)}](#interface-${anchor(t.name)})`;
+    case 'record':
+      return `[${code(name)}](#record-${anchor(t.def.name)})`;
+    case 'array':
+      return `${apiTypeText(t.element, name.replace(/\[\]$/, ''))}[]`;
+    default:
+      return code(name);
+  }
+}
+
+const PARAM_KIND: Record<ParamKind, string> = {
+  fd: 'fd',
+  int: 'integer',
+  enum: 'enum',
+  flags: 'flags',
+  fn_index: 'function-table index',
+  in_bytes: 'input bytes',
+  in_string: 'input string (UTF-8, not NUL-terminated)',
+  out_bytes: 'output buffer',
+  ctl_arg: 'ctl argument (in/out)',
+};
+
+function paramType(p: HostcallParam): string {
+  switch (p.kind) {
+    case 'int':
+      return code(p.int.name);
+    case 'enum':
+      return `[${code(p.enumDef!.name)}](#enum-${anchor(p.enumDef!.name)})`;
+    case 'flags':
+      return `[${code(p.flagsDef!.name)}](#flags-${anchor(p.flagsDef!.name)})`;
+    case 'out_bytes':
+      return p.record ? `${code('out_bytes')} of [${code(p.record.name)}](#record-${anchor(p.record.name)})` : code('out_bytes');
+    case 'ctl_arg':
+      return p.commands ? `${code('ctl_arg')} of [${code(p.commands.name)}](#enum-${anchor(p.commands.name)})` : code('ctl_arg');
+    default:
+      return code(p.kind);
+  }
+}
+
+function returnText(h: Hostcall): string {
+  const r = h.returns;
+  switch (r.kind) {
+    case 'count':
+      return r.of
+        ? `\`count\` (i32): the number of [${code(r.of.name)}](#record-${anchor(r.of.name)}) records written (bytes / ${r.of.size}), or -errno`
+        : '`count` (i32): the number of bytes written or read, or -errno';
+    case 'fd':
+      return '`fd` (i32): the new fd, or -errno';
+    case 'status':
+      return '`status` (i32): 0, or -errno';
+    case 'value':
+      return `\`value\` (${r.int!.name}): the value itself`;
+    case 'none':
+      return '`none`: no result';
+  }
+}
+
+function cPrototype(h: Hostcall): string {
+  const ret = h.returns.kind === 'none' ? 'void' : h.returns.kind === 'value' ? h.returns.int!.c : 'int32_t';
+  const params = h.wasmParams.length ? h.wasmParams.map((p) => `${p.c} ${p.name}`).join(', ') : 'void';
+  return `${ret} ${h.cName}(${params});`;
+}
+
+const C_HELPERS: Record<string, string> = { str: 'a `_str` variant taking C strings' };
+
+/** A canonical value as JSON lines: one line when short, else indented. */
+function jsonLines(v: unknown): string[] {
+  const flat = JSON.stringify(v);
+  return flat.length <= 96 ? [flat] : JSON.stringify(v, null, 2).split('\n');
+}
+
+function wasmSignature(h: Hostcall, model: Model): string {
+  const params = h.wasmParams.length ? ` (param ${h.wasmParams.map((p) => p.wasm).join(' ')})` : '';
+  const result = h.wasmResult ? ` (result ${h.wasmResult})` : '';
+  return `(import "${model.abi.module}" "${h.name}" (func${params}${result}))`;
+}
+
+const errnoList = (errors: Errno[]): string => (errors.length ? errors.map((e) => `[${code(e.name)}](#errno)`).join(', ') : 'none');
+
+/**
+ * The status of a hostcall: what the ABI marks it as (the IDL's `implemented`) and what this
+ * host build does (`HOST_IMPLEMENTED`).
+ */
+function statusOf(h: Hostcall): { abi: string; host: string; short: string } {
+  const onHost = HOST_IMPLEMENTED.includes(h.name);
+  const enosys =
+    h.returns.kind === 'none'
+      ? 'not implemented yet (the call has no result to carry -ENOSYS)'
+      : h.returns.kind === 'value'
+        ? 'not implemented yet; returns -ENOSYS as its value'
+        : 'not implemented yet; returns -ENOSYS';
+  if (!h.implemented) return { abi: 'declared only (returns -ENOSYS on every host)', host: 'returns -ENOSYS', short: 'declared; returns -ENOSYS on this host' };
+  return onHost
+    ? { abi: 'implemented', host: 'implemented', short: 'implemented' }
+    : { abi: 'implemented (planned for this host)', host: enosys, short: 'implemented (planned); returns -ENOSYS on this build' };
+}
+
+function hostcallView(h: Hostcall, model: Model) {
+  const status = statusOf(h);
+  return {
+    name: h.name,
+    anchor: anchor(h.name),
+    doc: h.doc.trim(),
+    cName: h.cName,
+    prototype: cPrototype(h),
+    wasm: wasmSignature(h, model),
+    wasmShort: `(${h.wasmParams.map((p) => p.wasm).join(', ')}) → ${h.wasmResult ?? 'none'}`,
+    params: h.params.map((p) => ({
+      name: code(p.name),
+      type: paramType(p),
+      kind: PARAM_KIND[p.kind],
+      wasm: p.lowered.map((v) => code(`${v.name}: ${v.wasm}`)).join(', '),
+      doc: cell(p.doc),
+    })),
+    returns: returnText(h),
+    errors: h.errors.map((e) => ({ name: e.name, value: e.value, doc: cell(e.doc) })),
+    blocking: h.blocking ? 'yes' : 'no',
+    cAliases: h.cAliases.map(code).join(', '),
+    cHelpers: h.cHelpers.map((x) => `${code(x)}${C_HELPERS[x] ? ` (${C_HELPERS[x]})` : ''}`).join(', '),
+    recordHelpers: h.params.filter((p) => p.cRecordHelper).map((p) => `${code(p.cRecordHelper!)} (reads one ${code(p.record ? p.record.name : 'record')} into its struct)`).join(', '),
+    status,
+  };
+}
+
+function recordView(r: RecordDef) {
+  return {
+    name: r.name,
+    anchor: anchor(r.name),
+    cName: r.cName,
+    cHeader: r.cHeader,
+    layout: r.layout === 'packed' ? 'packed (no padding, alignment 1)' : 'natural (C alignment of each field)',
+    size: r.size,
+    align: r.align,
+    doc: r.doc.trim(),
+    fields: r.fields.map((f) => {
+      const rules: string[] = [];
+      if (f.const !== undefined) rules.push(`must be ${f.const.toString()} (0x${f.const.toString(16)})`);
+      if (f.range) rules.push(`${f.range[0]}..${f.range[1]}`);
+      return {
+        name: code(f.name),
+        type: fieldTypeText(f.type, f.typeName),
+        offset: f.offset,
+        size: f.size,
+        rules: rules.join('; ') || '',
+        doc: cell(f.doc),
+      };
+    }),
+    vectors: r.vectors.map((v) => ({
+      name: v.name,
+      hex: bytesHex(v.bytes, r.fields),
+      length: v.bytes.length,
+      outcome: v.error ? `decoding fails: \`${v.error}\`` : 'decodes to the value below',
+      value: v.value !== undefined ? jsonLines(v.value) : false,
+    })),
+  };
+}
+
+function dictionaryView(d: DictionaryDef) {
+  return {
+    name: d.name,
+    anchor: anchor(d.name),
+    doc: d.doc.trim(),
+    fields: d.fields.map((f) => ({
+      name: code(f.name),
+      js: code(camel(f.name)),
+      type: apiTypeText(f.type, f.typeName),
+      optional: f.optional ? 'yes' : 'no',
+      default: f.default !== undefined ? code(JSON.stringify(f.default)) : '',
+      range: f.range ? `${f.range[0]}..${f.range[1]}` : '',
+      doc: cell(f.doc),
+    })),
+  };
+}
+
+const apiParams = (ps: ApiParam[]) =>
+  ps.map((p) => ({ name: code(p.name), type: apiTypeText(p.type, p.typeName), optional: p.optional ? 'yes' : 'no', doc: cell(p.doc) }));
+
+const signatureOf = (name: string, ps: ApiParam[], returns?: string, async = false): string =>
+  `${name}(${ps.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.typeName}`).join(', ')})${returns !== undefined ? `: ${async ? `Promise<${returns}>` : returns}` : ''}`;
+
+/** `load_remote_conn_info` -> `loadRemoteConnInfo`: the JavaScript name of a method or key. */
+const camel = (name: string): string => name.replace(/_+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+function interfaceView(i: InterfaceDef) {
+  return {
+    name: i.name,
+    anchor: anchor(i.name),
+    doc: i.doc.trim(),
+    ctor: i.ctor
+      ? { signature: signatureOf(`new ${i.name}`, i.ctor.params), doc: i.ctor.doc.trim(), params: apiParams(i.ctor.params), errors: errnoList(i.ctor.errors) }
+      : false,
+    methods: i.methods.map((m) => ({
+      name: m.name,
+      js: camel(m.name),
+      signature: signatureOf(m.name, m.params, m.returnsName, m.async),
+      async: m.async ? 'yes (returns a promise)' : 'no',
+      asyncShort: m.async ? 'yes' : 'no',
+      returns: apiTypeText(m.returns, m.returnsName),
+      doc: m.doc.trim(),
+      docCell: cell(m.doc),
+      params: apiParams(m.params),
+      errors: errnoList(m.errors),
+    })),
+  };
+}
+
+/** One example per lowering rule, taken from the hostcalls of the model. */
+function loweringView(model: Model) {
+  const rows: Array<{ types: string; kinds: ParamKind[]; wasm: string }> = [
+    { types: '`fd`, `fn_index`', kinds: ['fd', 'fn_index'], wasm: '`name: i32`' },
+    { types: 'integer, enum, flags', kinds: ['int', 'enum', 'flags'], wasm: '`name: i32` (`i64` for 64-bit types)' },
+    { types: '`in_bytes`, `in_string`', kinds: ['in_bytes', 'in_string'], wasm: '`name_ptr: i32, name_len: i32`' },
+    { types: '`out_bytes`, `ctl_arg`', kinds: ['out_bytes', 'ctl_arg'], wasm: '`name_ptr: i32, name_len_ptr: i32`' },
+  ];
+  return rows.map((r) => {
+    const examples = model.hostcalls.flatMap((h) => h.params.filter((p) => r.kinds.includes(p.kind)).map((p) => ({ h, p })));
+    const ex = examples[0];
+    return {
+      types: r.types,
+      wasm: r.wasm,
+      example: ex ? `${code(ex.h.name)}: ${code(`${ex.p.name}`)} → ${ex.p.lowered.map((v) => code(`${v.name}: ${v.wasm}`)).join(', ')}` : '',
+    };
+  });
+}
+
+export function emitDocs(model: Model): GeneratedFile[] {
+  for (const name of HOST_IMPLEMENTED) {
+    if (!model.hostcalls.some((h) => h.name === name)) throw new Error(`docs back end: HOST_IMPLEMENTED names '${name}', which is not a hostcall of the IDL`);
+  }
+  const { abi } = model;
+  const families = [...new Set(model.hostcalls.map((h) => h.family))];
+  const headers = [...new Set([abi.c.header, ...model.records.map((r) => r.cHeader), ...model.enums.map((e) => e.cHeader), ...model.flags.map((f) => f.cHeader), ...model.constants.map((c) => c.cHeader)])];
+  const enosys = model.errnos.find((e) => e.name === 'ENOSYS');
+  const view = {
+    files: model.files.map((f) => `idl/${f}`).join(', '),
+    abi: {
+      name: abi.name,
+      version: abi.version.text,
+      major: abi.version.major,
+      module: abi.module,
+      doc: abi.doc.trim(),
+      header: abi.c.header,
+      headers: headers.map(code).join(', '),
+      importMacro: abi.c.importMacro,
+    },
+    hostStatus: {
+      note: HOST_STATUS_NOTE,
+      enosys: enosys ? `-${enosys.value}` : '-ENOSYS',
+      implementedCount: model.hostcalls.filter((h) => h.implemented).length,
+      declaredCount: model.hostcalls.filter((h) => !h.implemented).length,
+      total: model.hostcalls.length,
+    },
+    lowering: loweringView(model),
+    errnos: model.errnos.map((e) => ({ name: e.name, value: e.value, c: `${abi.c.constantPrefix}${e.name}`, doc: cell(e.doc) })),
+    errnoAliases: model.errnoAliases.map((a) => ({ name: a.name, value: a.value, of: a.errno ? `-${a.errno}` : String(a.value), doc: cell(a.doc) })),
+    hostcallSummary: model.hostcalls.map((h) => ({
+      name: h.name,
+      anchor: anchor(h.name),
+      family: h.family,
+      cName: h.cName,
+      wasm: `(${h.wasmParams.map((p) => p.wasm).join(', ')}) → ${h.wasmResult ?? 'none'}`,
+      blocking: h.blocking ? 'yes' : 'no',
+      status: statusOf(h).short,
+    })),
+    families: families.map((f) => ({ name: f, hostcalls: model.hostcalls.filter((h) => h.family === f).map((h) => hostcallView(h, model)) })),
+    enums: model.enums.map((e) => ({
+      name: e.name,
+      anchor: anchor(e.name),
+      type: e.type.name,
+      cPrefix: e.cPrefix,
+      cHeader: e.cHeader,
+      doc: e.doc.trim(),
+      isCommands: e.values.some((v) => v.input !== 'none' || v.output !== 'none'),
+      values: e.values.map((v) => ({
+        name: code(v.name),
+        value: v.value.toString(),
+        c: code(v.cName),
+        input: v.input === 'json' ? 'JSON' : '—',
+        output: v.output === 'json' ? 'JSON' : '—',
+        doc: cell(v.doc),
+      })),
+      aliases: e.aliases.map((a) => ({ name: code(a.name), target: code(a.target) })),
+    })),
+    flags: model.flags.map((f) => ({
+      name: f.name,
+      anchor: anchor(f.name),
+      type: f.type.name,
+      cPrefix: f.cPrefix,
+      cHeader: f.cHeader,
+      doc: f.doc.trim(),
+      allMask: hex(f.allMask, f.type),
+      bits: f.bits.map((b) => ({ name: code(b.name), bit: b.bit, mask: code(hex(b.mask, f.type)), c: code(b.cName), doc: cell(b.doc) })),
+      aliases: f.aliases.map((a) => ({ name: code(a.name), target: code(a.target) })),
+    })),
+    constants: model.constants.map((c) => ({
+      name: code(c.name),
+      type: c.type.name,
+      value: c.value.toString(),
+      hex: code(hex(c.value, c.type)),
+      c: code(c.cName),
+      header: code(c.cHeader),
+      doc: cell(c.doc),
+    })),
+    records: model.records.map(recordView),
+    dictionaries: model.dictionaries.map(dictionaryView),
+    interfaces: model.interfaces.map(interfaceView),
+  };
+  const md = template('ABI.md.hbs')(view);
+  const content = `${md.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return [{ path: 'ABI.md', content }];
 }

@@ -1,0 +1,190 @@
+/**
+ * The generated N-API glue on a fake core (build/Release/hostwire_glue_test.node, built from
+ * native/test/fake_core.cc): the paths the real core cannot reach while it is all ENOSYS.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { HostwireError } from '../../generated/ts/errno';
+import { ROOT, throwsTypeError } from './support';
+
+type Obj = Record<string, (...a: unknown[]) => unknown>;
+interface Glue {
+  Session: new (options?: unknown) => Obj;
+  GuestInstance: new () => Obj;
+  MemoryRegion: { prototype: object };
+  Transfer: { prototype: object };
+  setErrorClass(c: unknown): void;
+}
+
+function glue(): Glue {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const g = require(path.join(ROOT, 'build', 'Release', 'hostwire_glue_test.node')) as Glue;
+  g.setErrorClass(HostwireError);
+  return g;
+}
+
+function errnoOf(code: string, where: string): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(e instanceof HostwireError, String(e));
+    assert.equal(e.code, code);
+    assert.ok(e.message.startsWith(`${code}: ${where}: `), e.message);
+    return true;
+  };
+}
+
+describe('native glue on a fake core', () => {
+  it('async results resolve on the JS thread, completed from another thread', async () => {
+    const blob = (await new (glue().Session)({ channels: 3 }).listen()) as Uint8Array;
+    assert.ok(blob instanceof Uint8Array);
+    assert.equal(blob.length, 176);
+    assert.deepStrictEqual([...blob.subarray(0, 8)], [0x48, 0x57, 0x43, 0x49, 1, 0, 3, 0]);
+    await assert.rejects(new (glue().Session)().connect('later') as Promise<void>, errnoOf('ECONNRESET', 'Session.connect'));
+    assert.equal(await new (glue().Session)().connect('now'), undefined);
+  });
+
+  it('a completion the core drops rejects with EIO instead of hanging', async () => {
+    await assert.rejects(new (glue().Session)().connect('drop') as Promise<void>, (e: unknown) => {
+      assert.ok(e instanceof HostwireError);
+      assert.equal(e.code, 'EIO');
+      assert.match(e.message, /Session\.connect \(the native core dropped it without completing\)/);
+      return true;
+    });
+  });
+
+  it('options reach the core with their defaults; a core failure in the constructor throws', () => {
+    assert.equal(new (glue().Session)().metrics(), '{"channels":1,"host":"127.0.0.1"}');
+    assert.equal(new (glue().Session)({ channels: 8, host: '::1' }).metrics(), '{"channels":8,"host":"::1"}');
+    assert.throws(() => new (glue().Session)({ host: 'fail' }), errnoOf('EINVAL', 'new Session'));
+  });
+
+  it('registerMemory: the region the core returns is a MemoryRegion over the same bytes', () => {
+    const { Session, MemoryRegion } = glue();
+    const s = new Session();
+    const bytes = new Uint8Array(new ArrayBuffer(64), 16, 32);
+    bytes.set([1, 2, 3]);
+    const region = s.registerMemory(bytes, { recv: true }) as Obj;
+    assert.ok(region instanceof (MemoryRegion as unknown as new () => object));
+    assert.equal(region.id(), 1);
+    assert.equal(region.size(), 32);
+    const view = region.view() as Buffer;
+    assert.ok(Buffer.isBuffer(view));
+    assert.equal(view.buffer, bytes.buffer, 'a Buffer over the same ArrayBuffer');
+    assert.equal(view.byteOffset, 16);
+    assert.deepStrictEqual([...view.subarray(0, 3)], [1, 2, 3]);
+    view[0] = 9;
+    assert.equal(bytes[0], 9);
+    assert.equal((region.descriptor() as Uint8Array).length, 32);
+    assert.equal(s.deregisterMemory(region), undefined);
+    assert.throws(() => s.deregisterMemory(region), errnoOf('EINVAL', 'Session.deregisterMemory'));
+    assert.throws(() => s.registerMemory(new ArrayBuffer(8), { recv: false, send: false }), errnoOf('EINVAL', 'Session.registerMemory'));
+  });
+
+  it('registered JS memory stays alive while the core holds it, and is released (from another thread) after', () => {
+    // In a child process with --expose-gc: the ArrayBuffer must survive every collection while
+    // registered, and be collectable once the core dropped it on its own thread.
+    const script = `
+      const g = require(${JSON.stringify(path.join(ROOT, 'build', 'Release', 'hostwire_glue_test.node'))});
+      const s = new g.Session();
+      let collected = false;
+      const registry = new FinalizationRegistry(() => { collected = true; });
+      let region;
+      (() => {
+        const ab = new ArrayBuffer(1 << 20);
+        new Uint8Array(ab).fill(7);
+        registry.register(ab, 'ab');
+        region = s.registerMemory(new DataView(ab, 4096));
+      })();
+      (async () => {
+        const tick = () => new Promise((r) => setTimeout(r, 5));
+        for (let i = 0; i < 5; i++) { global.gc(); await tick(); }
+        const alive = !collected && region.view()[12345] === 7 && region.size() === (1 << 20) - 4096;
+        s.deregisterMemory(region);
+        region = null;
+        for (let i = 0; i < 200 && !collected; i++) { global.gc(); await tick(); }
+        process.stdout.write(JSON.stringify({ alive, collected }));
+      })();`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+    assert.deepStrictEqual(JSON.parse(r.stdout), { alive: true, collected: true });
+  });
+
+  it('allocMemory: engine memory comes back as a Buffer that keeps it alive; a u64 past 2^53 is a RangeError', () => {
+    const s = new (glue().Session)();
+    const region = s.allocMemory(16) as Obj;
+    const view = region.view() as Buffer;
+    assert.deepStrictEqual([...view], [...Array(16).keys()]);
+    assert.throws(() => (s.allocMemory(0) as Obj).size(), (e: unknown) => {
+      assert.ok(e instanceof RangeError);
+      assert.equal(e.message, 'MemoryRegion.size: the result 9007199254740992 is beyond Number.MAX_SAFE_INTEGER');
+      return true;
+    });
+  });
+
+  it('Transfer: post_op arrays with MemoryRegion instances, and their TypeErrors', () => {
+    const s = new (glue().Session)();
+    const region = s.allocMemory(64);
+    const t = s.createTransfer('peer') as Obj;
+    assert.ok(t instanceof (glue().Transfer as unknown as new () => object));
+    t.postSend(region, 0, 8, 1);
+    t.postSendBatch([
+      { region, offset: 8, size: 8, tag: 2 },
+      { region, offset: 16, size: 16, tag: 2 },
+    ]);
+    assert.equal(t.receivedBytes(1), 8);
+    assert.equal(t.receivedBytes(2), 16 + 32);
+    assert.equal(t.isComplete(), false);
+    assert.throws(() => t.receivedBytes(3), errnoOf('ENOENT', 'Transfer.receivedBytes'));
+    assert.throws(() => t.postRecvBatch([]), errnoOf('EINVAL', 'Transfer.postRecvBatch'));
+    throwsTypeError(() => t.postSendBatch({}), 'Transfer.postSendBatch: ops must be an array');
+    throwsTypeError(() => t.postSendBatch([undefined]), 'Transfer.postSendBatch: ops[0] must be an object');
+    throwsTypeError(
+      () => t.postSendBatch([{ region, offset: 0, size: 8, tag: 1 }, { region: {}, offset: 0, size: 8, tag: 1 }]),
+      'Transfer.postSendBatch: ops[1].region must be a MemoryRegion',
+    );
+    throwsTypeError(
+      () => t.postSendBatch([{ region, offset: 0, size: 8 }]),
+      'Transfer.postSendBatch: ops[0].tag must be an integer in 0..9007199254740991',
+    );
+    throwsTypeError(() => t.postSend(t, 0, 8, 1), 'Transfer.postSend: region must be a MemoryRegion');
+    assert.equal(t.release(), undefined);
+    assert.equal(t.isComplete(), true);
+    assert.throws(() => s.createTransfer('nobody'), errnoOf('ENOENT', 'Session.createTransfer'));
+  });
+
+  it('Transfer.wait: timeoutMs reaches the core; an AbortSignal cancels it from JS', async () => {
+    const s = new (glue().Session)();
+    const t = s.createTransfer('peer') as Obj;
+    await assert.rejects(t.wait({ timeoutMs: 5 }) as Promise<void>, errnoOf('ETIMEDOUT', 'Transfer.wait'));
+    const controller = new AbortController();
+    const waiting = t.wait({ signal: controller.signal }) as Promise<void>;
+    setTimeout(() => controller.abort(), 10);
+    await assert.rejects(waiting, errnoOf('ECANCELED', 'Transfer.wait'));
+    await assert.rejects(t.wait({ signal: AbortSignal.abort() }) as Promise<void>, errnoOf('ECANCELED', 'Transfer.wait'));
+    await assert.rejects(t.wait({ signal: { aborted: false } }) as Promise<void>, (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.equal(e.message, 'Transfer.wait: options.signal must be an AbortSignal');
+      return true;
+    });
+    await assert.rejects(t.wait({ timeoutMs: 2 ** 31 }) as Promise<void>, (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.equal(e.message, 'Transfer.wait: options.timeoutMs must be an integer in -2147483648..2147483647');
+      return true;
+    });
+  });
+
+  it('GuestInstance: outputs come back as Uint8Array, numbers as is, i64 as bigint', () => {
+    const g = new (glue().GuestInstance)();
+    assert.deepStrictEqual(g.spear_epoll_wait(1234, 64, 0), new Uint8Array([0xd2, 0x04, 0, 0, 1, 0, 0, 0]));
+    assert.equal(g.spear_epoll_wait(1234, 7, 0), -28);
+    assert.deepStrictEqual(g.cchat_ctl(1000, 2, new Uint8Array([5, 6]), 64), new Uint8Array([5, 6]));
+    assert.equal(g.cchat_ctl(1000, 7, new Uint8Array(0), 64), 7);
+    assert.deepStrictEqual(g.cchat_recv(1000, 64), new Uint8Array(0));
+    assert.equal(g.cchat_write_msg(1000, new Uint8Array(4), new Uint8Array(3)), 7);
+    assert.equal(g.cchat_send(1000, 0xffffffff), -1);
+    assert.equal(g.time_now_ms(), 1n << 40n);
+    assert.equal(g.random_i64(), -(1n << 63n));
+    assert.equal(g.sleep_ms(1), undefined);
+    assert.throws(() => g.sleep_ms(-1), errnoOf('EINVAL', 'GuestInstance.sleep_ms'));
+  });
+});

@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Hostcall } from '../../codegen/model';
+import { HostwireError } from '../../generated/ts/errno';
+import { addon, camel, enosys, idl, ROOT, throwsTypeError } from './support';
+
+/** A JS argument of a hostcall as SpearHostImpl takes it: its name and a valid value. */
+interface Arg {
+  name: string;
+  valid: unknown;
+}
+
+/** The SpearHostImpl arguments of `h`, each with a valid value. */
+function argsOf(h: Hostcall): Arg[] {
+  return h.params.flatMap((p): Arg[] => {
+    switch (p.kind) {
+      case 'in_bytes':
+      case 'in_string':
+        return [{ name: camel(p.name), valid: new TextEncoder().encode('{}') }];
+      case 'out_bytes':
+        return [{ name: `${camel(p.name)}Capacity`, valid: 64 }];
+      case 'ctl_arg':
+        return [
+          { name: `${camel(p.name)}Input`, valid: new Uint8Array(64) },
+          { name: `${camel(p.name)}Capacity`, valid: 64 },
+        ];
+      default:
+        return [{ name: camel(p.name), valid: p.int.bytes === 8 ? 1n : 1000 }];
+    }
+  });
+}
+
+describe('native: GuestInstance', () => {
+  const instance = () => new (addon().GuestInstance)() as unknown as Record<string, (...a: unknown[]) => unknown>;
+
+  it('has exactly one method per hostcall, named by its import name', () => {
+    const names = Object.getOwnPropertyNames(addon().GuestInstance.prototype).filter((n) => n !== 'constructor');
+    assert.deepStrictEqual(names.sort(), idl().hostcalls.map((h) => h.name).sort());
+  });
+
+  for (const h of idl().hostcalls) {
+    const args = argsOf(h);
+    const call = `${h.name}(${args.map((a) => a.name).join(', ')})`;
+    if (h.returns.kind === 'none') {
+      it(`${call} throws ENOSYS (it has no result to return it in)`, () => {
+        assert.throws(() => instance()[h.name](...args.map((a) => a.valid)), (e: unknown) => {
+          assert.ok(e instanceof HostwireError);
+          assert.deepStrictEqual({ name: e.name, code: e.code, errno: e.errno, message: e.message }, enosys(`GuestInstance.${h.name}`));
+          return true;
+        });
+      });
+    } else {
+      const expected = h.returns.int?.bytes === 8 ? -38n : -38;
+      it(`${call} returns ${String(expected)}${typeof expected === 'bigint' ? 'n' : ''} (ENOSYS)`, () => {
+        assert.equal(instance()[h.name](...args.map((a) => a.valid)), expected);
+      });
+    }
+    args.forEach((a, i) => {
+      it(`${h.name}: a wrong ${a.name} is a TypeError naming it`, () => {
+        const bad = args.map((x) => x.valid);
+        bad[i] = 'wrong';
+        assert.throws(() => instance()[h.name](...bad), (e: unknown) => {
+          assert.ok(e instanceof TypeError);
+          assert.match(e.message, new RegExp(`^GuestInstance\\.${h.name}: ${a.name} must be `));
+          return true;
+        });
+      });
+    });
+  }
+
+  it('integers are checked against their type: i32 fd, u32 flags, u32 capacity', () => {
+    const g = instance();
+    throwsTypeError(() => g.cchat_close(2 ** 31), 'GuestInstance.cchat_close: fd must be an integer in -2147483648..2147483647');
+    throwsTypeError(() => g.cchat_close(1.5), 'GuestInstance.cchat_close: fd must be an integer in -2147483648..2147483647');
+    throwsTypeError(() => g.cchat_close(undefined), 'GuestInstance.cchat_close: fd must be an integer in -2147483648..2147483647');
+    throwsTypeError(() => g.spear_epoll_ctl(1000, 1, 1001, -1), 'GuestInstance.spear_epoll_ctl: events must be an integer in 0..4294967295');
+    throwsTypeError(() => g.cchat_recv(1000, 2 ** 32), 'GuestInstance.cchat_recv: outCapacity must be an integer in 0..4294967295');
+    throwsTypeError(() => g.log(2, Buffer.from('x').buffer), 'GuestInstance.log: msg must be a Uint8Array');
+    assert.equal(g.cchat_close(-1), -38);
+    assert.equal(g.spear_epoll_ctl(1000, 1, 1001, 0xffffffff), -38);
+    assert.equal(g.log(2, Buffer.from('a Buffer is a Uint8Array')), -38);
+  });
+
+  it('a method called on another object is a TypeError, not a crash', () => {
+    const { GuestInstance, Session } = addon();
+    const spearEpollCreate = (GuestInstance.prototype as unknown as Record<string, () => unknown>).spear_epoll_create;
+    throwsTypeError(() => spearEpollCreate.call({}), 'GuestInstance.spear_epoll_create: `this` is not a GuestInstance');
+    throwsTypeError(() => spearEpollCreate.call(new Session()), 'GuestInstance.spear_epoll_create: `this` is not a GuestInstance');
+    throwsTypeError(
+      () => spearEpollCreate.call(Object.create(GuestInstance.prototype)),
+      'GuestInstance.spear_epoll_create: `this` is not a GuestInstance',
+    );
+  });
+
+  it('instances carry bound, non-enumerable copies of the methods that stay safe after collection', () => {
+    const g = instance();
+    assert.deepStrictEqual(Object.keys(g), []);
+    assert.equal(Object.getOwnPropertyNames(g).length, idl().hostcalls.length);
+    const wait = g.spear_epoll_wait;
+    assert.notEqual(wait, (addon().GuestInstance.prototype as unknown as Record<string, unknown>).spear_epoll_wait);
+    assert.equal(wait(1000, 64, 0), -38);
+    const script = `
+      const { GuestInstance } = require(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'native.js'))}).loadNative();
+      let g = new GuestInstance();
+      const wait = g.spear_epoll_wait;
+      g = null;
+      for (let i = 0; i < 5; i++) { new GuestInstance(); global.gc(); }
+      process.stdout.write(String(wait(1000, 64, 0)));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, '-38');
+  });
+
+  it('a subclass keeps its overrides (its instances get no bound copies)', () => {
+    const Base = addon().GuestInstance as unknown as new () => Record<string, (...a: unknown[]) => unknown>;
+    class Sub extends Base {
+      spear_epoll_create(): number {
+        return 1234;
+      }
+    }
+    const s = new Sub();
+    assert.equal(s.spear_epoll_create(), 1234);
+    assert.equal(s.spear_epoll_close(1000), -38);
+    assert.deepStrictEqual(Object.getOwnPropertyNames(s), []);
+  });
+
+  it('works in a worker thread (each worker has its own addon instance)', async () => {
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      const { loadNative } = require(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'native.js'))});
+      const { GuestInstance, Session } = loadNative();
+      const g = new GuestInstance();
+      const waited = g.spear_epoll_wait(1000, 64, 0);
+      new Session().listen().then(
+        () => parentPort.postMessage({ waited, listen: 'resolved' }),
+        (e) => parentPort.postMessage({ waited, listen: e.code, errno: e.errno, isHostwireError: e.name }),
+      );`;
+    const worker = new Worker(script, { eval: true });
+    const result = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    assert.deepStrictEqual(result, { waited: -38, listen: 'ENOSYS', errno: -38, isHostwireError: 'HostwireError' });
+  });
+});

@@ -1,0 +1,52 @@
+/** Shared by the native tests: the addon, the model it must agree with, and error checks. */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { buildModel } from '../../codegen/pipeline';
+import type { Model } from '../../codegen/model';
+import { loadNative } from '../../runtime/native';
+import type { NativeBinding } from '../../generated/ts/sdk';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+let model: Model | undefined;
+
+/** The resolved IDL of this tree. */
+export function idl(): Model {
+  if (!model) model = buildModel(path.join(ROOT, 'idl'));
+  return model;
+}
+
+/** The addon, with the classes the typed binding does not list. */
+export type Addon = NativeBinding & {
+  MemoryRegion: new (...args: unknown[]) => object;
+  Transfer: new (...args: unknown[]) => object;
+  setErrorClass(ctor: unknown): void;
+};
+
+export function addon(): Addon {
+  return loadNative() as Addon;
+}
+
+/** `camel_case` -> `camelCase`, as JS names of IDL names are spelled. */
+export function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Assert that `f` throws a TypeError with exactly `message`. */
+export function throwsTypeError(f: () => unknown, message: string): void {
+  assert.throws(f, (e: unknown) => {
+    assert.ok(e instanceof TypeError, `expected a TypeError, got ${String(e)}`);
+    assert.equal(e.message, message);
+    return true;
+  });
+}
+
+/** The errno error the addon gives for ENOSYS in `where`. */
+export function enosys(where: string): { name: string; code: string; errno: number; message: string } {
+  return {
+    name: 'HostwireError',
+    code: 'ENOSYS',
+    errno: -38,
+    message: `ENOSYS: ${where}: The call is declared by the ABI but not implemented by this host.`,
+  };
+}

@@ -1,5 +1,6 @@
 /** C spelling: literals, doc comments and declarations that fit the line width. */
 import type { IntInfo } from '../../model';
+import { wrap } from '../shared/text';
 
 /** Generated lines stay within this many columns where they can. */
 export const WIDTH = 100;
@@ -24,22 +25,6 @@ function commentSafe(text: string): string {
   return text.replace(/\*\//g, '*\\/').replace(/\/\*/g, '/\\*');
 }
 
-/** Greedy word wrap of one paragraph; the first line has `first` columns, the others `rest`. */
-function wrap(text: string, first: number, rest: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const room = lines.length === 0 ? first : rest;
-    if (line && line.length + 1 + word.length > room) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  lines.push(line);
-  return lines;
-}
 
 /**
  * One entry of a doc comment: a paragraph, a blank line (`''`), or a tagged line such as
@@ -62,9 +47,9 @@ export function docComment(entries: DocEntry[], indent = 0, open = '/**'): strin
   // Tags in a run of tagged lines share one column.
   const tagWidth = Math.max(0, ...entries.map((e) => (typeof e === 'string' ? 0 : e.tag.length + 1)));
   const lines = entries.flatMap((e) => {
-    if (typeof e === 'string') return e === '' ? [''] : wrap(commentSafe(e), room, room);
+    if (typeof e === 'string') return e === '' ? [''] : wrap(commentSafe(e), room);
     const hang = ' '.repeat(tagWidth);
-    return wrap(commentSafe(e.text), room - tagWidth, room - tagWidth).map((l, i) =>
+    return wrap(commentSafe(e.text), room - tagWidth).map((l, i) =>
       i === 0 ? `${e.tag.padEnd(tagWidth)}${l}` : `${hang}${l}`,
     );
   });

@@ -149,19 +149,6 @@ export function cBytes(bytes: Uint8Array, indent: string): string {
   return out.join('\n');
 }
 
-/** `epoll_event` -> `EpollEvent`: the TypeScript name of an IDL item. */
-export function pascal(name: string): string {
-  return name
-    .split(/_+/)
-    .filter(Boolean)
-    .map((p) => p[0].toUpperCase() + p.slice(1))
-    .join('');
-}
-
-/** `load_remote_conn_info` -> `loadRemoteConnInfo`. */
-export function camel(name: string): string {
-  const p = pascal(name);
-  return p[0].toLowerCase() + p.slice(1);
-}
+export { pascal, camel } from '../shared/text';
 
 export const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

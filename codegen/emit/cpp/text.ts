@@ -6,32 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import type { IntInfo, Model } from '../../model';
+import { wrap } from '../shared/text';
 
 /** Generated lines stay within this many columns where they can. */
 export const WIDTH = 100;
 
-const words = (name: string): string[] => name.split('_').filter((w) => w.length > 0);
-
-/** `epoll_op` -> `EpollOp`, `ssf_v1_wire_header` -> `SsfV1WireHeader`. */
-export function pascal(name: string): string {
-  return words(name)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join('');
-}
-
-/** `load_remote_conn_info` -> `loadRemoteConnInfo` (the JavaScript spelling). */
-export function camel(name: string): string {
-  const p = pascal(name);
-  return p.length === 0 ? p : p[0].toLowerCase() + p.slice(1);
-}
-
-/** `MemoryRegion` -> `memory_region` (file names and C++ functions). */
-export function snake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
-}
+export { pascal, camel, snake } from '../shared/text';
 
 const KEYWORDS = new Set(
   (
@@ -84,20 +64,6 @@ function commentSafe(text: string): string {
   return text.replace(/\*\//g, '*\\/').replace(/\/\*/g, '/\\*');
 }
 
-function wrap(text: string, room: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > room) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  lines.push(line);
-  return lines;
-}
 
 /**
  * A `/** ... *\/` comment at `indent` columns from paragraphs (`''` is a blank line). One

@@ -4,27 +4,7 @@
  */
 import type { IntInfo } from '../../model';
 
-const words = (name: string): string[] => name.split('_').filter((w) => w.length > 0);
-
-/** `epoll_op` -> `EpollOp`, `ssf_v1_wire_header` -> `SsfV1WireHeader`. */
-export function pascal(name: string): string {
-  return words(name)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join('');
-}
-
-/** `load_remote_conn_info` -> `loadRemoteConnInfo`, `timeout_ms` -> `timeoutMs`. */
-export function camel(name: string): string {
-  const p = pascal(name);
-  return p.length === 0 ? p : p[0].toLowerCase() + p.slice(1);
-}
-
-/** `session_options` -> `SESSION_OPTIONS`. */
-export function upperSnake(name: string): string {
-  return words(name)
-    .map((w) => w.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
-    .join('_');
-}
+export { pascal, camel, upperSnake } from '../shared/text';
 
 /** Words that cannot name a local variable or parameter. */
 const RESERVED = new Set(

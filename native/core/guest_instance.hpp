@@ -1,19 +1,58 @@
-// hostwire native core: GuestInstance, one guest's native state (its fd table, later).
+// hostwire native core: GuestInstance, one guest's native state.
 //
-// Not implemented yet: every hostcall returns -ENOSYS. The hostcalls the IDL marks
-// `implemented: false` (mic_*, user_stream_*) keep the generated -ENOSYS default.
+// Its fd table (fd_table.hpp, where the LOCK ORDER of the core is written), the hostcalls of
+// module `spear` (GuestInstanceApi, one member per hostcall), and what the bridge
+// (runtime/guest/README.md, "The bridge"; native/napi/host_bridge.cc) needs: the process-wide
+// id, the outbox of chat requests, the queue of guest callbacks, completions from host
+// services on any thread, abort and release.
+//
+// Blocking hostcalls (spear_epoll_wait, cchat_recv, rtasr_read, rtasr_write, sleep_ms) sleep
+// on the instance's Waker (waker.hpp), never in a busy loop. Each of them, before doing
+// anything else and again on every wakeup, returns kAborted once the instance was aborted
+// (or released) and kCallbackPending while a guest callback is queued, whatever the fd's
+// readiness or O_NONBLOCK: the worker runs the callbacks and calls again.
+//
+// mic_* and user_stream_* are not implemented: they keep the generated -ENOSYS.
+// The core starts no thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "core/fd_table.hpp"
+#include "core/waker.hpp"
 #include "napi/guest_instance_core.hpp"
 
 namespace hostwire::core {
 
+/** A chat request waiting in an instance's outbox for the host services. */
+struct ChatRequest {
+  int32_t response_fd;
+  /** The chat request JSON (chat_session.hpp). */
+  std::string json;
+};
+
+/** A guest callback (a tool call) queued by the host for the guest's thread. */
+struct GuestCallback {
+  uint64_t id;
+  /** The callback payload JSON, as the host gave it. */
+  std::string payload;
+};
+
 class GuestInstance final : public GuestInstanceApi {
  public:
-  // chat
+  /** A new instance with a new process-wide id (make_guest_instance also registers it). */
+  GuestInstance();
+  ~GuestInstance() override;
+
+  // ---- hostcalls ------------------------------------------------------------------------
+  // chat (guest_instance_chat.cc)
   int32_t cchat_create() override;
   int32_t cchat_write_msg(int32_t fd, const uint8_t *role, size_t role_len, const uint8_t *content,
                           size_t content_len) override;
@@ -24,17 +63,17 @@ class GuestInstance final : public GuestInstanceApi {
   int32_t cchat_recv(int32_t response_fd, size_t out_capacity, Output &out) override;
   int32_t cchat_close(int32_t fd) override;
 
-  // epoll
+  // epoll (guest_instance_epoll.cc)
   int32_t spear_epoll_create() override;
   int32_t spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uint32_t events) override;
   int32_t spear_epoll_wait(int32_t epfd, size_t out_capacity, Output &out, int32_t timeout_ms) override;
   int32_t spear_epoll_close(int32_t epfd) override;
 
-  // fd
+  // fd (guest_instance_fd.cc)
   int32_t spear_fd_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t arg_capacity,
                        Output &arg_out) override;
 
-  // realtime ASR
+  // realtime ASR (guest_instance_rtasr.cc)
   int32_t rtasr_create() override;
   int32_t rtasr_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t arg_capacity,
                     Output &arg_out) override;
@@ -42,12 +81,91 @@ class GuestInstance final : public GuestInstanceApi {
   int32_t rtasr_read(int32_t fd, size_t out_capacity, Output &out) override;
   int32_t rtasr_close(int32_t fd) override;
 
-  // util
+  // util (guest_instance_util.cc)
   int64_t time_now_ms() override;
   int64_t wall_time_s() override;
   int64_t random_i64() override;
   int32_t log(int32_t level, const uint8_t *msg, size_t msg_len) override;
   int32_t sleep_ms(int32_t ms) override;
+
+  // ---- the bridge (any thread unless noted) ---------------------------------------------
+
+  /** The process-wide id (InstanceRegistry), never 0. */
+  uint64_t id() const { return id_; }
+
+  /** Drain the outbox: the chat requests of cchat_send, oldest first (the worker's thread). */
+  std::vector<ChatRequest> take_requests();
+
+  /** Drain the queued guest callbacks, oldest first (the worker's thread). */
+  std::vector<GuestCallback> take_callbacks();
+
+  /**
+   * The host answered the chat request of `response_fd`: `bytes`, and `metrics_json` (""
+   * for none). 0; -EBADF when released, `response_fd` is not an open ChatResponse; -EINVAL
+   * when `metrics_json` is not JSON or the response was already completed or failed.
+   */
+  int32_t complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json);
+
+  /**
+   * The chat request of `response_fd` failed with errno `err` (either sign; stored
+   * negative). 0, -EBADF as complete_chat, -EINVAL for 0 or |err| > 4095 or when settled.
+   */
+  int32_t fail_chat(int32_t response_fd, int32_t err);
+
+  /** Queue a guest callback and wake the instance's blocked call: 0, or -EBADF when released. */
+  int32_t post_callback(uint64_t callback_id, std::string payload);
+
+  /** Every blocked and future blocking call returns kAborted. 0. */
+  int32_t abort();
+
+  /**
+   * Free the fd table (every fd closed, every epoll waiter woken), drop the outbox and the
+   * callbacks, abort, and unregister the id. 0, or -EBADF when already released.
+   */
+  int32_t release();
+  bool released() const { return released_.load(); }
+
+  /**
+   * The host side closes `fd` (a peer or service ended it): it reports EPOLLHUP until the
+   * guest closes it or DELs it from its epoll sets. 0, or -EBADF.
+   */
+  int32_t host_close(int32_t fd);
+
+  /** Open fds (for tests). */
+  size_t open_fds() const { return table_.size(); }
+
+ private:
+  /** kAborted or kCallbackPending when a blocking call must return at once, else 0. */
+  int32_t interruption() const {
+    if (waker_->aborted()) return kAborted;
+    if (waker_->callbacks_pending()) return kCallbackPending;
+    return 0;
+  }
+
+  /**
+   * The blocking loop: until `attempt()` gives a result, `deadline` passes (then
+   * `on_timeout()`) or the call is interrupted (kAborted, kCallbackPending). `attempt` runs
+   * with no lock held and takes what it needs; every wakeup rescans.
+   */
+  template <class Attempt, class OnTimeout>
+  int32_t block(const Deadline &deadline, Attempt &&attempt, OnTimeout &&on_timeout) {
+    for (;;) {
+      const uint64_t seen = waker_->epoch();
+      if (const int32_t i = interruption()) return i;
+      if (std::optional<int32_t> r = attempt()) return *r;
+      if (deadline.expired()) return on_timeout();
+      waker_->wait(seen, deadline);
+    }
+  }
+
+  const uint64_t id_;
+  const std::shared_ptr<Waker> waker_;
+  FdTable table_;
+  std::atomic<bool> released_{false};
+
+  std::mutex mail_mu_;  // leaf: the outbox and the callbacks
+  std::vector<ChatRequest> outbox_;
+  std::vector<GuestCallback> callbacks_;
 };
 
 }  // namespace hostwire::core

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the native core's unit tests (hostwire_core_tests) under AddressSanitizer and UBSan,
 # then under valgrind when it is installed. Plain cmake, no Node needed; warnings are errors.
+# Needs nlohmann-json 3 (Debian: nlohmann-json3-dev).
 #
 #   native/scripts/sanitize.sh            from anywhere in the tree
 #
@@ -19,9 +20,9 @@ other=""
 if "${CXX:-c++}" --version 2>/dev/null | grep -qi clang; then other=g++; else other=clang++; fi
 if command -v "$other" >/dev/null 2>&1; then
   echo "== $other -Wall -Wextra -Wpedantic -Werror (syntax only)"
-  for f in native/core/*.cc native/test/core_tests.cc; do
+  while IFS= read -r f; do
     "$other" -std=c++17 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -Igenerated -Inative "$f"
-  done
+  done < <(find native/core -name '*.cc' | sort; ls native/test/*_tests.cc)
 fi
 
 echo "== ASan + UBSan: build-asan/"

@@ -15,6 +15,7 @@ describe('native: the addon', () => {
       'Session',
       'Transfer',
       'abi',
+      'host',
       'recordRoundTrip',
       'setErrorClass',
     ]);

@@ -3,8 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Hostcall } from '../../codegen/model';
-import { HostwireError } from '../../generated/ts/errno';
-import { addon, camel, enosys, idl, ROOT, throwsTypeError } from './support';
+import { addon, camel, idl, ROOT, throwsTypeError } from './support';
 
 /** A JS argument of a hostcall as SpearHostImpl takes it: its name and a valid value. */
 interface Arg {
@@ -32,6 +31,22 @@ function argsOf(h: Hostcall): Arg[] {
   });
 }
 
+/**
+ * What each hostcall the core implements returns for the generic arguments of `argsOf` on a
+ * new instance: fd 1000 is not open (-EBADF), log level 1000 is not a level (-EINVAL), the
+ * creating calls give the first fd, 1000.
+ */
+const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
+  cchat_create: (r) => assert.equal(r, 1000),
+  spear_epoll_create: (r) => assert.equal(r, 1000),
+  rtasr_create: (r) => assert.equal(r, 1000),
+  log: (r) => assert.equal(r, -22),
+  time_now_ms: (r) => assert.ok(typeof r === 'bigint' && r >= 0n),
+  wall_time_s: (r) => assert.ok(typeof r === 'bigint' && Math.abs(Number(r) - Date.now() / 1000) < 5),
+  random_i64: (r) => assert.equal(typeof r, 'bigint'),
+  sleep_ms: (r) => assert.equal(r, undefined),
+};
+
 describe('native: GuestInstance', () => {
   const instance = () => new (addon().GuestInstance)() as unknown as Record<string, (...a: unknown[]) => unknown>;
 
@@ -43,18 +58,17 @@ describe('native: GuestInstance', () => {
   for (const h of idl().hostcalls) {
     const args = argsOf(h);
     const call = `${h.name}(${args.map((a) => a.name).join(', ')})`;
-    if (h.returns.kind === 'none') {
-      it(`${call} throws ENOSYS (it has no result to return it in)`, () => {
-        assert.throws(() => instance()[h.name](...args.map((a) => a.valid)), (e: unknown) => {
-          assert.ok(e instanceof HostwireError);
-          assert.deepStrictEqual({ name: e.name, code: e.code, errno: e.errno, message: e.message }, enosys(`GuestInstance.${h.name}`));
-          return true;
-        });
+    if (!h.implemented) {
+      const expected = h.returns.int?.bytes === 8 ? -38n : -38;
+      it(`${call} returns ${String(expected)}${typeof expected === 'bigint' ? 'n' : ''} (ENOSYS: declared only)`, () => {
+        assert.equal(instance()[h.name](...args.map((a) => a.valid)), expected);
       });
     } else {
-      const expected = h.returns.int?.bytes === 8 ? -38n : -38;
-      it(`${call} returns ${String(expected)}${typeof expected === 'bigint' ? 'n' : ''} (ENOSYS)`, () => {
-        assert.equal(instance()[h.name](...args.map((a) => a.valid)), expected);
+      const check = GENERIC_RESULTS[h.name] ?? ((r: unknown) => assert.equal(r, -9));
+      it(`${call} is implemented (${GENERIC_RESULTS[h.name] ? 'its result on a new instance' : '-EBADF: fd 1000 is not open'})`, () => {
+        // sleep_ms(1000) would sleep a second: 1 ms shows the same.
+        const values = args.map((a) => (h.name === 'sleep_ms' ? 1 : a.valid));
+        check(instance()[h.name](...values));
       });
     }
     args.forEach((a, i) => {
@@ -78,9 +92,9 @@ describe('native: GuestInstance', () => {
     throwsTypeError(() => g.spear_epoll_ctl(1000, 1, 1001, -1), 'GuestInstance.spear_epoll_ctl: events must be an integer in 0..4294967295');
     throwsTypeError(() => g.cchat_recv(1000, 2 ** 32), 'GuestInstance.cchat_recv: outCapacity must be an integer in 0..4294967295');
     throwsTypeError(() => g.log(2, Buffer.from('x').buffer), 'GuestInstance.log: msg must be a Uint8Array');
-    assert.equal(g.cchat_close(-1), -38);
-    assert.equal(g.spear_epoll_ctl(1000, 1, 1001, 0xffffffff), -38);
-    assert.equal(g.log(2, Buffer.from('a Buffer is a Uint8Array')), -38);
+    assert.equal(g.cchat_close(-1), -9);
+    assert.equal(g.spear_epoll_ctl(1000, 1, 1001, 0xffffffff), -9);
+    assert.equal(g.log(-1, Buffer.from('a Buffer is a Uint8Array')), -22);
   });
 
   it('a method called on another object is a TypeError, not a crash', () => {
@@ -100,7 +114,7 @@ describe('native: GuestInstance', () => {
     assert.equal(Object.getOwnPropertyNames(g).length, idl().hostcalls.length);
     const wait = g.spear_epoll_wait;
     assert.notEqual(wait, (addon().GuestInstance.prototype as unknown as Record<string, unknown>).spear_epoll_wait);
-    assert.equal(wait(1000, 64, 0), -38);
+    assert.equal(wait(1000, 64, 0), -9);
     const script = `
       const { GuestInstance } = require(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'native.js'))}).loadNative();
       let g = new GuestInstance();
@@ -110,7 +124,7 @@ describe('native: GuestInstance', () => {
       process.stdout.write(String(wait(1000, 64, 0)));`;
     const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout, '-38');
+    assert.equal(r.stdout, '-9');
   });
 
   it('a subclass keeps its overrides (its instances get no bound copies)', () => {
@@ -122,7 +136,7 @@ describe('native: GuestInstance', () => {
     }
     const s = new Sub();
     assert.equal(s.spear_epoll_create(), 1234);
-    assert.equal(s.spear_epoll_close(1000), -38);
+    assert.equal(s.spear_epoll_close(1000), -9);
     assert.deepStrictEqual(Object.getOwnPropertyNames(s), []);
   });
 
@@ -132,7 +146,7 @@ describe('native: GuestInstance', () => {
       const { loadNative } = require(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'native.js'))});
       const { GuestInstance, Session } = loadNative();
       const g = new GuestInstance();
-      const waited = g.spear_epoll_wait(1000, 64, 0);
+      const waited = g.spear_epoll_wait(g.spear_epoll_create(), 64, 0).length;
       new Session().listen().then(
         () => parentPort.postMessage({ waited, listen: 'resolved' }),
         (e) => parentPort.postMessage({ waited, listen: e.code, errno: e.errno, isHostwireError: e.name }),
@@ -143,6 +157,10 @@ describe('native: GuestInstance', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    assert.deepStrictEqual(result, { waited: -38, listen: 'ENOSYS', errno: -38, isHostwireError: 'HostwireError' });
+    // The GuestInstance works in the worker; the Session's async completion path settles there
+    // (how: the transfer engine's business, test/native/session.test.ts).
+    const r = result as { waited: number; listen: string; isHostwireError?: string };
+    assert.equal(r.waited, 0);
+    assert.ok(r.listen === 'resolved' || r.isHostwireError === 'HostwireError', JSON.stringify(r));
   });
 });

@@ -9,8 +9,36 @@
  */
 
 /** Import names of the hostcalls the native core of this build implements. */
-export const HOST_IMPLEMENTED: readonly string[] = [];
+export const HOST_IMPLEMENTED: readonly string[] = [
+  // chat (native/core/guest_instance_chat.cc; responses come from the host's chat services)
+  'cchat_create',
+  'cchat_write_msg',
+  'cchat_write_fn',
+  'cchat_ctl',
+  'cchat_send',
+  'cchat_recv',
+  'cchat_close',
+  // epoll (native/core/epoll.cc, guest_instance_epoll.cc)
+  'spear_epoll_create',
+  'spear_epoll_ctl',
+  'spear_epoll_wait',
+  'spear_epoll_close',
+  // fd (native/core/guest_instance_fd.cc)
+  'spear_fd_ctl',
+  // realtime ASR with the deterministic stub transport (native/core/rtasr.cc, rtasr_stub.cc)
+  'rtasr_create',
+  'rtasr_ctl',
+  'rtasr_write',
+  'rtasr_read',
+  'rtasr_close',
+  // util (native/core/guest_instance_util.cc)
+  'time_now_ms',
+  'wall_time_s',
+  'random_i64',
+  'log',
+  'sleep_ms',
+];
 
 /** One line on the state of the host build, for the banner of the reference. */
 export const HOST_STATUS_NOTE =
-  'The native core of this build does not implement any hostcall yet: every hostcall returns -ENOSYS until the next milestone.';
+  'The native core of this build implements every planned hostcall: chat (responses from the host chat services), epoll, fd control, realtime ASR with the deterministic `stub` transport (a WebSocket transport is a later step) and the utilities. The hostcalls declared only for drop-in compatibility (mic_*, user_stream_*) return -ENOSYS.';

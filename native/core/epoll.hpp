@@ -1,0 +1,72 @@
+// hostwire native core: EpollSet, an epoll fd (SPEAR-ABI.md, "epoll").
+//
+// Level-triggered: a scan reports each watched fd whose readiness meets its interest,
+// nothing is consumed by reporting. EPOLLERR and EPOLLHUP are reported whether requested or
+// not; one record per fd with its events OR-merged. When more fds are ready than fit, the
+// next scan starts after the last fd reported, so successive calls rotate through the ready
+// set and none starves. The waiting itself (timeouts, wakeups, callbacks, abort) is the
+// instance's (guest_instance_epoll.cc); an epoll fd cannot be watched by another.
+//
+// Locks: the set's `mu_` is the watch-set lock (second in the order of fd_table.hpp); a scan
+// takes each watched entry's lock under it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/fd_entry.hpp"
+
+namespace hostwire::core {
+
+class EpollSet final : public FdEntry {
+ public:
+  explicit EpollSet(std::shared_ptr<Waker> waker) : FdEntry(abi::FdKind::kEpoll, std::move(waker)) {}
+
+  /**
+   * ADD, MOD or DEL the watch of `target` (validated by the caller, with the table lock held
+   * so that `target` stays open): 0, -EEXIST (ADD of a watched fd), -ENOENT (MOD or DEL of
+   * an unwatched one). MOD re-registers the watch with the new events.
+   */
+  int32_t ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32_t events);
+
+  /**
+   * One scan: appends at most `max` records of ready fds to `out`, starting after the last
+   * fd the previous scan reported. Returns the number appended, or -EBADF once closed.
+   */
+  int32_t collect(size_t max, std::vector<abi::EpollEvent> &out);
+
+  /** Whether the guest closed the set (its waiters return -EBADF). */
+  bool closed() const;
+
+  /** Watched fds. */
+  size_t watch_count() const;
+
+  void forget_watch(int32_t fd) override;
+  Json metrics() const override;
+
+  /** Count a wait that returned records (for GET_METRICS). */
+  void count_wait(size_t records);
+
+ protected:
+  uint32_t poll_mask_locked() const override { return 0; }
+  void status_locked(Json &out) const override;
+  void on_guest_close() override;
+
+ private:
+  struct Watch {
+    std::shared_ptr<FdEntry> entry;
+    uint32_t events;
+  };
+
+  std::map<int32_t, Watch> watches_;  // under mu_, ordered by fd
+  int32_t cursor_ = 0;                // the next scan starts at the first fd >= cursor_
+  bool closed_ = false;
+  uint64_t waits_returned_ = 0;       // waits that returned records
+  uint64_t records_ = 0;              // records returned in all
+  uint64_t scans_ = 0;
+};
+
+}  // namespace hostwire::core

@@ -1,0 +1,46 @@
+// hostwire native core: JSON in and out of the guest (nlohmann::json, insertion-ordered).
+//
+// Guest JSON is untrusted: parsing never throws, rejects malformed UTF-8, and refuses nesting
+// deeper than kMaxJsonDepth (serializing a deeper value would recurse that deep).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "napi/core_types.hpp"
+
+namespace hostwire::core {
+
+/** A JSON value whose objects keep their keys in insertion order. */
+using Json = nlohmann::ordered_json;
+
+/** Arrays and objects nested deeper than this are malformed input. */
+constexpr size_t kMaxJsonDepth = 64;
+
+/**
+ * Parse `n` bytes of guest JSON at `p` (trailing NUL bytes are ignored, as C strings passed
+ * with their terminator). nullopt when malformed, not UTF-8 or nested too deep.
+ */
+std::optional<Json> parse_json(const uint8_t *p, size_t n);
+
+/** parse_json over a string. */
+std::optional<Json> parse_json(const std::string &s);
+
+/** The compact UTF-8 text of `j`. */
+std::string json_text(const Json &j);
+
+/** The compact UTF-8 text of `j`, as bytes for an Output. */
+std::vector<uint8_t> json_bytes(const Json &j);
+
+/** Give the guest `j` as a ctl command's output: sets `out`, returns 0. */
+int32_t json_output(const Json &j, Output &out);
+
+/** The ABI's name of errno `err` (`"ETIMEDOUT"` for -110), or `"E<n>"` outside the table. */
+std::string errno_string(int32_t err);
+
+}  // namespace hostwire::core

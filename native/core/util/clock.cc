@@ -1,0 +1,26 @@
+#include "core/util/clock.hpp"
+
+namespace hostwire::core {
+
+int64_t mono_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(MonoClock::now().time_since_epoch()).count();
+}
+
+int64_t wall_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Deadline Deadline::from_timeout_ms(int64_t timeout_ms) {
+  if (timeout_ms < 0) return forever();
+  return Deadline(MonoClock::now() + std::chrono::milliseconds(timeout_ms));
+}
+
+int64_t Deadline::remaining_ms() const {
+  if (forever_) return -1;
+  const auto left = when_ - MonoClock::now();
+  if (left <= MonoClock::duration::zero()) return 0;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left);
+  return ms.count();
+}
+
+}  // namespace hostwire::core

@@ -1,0 +1,206 @@
+// binding.host: how a guest's worker and the host services on any JS thread reach a native
+// GuestInstance (runtime/guest/README.md, "The bridge").
+//
+//   instanceId(inst)                                   worker  the id (a number > 0); -EBADF once released
+//   takeRequests(inst)                                 worker  [{kind:'chat', responseFd, request}] ([] once released)
+//   takeCallbacks(inst)                                worker  [{id, payload}] ([] once released)
+//   completeChat(id, responseFd, bytes, metricsJson)   any     0 | -EBADF | -EINVAL
+//   failChat(id, responseFd, errno)                    any     0 | -EBADF | -EINVAL
+//   postCallback(id, callbackId, payload)              any     0 | -EBADF
+//   abortInstance(id)                                  any     0 | -EBADF
+//   releaseInstance(inst)                              worker  0 | -EBADF (already released)
+//
+// `id` resolves through the process-wide registry, so any thread of the process (each with
+// its own instance of the addon) reaches any instance; a stale id (released, collected, or
+// never given) is -EBADF, never an exception. Arguments of the wrong type are a TypeError
+// naming the argument, as in the generated glue. `bytes` is a Uint8Array (a Buffer is one)
+// or a string (UTF-8); `metricsJson` a JSON string, or "" / undefined / null for none.
+#include "host_bridge.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/guest_instance.hpp"
+#include "core/instance_registry.hpp"
+#include "cpp/hostwire_abi.hpp"
+#include "napi/guest_instance.hpp"
+#include "napi/wrap.hpp"
+
+namespace hostwire::bridge {
+
+namespace {
+
+// ---- the core behind a GuestInstance object ------------------------------------------------
+
+using CoreMember = std::shared_ptr<core::GuestInstanceApi> glue::GuestInstance::*;
+
+// The generated wrapper (generated/napi/guest_instance.hpp) keeps its core in the private
+// member `core_` and has no accessor for it. An explicit instantiation may name a private
+// member (C++17 [temp.explicit]/12: access checking does not apply to its arguments), which
+// is how the bridge reads it without editing generated code. If the generator renames the
+// member this fails to compile; the right fix is a generated accessor.
+struct CoreMemberTag {
+  friend CoreMember core_member(CoreMemberTag);
+};
+template <CoreMember M> struct CoreMemberOf {
+  friend CoreMember core_member(CoreMemberTag) { return M; }
+};
+template struct CoreMemberOf<&glue::GuestInstance::core_>;
+
+/** The native instance behind `v`, a GuestInstance object; a TypeError otherwise. */
+std::shared_ptr<core::GuestInstance> instance_arg(const Napi::CallbackInfo &info, size_t i, const char *where) {
+  glue::GuestInstance *wrapper = glue::unwrap_tagged<glue::GuestInstance>(info[i]);
+  std::shared_ptr<core::GuestInstance> inst;
+  if (wrapper != nullptr) inst = std::dynamic_pointer_cast<core::GuestInstance>(wrapper->*core_member(CoreMemberTag{}));
+  if (!inst) throw Napi::TypeError::New(info.Env(), std::string(where) + ": inst must be a GuestInstance");
+  return inst;
+}
+
+// ---- arguments -----------------------------------------------------------------------------
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+/** A non-negative safe integer (an instance or callback id). */
+uint64_t id_arg(const Napi::CallbackInfo &info, size_t i, const char *where, const char *name) {
+  const Napi::Value v = info[i];
+  if (v.IsNumber()) {
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (std::isfinite(d) && d == std::floor(d) && d >= 0 && d <= kMaxSafeInteger) return static_cast<uint64_t>(d);
+  }
+  throw Napi::TypeError::New(info.Env(), std::string(where) + ": " + name + " must be an integer in 0..2^53-1");
+}
+
+int32_t int32_arg(const Napi::CallbackInfo &info, size_t i, const char *where, const char *name) {
+  const Napi::Value v = info[i];
+  if (v.IsNumber()) {
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (std::isfinite(d) && d == std::floor(d) && d >= INT32_MIN && d <= INT32_MAX) return static_cast<int32_t>(d);
+  }
+  throw Napi::TypeError::New(info.Env(),
+                             std::string(where) + ": " + name + " must be an integer in -2147483648..2147483647");
+}
+
+std::string string_arg(const Napi::CallbackInfo &info, size_t i, const char *where, const char *name, bool optional) {
+  const Napi::Value v = info[i];
+  if (v.IsString()) return v.As<Napi::String>().Utf8Value();
+  if (optional && (v.IsUndefined() || v.IsNull())) return std::string();
+  throw Napi::TypeError::New(info.Env(), std::string(where) + ": " + name + " must be a string");
+}
+
+std::vector<uint8_t> bytes_arg(const Napi::CallbackInfo &info, size_t i, const char *where, const char *name) {
+  const Napi::Value v = info[i];
+  if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array a = v.As<Napi::Uint8Array>();
+    const uint8_t *p = a.Data();
+    return std::vector<uint8_t>(p, p + a.ByteLength());
+  }
+  if (v.IsString()) {
+    const std::string s = v.As<Napi::String>().Utf8Value();
+    return std::vector<uint8_t>(s.begin(), s.end());
+  }
+  throw Napi::TypeError::New(info.Env(), std::string(where) + ": " + name + " must be a Uint8Array or a string");
+}
+
+/** The live instance `id`, or nullptr (a stale id). */
+std::shared_ptr<core::GuestInstance> lookup(uint64_t id) { return core::InstanceRegistry::get().find(id); }
+
+Napi::Value errno_or(Napi::Env env, const std::shared_ptr<core::GuestInstance> &inst, int32_t (*call)(core::GuestInstance &)) {
+  return Napi::Number::New(env, inst ? call(*inst) : -abi::kEBADF);
+}
+
+// ---- the functions -------------------------------------------------------------------------
+
+Napi::Value InstanceId(const Napi::CallbackInfo &info) {
+  auto inst = instance_arg(info, 0, "host.instanceId");
+  if (inst->released()) return Napi::Number::New(info.Env(), -abi::kEBADF);
+  return Napi::Number::New(info.Env(), static_cast<double>(inst->id()));
+}
+
+Napi::Value TakeRequests(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  auto inst = instance_arg(info, 0, "host.takeRequests");
+  std::vector<core::ChatRequest> requests = inst->take_requests();
+  Napi::Array out = Napi::Array::New(env, requests.size());
+  for (uint32_t k = 0; k < requests.size(); ++k) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("kind", Napi::String::New(env, "chat"));
+    o.Set("responseFd", Napi::Number::New(env, requests[k].response_fd));
+    o.Set("request", Napi::String::New(env, requests[k].json));
+    out.Set(k, o);
+  }
+  return out;
+}
+
+Napi::Value TakeCallbacks(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  auto inst = instance_arg(info, 0, "host.takeCallbacks");
+  std::vector<core::GuestCallback> callbacks = inst->take_callbacks();
+  Napi::Array out = Napi::Array::New(env, callbacks.size());
+  for (uint32_t k = 0; k < callbacks.size(); ++k) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("id", Napi::Number::New(env, static_cast<double>(callbacks[k].id)));
+    o.Set("payload", Napi::String::New(env, callbacks[k].payload));
+    out.Set(k, o);
+  }
+  return out;
+}
+
+Napi::Value CompleteChat(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.completeChat";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "responseFd");
+  std::vector<uint8_t> bytes = bytes_arg(info, 2, kWhere, "bytes");
+  const std::string metrics = string_arg(info, 3, kWhere, "metricsJson", true);
+  auto inst = lookup(id);
+  return Napi::Number::New(info.Env(), inst ? inst->complete_chat(fd, std::move(bytes), metrics) : -abi::kEBADF);
+}
+
+Napi::Value FailChat(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.failChat";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "responseFd");
+  const int32_t err = int32_arg(info, 2, kWhere, "errno");
+  auto inst = lookup(id);
+  return Napi::Number::New(info.Env(), inst ? inst->fail_chat(fd, err) : -abi::kEBADF);
+}
+
+Napi::Value PostCallback(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.postCallback";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const uint64_t callback_id = id_arg(info, 1, kWhere, "callbackId");
+  std::string payload = string_arg(info, 2, kWhere, "payload", false);
+  auto inst = lookup(id);
+  return Napi::Number::New(info.Env(), inst ? inst->post_callback(callback_id, std::move(payload)) : -abi::kEBADF);
+}
+
+Napi::Value AbortInstance(const Napi::CallbackInfo &info) {
+  const uint64_t id = id_arg(info, 0, "host.abortInstance", "id");
+  return errno_or(info.Env(), lookup(id), [](core::GuestInstance &g) { return g.abort(); });
+}
+
+Napi::Value ReleaseInstance(const Napi::CallbackInfo &info) {
+  auto inst = instance_arg(info, 0, "host.releaseInstance");
+  return Napi::Number::New(info.Env(), inst->release());
+}
+
+}  // namespace
+
+Napi::Object make_host_bridge(Napi::Env env) {
+  Napi::Object host = Napi::Object::New(env);
+  host.Set("instanceId", Napi::Function::New<&InstanceId>(env, "instanceId"));
+  host.Set("takeRequests", Napi::Function::New<&TakeRequests>(env, "takeRequests"));
+  host.Set("takeCallbacks", Napi::Function::New<&TakeCallbacks>(env, "takeCallbacks"));
+  host.Set("completeChat", Napi::Function::New<&CompleteChat>(env, "completeChat"));
+  host.Set("failChat", Napi::Function::New<&FailChat>(env, "failChat"));
+  host.Set("postCallback", Napi::Function::New<&PostCallback>(env, "postCallback"));
+  host.Set("abortInstance", Napi::Function::New<&AbortInstance>(env, "abortInstance"));
+  host.Set("releaseInstance", Napi::Function::New<&ReleaseInstance>(env, "releaseInstance"));
+  host.Freeze();
+  return host;
+}
+
+}  // namespace hostwire::bridge

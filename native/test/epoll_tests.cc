@@ -1,0 +1,308 @@
+// spear_epoll_*: every Decision of SPEAR-ABI.md ("epoll"), single- and multi-threaded.
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+using namespace hostwire;
+using namespace hostwire::test;
+using core::Json;
+
+namespace {
+constexpr int32_t kEBADF = -abi::kEBADF;
+constexpr int32_t kEINVAL = -abi::kEINVAL;
+constexpr uint32_t IN = abi::EpollEvents::kIN;
+constexpr uint32_t OUT = abi::EpollEvents::kOUT;
+constexpr uint32_t ERR = abi::EpollEvents::kERR;
+constexpr uint32_t HUP = abi::EpollEvents::kHUP;
+constexpr int32_t ADD = abi::EpollOp::kADD;
+constexpr int32_t MOD = abi::EpollOp::kMOD;
+constexpr int32_t DEL = abi::EpollOp::kDEL;
+
+/** Complete the chat response `fd` of `g` with `body`. */
+int32_t complete(core::GuestInstance &g, int32_t fd, const std::string &body = "{}") {
+  return g.complete_chat(fd, to_vec(body), "");
+}
+}  // namespace
+
+TEST("epoll_ctl: -EEXIST, -ENOENT, -EINVAL (epfd == fd, an epoll fd, bad op or bits), -EBADF") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t ep2 = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == -abi::kEEXIST);
+  CHECK(g->spear_epoll_ctl(ep, MOD, r, IN | OUT) == 0);
+  CHECK(g->spear_epoll_ctl(ep, DEL, r, 0) == 0);
+  CHECK(g->spear_epoll_ctl(ep, DEL, r, 0) == -abi::kENOENT);
+  CHECK(g->spear_epoll_ctl(ep, MOD, r, IN) == -abi::kENOENT);
+  CHECK(g->spear_epoll_ctl(ep, ADD, ep, IN) == kEINVAL);   // epfd == fd
+  CHECK(g->spear_epoll_ctl(ep, ADD, ep2, IN) == kEINVAL);  // an epoll fd into a set
+  CHECK(g->spear_epoll_ctl(ep2, ADD, ep, IN) == kEINVAL);
+  CHECK(g->spear_epoll_ctl(ep, 0, r, IN) == kEINVAL);
+  CHECK(g->spear_epoll_ctl(ep, 4, r, IN) == kEINVAL);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, 0x2) == kEINVAL);         // bit 1 is not an event
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, 0xffffffffu) == kEINVAL);
+  CHECK(g->spear_epoll_ctl(ep, ADD, 4242, IN) == kEBADF);        // unknown fd
+  CHECK(g->spear_epoll_ctl(4242, ADD, r, IN) == kEBADF);         // unknown epfd
+  CHECK(g->spear_epoll_ctl(r, ADD, ep, IN) == kEBADF);           // epfd of the wrong kind
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, 0) == 0);                 // no events: ERR and HUP only
+  CHECK(g->spear_epoll_ctl(ep, DEL, r, 0xffffffffu) == 0);       // DEL ignores events
+}
+
+TEST("epoll_wait: -EBADF for an unknown or non-epoll epfd; capacity under 8 asks for 8 (ENOSPC)") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t s = g->cchat_create();
+  core::Output out;
+  CHECK(g->spear_epoll_wait(4242, 64, out, 0) == kEBADF && !out);
+  CHECK(g->spear_epoll_wait(s, 64, out, 0) == kEBADF && !out);
+  for (size_t cap : {0, 1, 7}) {
+    core::Output small;
+    CHECK(g->spear_epoll_wait(ep, cap, small, -1) == 0);  // at once, even with no timeout
+    CHECK(small && small->size() == 8);                   // the glue: -ENOSPC, *out_len_ptr = 8
+  }
+}
+
+TEST("epoll_wait: nothing ready gives 0 records with an empty Output (poll and timeout)") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  core::Output out;
+  CHECK(g->spear_epoll_wait(ep, 64, out, 0) == 0);
+  CHECK(out && out->empty());  // *out_len_ptr = 0
+  const auto t0 = std::chrono::steady_clock::now();
+  core::Output later;
+  CHECK(g->spear_epoll_wait(ep, 64, later, 40) == 0);
+  CHECK(later && later->empty());
+  CHECK(ms_since(t0) >= 40);  // a bounded wait does not end early
+}
+
+TEST("epoll_wait: a ready fd is one record with its events OR-merged; level-triggered") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t asr = g->rtasr_create();
+  CHECK(ctl_in([&](auto... a) { return g->rtasr_ctl(a...); }, asr, abi::RtasrCtlCmd::kCONNECT, "") == 0);
+  const std::vector<uint8_t> frame(3200, 0);
+  CHECK(g->rtasr_write(asr, frame.data(), frame.size()) == 3200);  // one delta event queued
+  CHECK(g->spear_epoll_ctl(ep, ADD, asr, IN | OUT) == 0);
+  Records recs;
+  CHECK(wait(*g, ep, 64, 0, recs) == 0);
+  CHECK(recs == (Records{{asr, IN | OUT}}));
+  CHECK(wait(*g, ep, 64, 0, recs) == 0);  // still ready: reporting consumes nothing
+  CHECK(recs == (Records{{asr, IN | OUT}}));
+  core::Output ev;
+  CHECK(g->rtasr_read(asr, 4096, ev) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0);
+  CHECK(recs == (Records{{asr, OUT}}));
+  CHECK(g->spear_epoll_ctl(ep, MOD, asr, IN) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+}
+
+TEST("epoll: MOD re-registers the watch with its new events") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, OUT) == 0);
+  CHECK(complete(*g, r) == 0);
+  Records recs;
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());  // IN is ready but not asked for
+  CHECK(g->spear_epoll_ctl(ep, MOD, r, IN) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0);
+  CHECK(recs == (Records{{r, IN}}));
+  CHECK(g->spear_epoll_ctl(ep, MOD, r, OUT) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+}
+
+TEST("epoll: EPOLLERR and EPOLLHUP are reported whether requested or not") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t failed = new_response(*g);
+  const int32_t hup = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, failed, 0) == 0);
+  CHECK(g->spear_epoll_ctl(ep, ADD, hup, IN) == 0);
+  CHECK(g->fail_chat(failed, -abi::kETIMEDOUT) == 0);
+  CHECK(complete(*g, hup) == 0);
+  CHECK(g->host_close(hup) == 0);
+  Records recs;
+  CHECK(wait(*g, ep, 64, 0, recs) == 0);
+  CHECK(recs == (Records{{failed, ERR}, {hup, IN | HUP}}));
+}
+
+TEST("epoll: a host-side close reports EPOLLHUP until the guest DELs or closes the fd") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t asr = g->rtasr_create();
+  CHECK(g->spear_epoll_ctl(ep, ADD, asr, IN) == 0);
+  Records recs;
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(g->host_close(asr) == 0);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(wait(*g, ep, 64, 0, recs) == 0);
+    CHECK(recs == (Records{{asr, HUP}}));
+  }
+  CHECK(g->spear_epoll_ctl(ep, DEL, asr, 0) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(g->spear_epoll_ctl(ep, ADD, asr, 0) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{asr, HUP}}));
+  CHECK(g->rtasr_close(asr) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+}
+
+TEST("epoll: a guest close of a watched fd removes it from every set silently") {
+  auto g = new_instance();
+  const int32_t ep1 = g->spear_epoll_create();
+  const int32_t ep2 = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep1, ADD, r, IN) == 0);
+  CHECK(g->spear_epoll_ctl(ep2, ADD, r, IN) == 0);
+  CHECK(complete(*g, r) == 0);
+  CHECK(g->cchat_close(r) == 0);
+  Records recs;
+  CHECK(wait(*g, ep1, 64, 0, recs) == 0 && recs.empty());
+  CHECK(wait(*g, ep2, 64, 0, recs) == 0 && recs.empty());
+  CHECK(fd_ctl_json(*g, ep1, abi::FdCtlCmd::kGET_STATUS)["watches"] == 0);
+  CHECK(fd_ctl_json(*g, ep2, abi::FdCtlCmd::kGET_STATUS)["watches"] == 0);
+  CHECK(g->spear_epoll_ctl(ep1, DEL, r, 0) == kEBADF);  // the number is gone for good
+}
+
+TEST("epoll: more ready than fit rotates fairly through the ready set") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  std::vector<int32_t> fds;
+  for (int i = 0; i < 5; ++i) {
+    fds.push_back(new_response(*g));
+    CHECK(g->spear_epoll_ctl(ep, ADD, fds.back(), IN) == 0);
+    CHECK(complete(*g, fds.back()) == 0);
+  }
+  // Not ready: never reported, and does not stall the rotation.
+  const int32_t idle = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, idle, IN) == 0);
+  const int32_t a = fds[0], b = fds[1], c = fds[2], d = fds[3], e = fds[4];
+  Records recs;
+  const std::vector<Records> expected = {
+      {{a, IN}, {b, IN}}, {{c, IN}, {d, IN}}, {{e, IN}, {a, IN}}, {{b, IN}, {c, IN}}, {{d, IN}, {e, IN}}, {{a, IN}, {b, IN}}};
+  for (const Records &want : expected) {
+    CHECK(wait(*g, ep, 16 + 7, 0, recs) == 0);  // room for 2 records (23 bytes)
+    CHECK(recs == want);
+  }
+  // One at a time: each fd once per round.
+  std::vector<int32_t> seen;
+  for (int i = 0; i < 5; ++i) {
+    CHECK(wait(*g, ep, 8, 0, recs) == 0 && recs.size() == 1);
+    if (!recs.empty()) seen.push_back(recs[0].first);
+  }
+  CHECK(seen == (std::vector<int32_t>{c, d, e, a, b}));
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.size() == 5);  // all fit: all reported
+}
+
+TEST("epoll (threads): a host thread completing a chat wakes a blocked epoll_wait") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  std::atomic<bool> started{false};
+  int32_t rc = 1;
+  Records recs;
+  Joined waiter([&] {
+    started = true;
+    rc = wait(*g, ep, 64, -1, recs);
+  });
+  while (!started) sleep_for_ms(1);
+  sleep_for_ms(20);
+  Joined host([&] { CHECK(complete(*g, r) == 0); });
+  host.join();
+  waiter.join();
+  CHECK(rc == 0);
+  CHECK(recs == (Records{{r, IN}}));
+}
+
+TEST("epoll (threads): a bounded wait also returns at once when the fd becomes ready") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  int32_t rc = 1;
+  Records recs;
+  const auto t0 = std::chrono::steady_clock::now();
+  Joined waiter([&] { rc = wait(*g, ep, 64, 60000, recs); });
+  sleep_for_ms(20);
+  CHECK(g->fail_chat(r, -abi::kECONNRESET) == 0);
+  waiter.join();
+  CHECK(rc == 0 && recs == (Records{{r, ERR}}));
+  CHECK(ms_since(t0) < 30000);
+}
+
+TEST("epoll (threads): closing the epfd wakes its waiters, which return -EBADF") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  std::atomic<int> started{0};
+  int32_t rc1 = 1, rc2 = 1;
+  Records recs1, recs2;
+  Joined w1([&] {
+    ++started;
+    rc1 = wait(*g, ep, 64, -1, recs1);
+  });
+  Joined w2([&] {
+    ++started;
+    rc2 = wait(*g, ep, 64, 60000, recs2);
+  });
+  while (started < 2) sleep_for_ms(1);
+  sleep_for_ms(20);
+  CHECK(g->spear_epoll_close(ep) == 0);
+  w1.join();
+  w2.join();
+  CHECK(rc1 == kEBADF && rc2 == kEBADF);
+  CHECK(recs1.empty() && recs2.empty());
+}
+
+TEST("epoll (threads): wakeups that change nothing rescan and sleep again (no early return)") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  int32_t rc = 1;
+  core::Output out;
+  const auto t0 = std::chrono::steady_clock::now();
+  Joined waiter([&] { rc = g->spear_epoll_wait(ep, 64, out, 80); });
+  for (int i = 0; i < 10; ++i) {
+    sleep_for_ms(3);
+    CHECK(g->spear_epoll_ctl(ep, MOD, r, IN) == 0);  // notifies; r stays unready
+  }
+  waiter.join();
+  CHECK(rc == 0 && out && out->empty());
+  CHECK(ms_since(t0) >= 80);
+}
+
+TEST("epoll (threads): a queued callback interrupts a wait (CALLBACK_PENDING), abort ends it (ABORTED)") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  int32_t rc = 1;
+  core::Output out;
+  Joined waiter([&] { rc = g->spear_epoll_wait(ep, 64, out, -1); });
+  sleep_for_ms(20);
+  CHECK(g->post_callback(7, R"({"fn_offset":1,"args":"{}"})") == 0);
+  waiter.join();
+  CHECK(rc == core::kCallbackPending);
+  CHECK(!out.has_value());
+  // Until the callbacks are taken, every blocking call returns at once, ready data or not.
+  CHECK(g->spear_epoll_wait(ep, 64, out, -1) == core::kCallbackPending);
+  auto cbs = g->take_callbacks();
+  CHECK(cbs.size() == 1 && cbs[0].id == 7 && cbs[0].payload == R"({"fn_offset":1,"args":"{}"})");
+  CHECK(g->take_callbacks().empty());
+  CHECK(g->spear_epoll_wait(ep, 64, out, 0) == 0);
+
+  int32_t rc2 = 1;
+  Joined waiter2([&] { rc2 = g->spear_epoll_wait(ep, 64, out, -1); });
+  sleep_for_ms(20);
+  CHECK(g->abort() == 0);
+  waiter2.join();
+  CHECK(rc2 == core::kAborted);
+  CHECK(g->spear_epoll_wait(ep, 64, out, 0) == core::kAborted);  // and every later one
+  CHECK(g->spear_epoll_ctl(ep, ADD, g->cchat_create(), IN) == 0);  // non-blocking calls go on
+}

@@ -41,6 +41,9 @@ class GuestInstance : public Napi::ObjectWrap<GuestInstance> {
 
   explicit GuestInstance(const Napi::CallbackInfo &info);
 
+  /** The core this object wraps (for hand-written host services that reach the instance). */
+  const std::shared_ptr<core::GuestInstanceApi> &core() const { return core_; }
+
  private:
   static std::shared_ptr<core::GuestInstanceApi> Construct(const Napi::CallbackInfo &info);
 

@@ -36,26 +36,11 @@ namespace {
 
 // ---- the core behind a GuestInstance object ------------------------------------------------
 
-using CoreMember = std::shared_ptr<core::GuestInstanceApi> glue::GuestInstance::*;
-
-// The generated wrapper (generated/napi/guest_instance.hpp) keeps its core in the private
-// member `core_` and has no accessor for it. An explicit instantiation may name a private
-// member (C++17 [temp.explicit]/12: access checking does not apply to its arguments), which
-// is how the bridge reads it without editing generated code. If the generator renames the
-// member this fails to compile; the right fix is a generated accessor.
-struct CoreMemberTag {
-  friend CoreMember core_member(CoreMemberTag);
-};
-template <CoreMember M> struct CoreMemberOf {
-  friend CoreMember core_member(CoreMemberTag) { return M; }
-};
-template struct CoreMemberOf<&glue::GuestInstance::core_>;
-
 /** The native instance behind `v`, a GuestInstance object; a TypeError otherwise. */
 std::shared_ptr<core::GuestInstance> instance_arg(const Napi::CallbackInfo &info, size_t i, const char *where) {
   glue::GuestInstance *wrapper = glue::unwrap_tagged<glue::GuestInstance>(info[i]);
   std::shared_ptr<core::GuestInstance> inst;
-  if (wrapper != nullptr) inst = std::dynamic_pointer_cast<core::GuestInstance>(wrapper->*core_member(CoreMemberTag{}));
+  if (wrapper != nullptr) inst = std::dynamic_pointer_cast<core::GuestInstance>(wrapper->core());
   if (!inst) throw Napi::TypeError::New(info.Env(), std::string(where) + ": inst must be a GuestInstance");
   return inst;
 }

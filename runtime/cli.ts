@@ -6,6 +6,8 @@ commands:
   generate [--idl PATH] [--out DIR] [--check]   generate every binding from the IDL
   diff OLD NEW [--json]                         classify the ABI changes from OLD to NEW
                                                 (IDL paths or git:REF[:PATH])
+  run GUEST.wasm [--backend stub|openai] [--backend-url URL] [--model M] [-- ARGS...]
+                                                run a wasm32-wasi guest; exits with its exit code
   help                                          this text`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -19,6 +21,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'diff': {
       const { diffMain } = await import('../codegen/diff/cli');
       return diffMain(rest);
+    }
+    case 'run': {
+      // Loaded on demand: the guest host needs the native addon, the generator does not.
+      const { runMain } = await import('./guest/cli-run');
+      return runMain(rest);
     }
     case undefined:
     case 'help':

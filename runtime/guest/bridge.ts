@@ -1,0 +1,79 @@
+/**
+ * The native bridge (`binding.host`): how the guest's worker and the host services on the
+ * main thread reach one native `GuestInstance`. Hand-written in the addon, not part of the
+ * guest ABI; see README.md ("The bridge").
+ */
+import type { SpearHostImpl } from '../../generated/ts/hostcalls';
+import type { NativeBinding } from '../../generated/ts/sdk';
+import { NativeLoadError } from '../native';
+
+/**
+ * A blocking core call returns this when a guest callback is queued for the instance: the
+ * worker runs the callbacks and repeats the call. Outside the errno range; never seen by the
+ * guest.
+ */
+export const CALLBACK_PENDING = -65536;
+
+/** A blocking core call returns this once `abortInstance` was called: the guest is stopping. */
+export const ABORTED = -65537;
+
+/** Something the instance asks of the host services (drained after `cchat_send`). */
+export interface GuestRequest {
+  kind: 'chat';
+  /** The response fd the answer completes. */
+  responseFd: number;
+  /** The chat request JSON (README.md, "The chat request JSON"). */
+  request: string;
+}
+
+/** A queued guest callback (a tool call). */
+export interface GuestCallback {
+  /** The id the main thread gave it in `postCallback`. */
+  id: number;
+  /** The callback payload JSON (README.md, "The callback payload"). */
+  payload: string;
+}
+
+/** `binding.host`. Every function returns 0 or a negative errno and never throws for a stale id. */
+export interface HostBridge {
+  /** The process-wide id of an instance (worker). */
+  instanceId(inst: SpearHostImpl): number;
+  /** Drain the instance's outbox (worker). */
+  takeRequests(inst: SpearHostImpl): GuestRequest[];
+  /** Drain the queued callbacks (worker). */
+  takeCallbacks(inst: SpearHostImpl): GuestCallback[];
+  /** The chat response is ready: the fd turns EPOLLIN (any thread). */
+  completeChat(id: number, responseFd: number, bytes: Uint8Array, metricsJson: string): number;
+  /** The chat request failed with `errno` (negative): the fd turns EPOLLERR (any thread). */
+  failChat(id: number, responseFd: number, errno: number): number;
+  /** Queue a guest callback and wake the instance's blocked call (any thread). */
+  postCallback(id: number, callbackId: number, payload: string): number;
+  /** Every blocked and future blocking call of the instance returns ABORTED (any thread). */
+  abortInstance(id: number): number;
+  /** Free the instance's fd table; its id stops resolving (worker). */
+  releaseInstance(inst: SpearHostImpl): number;
+}
+
+const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
+  'instanceId',
+  'takeRequests',
+  'takeCallbacks',
+  'completeChat',
+  'failChat',
+  'postCallback',
+  'abortInstance',
+  'releaseInstance',
+];
+
+/** The bridge of a loaded addon; a `NativeLoadError` naming what is missing when it has none. */
+export function hostBridge(binding: NativeBinding): HostBridge {
+  const host = (binding as NativeBinding & { host?: Partial<HostBridge> }).host;
+  const missing = host === undefined ? ['host'] : BRIDGE_FUNCTIONS.filter((f) => typeof host[f] !== 'function').map((f) => `host.${f}`);
+  if (missing.length > 0) {
+    throw new NativeLoadError(
+      `hostwire: the native addon has no guest bridge (${missing.join(', ')} missing): it cannot run guests; ` +
+        'rebuild it with `npm run build:native`',
+    );
+  }
+  return host as HostBridge;
+}

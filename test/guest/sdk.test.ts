@@ -1,0 +1,53 @@
+/** The SDK surface (runtime/index.ts): hosting a guest in a few lines, and what else it exports. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as sdk from '../../runtime';
+import { EpollEventCodec, Errno, Guest, HostwireError, runGuest, Session, type ChatCompleteFn, type GuestLogEntry } from '../../runtime';
+import { buildExample, tmpDir } from './helpers';
+
+describe('guest host: the SDK', () => {
+  let dir: string;
+  before(() => {
+    dir = tmpDir('sdk');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('hosts a guest in a few lines, with a backend written as a function', async () => {
+    const backend: ChatCompleteFn = async (req) => ({
+      id: 'local-1',
+      object: 'chat.completion',
+      created: 0,
+      model: req.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: `${req.messages.length} messages` }, finish_reason: 'stop' }],
+    });
+    const logs: GuestLogEntry[] = [];
+    const g = await Guest.load(buildExample('chat_completion', dir), { backend, onLog: (e) => logs.push(e) });
+    const { exitCode, stdout, stderr } = await g.run();
+    const full = JSON.stringify({
+      id: 'local-1',
+      object: 'chat.completion',
+      created: 0,
+      model: 'stub-model',
+      choices: [{ index: 0, message: { role: 'assistant', content: '2 messages' }, finish_reason: 'stop' }],
+      _spear: { backend: 'backend', model: 'stub-model', iterations: 1, tool_calls: 0 },
+    });
+    assert.deepEqual({ exitCode, stdout, stderr, logs }, { exitCode: 0, stdout: `response (${full.length} bytes): ${full.slice(0, 60)}\n`, stderr: '', logs: [] });
+  });
+
+  it('runGuest(path, options) is load + run', async () => {
+    const r = await runGuest(buildExample('hello', dir), { onLog: () => undefined });
+    assert.deepEqual({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, { exitCode: 0, stdout: 'hello from a hostwire guest\nputs line\n', stderr: 'fprintf to stderr\n' });
+  });
+
+  it('exports the native Session class typed by the generated SDK, HostwireError, Errno and the codecs', () => {
+    const s = new Session({ channels: 2 });
+    assert.ok(s instanceof Session);
+    assert.equal(typeof s.listen, 'function');
+    assert.equal(new HostwireError(-Errno.EBADF).code, 'EBADF');
+    assert.equal(EpollEventCodec.size, 8);
+    assert.deepEqual(EpollEventCodec.decode(EpollEventCodec.encode({ fd: 1000, events: 1 })), { fd: 1000, events: 1 });
+    for (const name of ['Guest', 'runGuest', 'checkGuestAbi', 'GuestAbiError', 'GuestLinkError', 'createSpearImports', 'HOSTCALLS', 'main', 'loadNative']) {
+      assert.equal(typeof (sdk as Record<string, unknown>)[name], name === 'HOSTCALLS' ? 'object' : 'function', name);
+    }
+  });
+});

@@ -23,6 +23,8 @@ export function createProject(): Project {
   return new Project({
     useInMemoryFileSystem: true,
     skipAddingFilesFromTsConfig: true,
+    // Printing and formatting need no type information: do not load the lib .d.ts files.
+    skipLoadingLibFiles: true,
     manipulationSettings: {
       indentationText: IndentationText.TwoSpaces,
       quoteKind: QuoteKind.Single,

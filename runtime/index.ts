@@ -47,3 +47,5 @@ export const Session: SessionConstructor = new Proxy(function Session() {} as un
   get: (_target, key) => Reflect.get(loadNative().Session, key) as unknown,
   getPrototypeOf: () => Reflect.getPrototypeOf(loadNative().Session),
 });
+
+export * from './transfer';

@@ -79,7 +79,7 @@ extern "C" {
 enum {
     /** Operation not permitted by the host's policy. */
     SPEAR_EPERM = 1,
-    /** No such entry: the fd is not in the epoll interest list. */
+    /** No such entry: an fd not in the epoll interest list, or an unknown peer. */
     SPEAR_ENOENT = 2,
     /** The wait was interrupted before anything was ready. */
     SPEAR_EINTR = 4,
@@ -273,9 +273,15 @@ enum {
 
 /** `frame_type` (u8): Type of a transfer frame. */
 enum {
-    /** First frame on a channel: session nonce and channel index. */
+    /**
+     * First frame on a channel: `tag` the session nonce, `rkey` the channel count, `offset` the
+     * channel index.
+     */
     SPEAR_FRAME_HELLO = 1,
-    /** A chunk of a message: `length` payload bytes land at `offset`. */
+    /**
+     * A chunk of a message: `length` payload bytes land at `offset`. A DATA frame with `length` 0
+     * ends the message; its `offset` is the real length.
+     */
     SPEAR_FRAME_DATA = 2,
     /** Ready to receive: a receive for `tag` is posted with room for `offset` bytes. */
     SPEAR_FRAME_RTR = 3,
@@ -455,7 +461,10 @@ typedef struct __attribute__((packed)) {
     uint32_t length;
     /** The operation's tag. */
     uint64_t tag;
-    /** The sender's message id. */
+    /**
+     * The id of the operation the frame concerns; bit 63 marks a receive (DATA and ACK name the
+     * receive), so ERROR and CANCEL say which direction they mean.
+     */
     uint64_t msg_id;
     /** Offset of the payload in the message (RTR: receive capacity; ERROR: errno). */
     uint64_t offset;

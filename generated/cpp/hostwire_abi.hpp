@@ -39,7 +39,7 @@ constexpr uint32_t kAbiVersionPatch = 0;
 
 /** Operation not permitted by the host's policy. */
 constexpr int32_t kEPERM = 1;
-/** No such entry: the fd is not in the epoll interest list. */
+/** No such entry: an fd not in the epoll interest list, or an unknown peer. */
 constexpr int32_t kENOENT = 2;
 /** The wait was interrupted before anything was ready. */
 constexpr int32_t kEINTR = 4;
@@ -88,7 +88,7 @@ struct ErrnoInfo {
 /** Every errno of the ABI, in table order. */
 inline constexpr ErrnoInfo kErrnoTable[] = {
     {"EPERM", kEPERM, "Operation not permitted by the host's policy."},
-    {"ENOENT", kENOENT, "No such entry: the fd is not in the epoll interest list."},
+    {"ENOENT", kENOENT, "No such entry: an fd not in the epoll interest list, or an unknown peer."},
     {"EINTR", kEINTR, "The wait was interrupted before anything was ready."},
     {"EIO", kEIO, "An internal or backend failure."},
     {"EBADF", kEBADF, "The fd is not open in this instance or is the wrong kind."},
@@ -447,9 +447,15 @@ struct MemKind {
 /** Type of a transfer frame. */
 struct FrameType {
   using type = uint8_t;
-  /** First frame on a channel: session nonce and channel index. */
+  /**
+   * First frame on a channel: `tag` the session nonce, `rkey` the channel count, `offset` the
+   * channel index.
+   */
   static constexpr uint8_t kHELLO = 1;
-  /** A chunk of a message: `length` payload bytes land at `offset`. */
+  /**
+   * A chunk of a message: `length` payload bytes land at `offset`. A DATA frame with `length` 0
+   * ends the message; its `offset` is the real length.
+   */
   static constexpr uint8_t kDATA = 2;
   /** Ready to receive: a receive for `tag` is posted with room for `offset` bytes. */
   static constexpr uint8_t kRTR = 3;
@@ -988,7 +994,10 @@ struct __attribute__((packed)) FrameHeader {
   uint32_t length;
   /** The operation's tag. */
   uint64_t tag;
-  /** The sender's message id. */
+  /**
+   * The id of the operation the frame concerns; bit 63 marks a receive (DATA and ACK name the
+   * receive), so ERROR and CANCEL say which direction they mean.
+   */
   uint64_t msg_id;
   /** Offset of the payload in the message (RTR: receive capacity; ERROR: errno). */
   uint64_t offset;

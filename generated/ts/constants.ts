@@ -262,9 +262,9 @@ export function isMemKind(value: unknown): value is MemKind {
 
 /** Type of a transfer frame. (enum `frame_type`, `u8`) */
 export const FrameType = {
-  /** First frame on a channel: session nonce and channel index. */
+  /** First frame on a channel: `tag` the session nonce, `rkey` the channel count, `offset` the channel index. */
   HELLO: 1,
-  /** A chunk of a message: `length` payload bytes land at `offset`. */
+  /** A chunk of a message: `length` payload bytes land at `offset`. A DATA frame with `length` 0 ends the message; its `offset` is the real length. */
   DATA: 2,
   /** Ready to receive: a receive for `tag` is posted with room for `offset` bytes. */
   RTR: 3,

@@ -5,7 +5,7 @@
 export const Errno = {
   /** Operation not permitted by the host's policy. */
   EPERM: 1,
-  /** No such entry: the fd is not in the epoll interest list. */
+  /** No such entry: an fd not in the epoll interest list, or an unknown peer. */
   ENOENT: 2,
   /** The wait was interrupted before anything was ready. */
   EINTR: 4,
@@ -106,7 +106,7 @@ export function errnoName(n: number): ErrnoName | undefined {
 /** What each errno means in this ABI, in one line. */
 export const errnoDoc: { readonly [K in ErrnoName]: string } = {
   EPERM: 'Operation not permitted by the host\'s policy.',
-  ENOENT: 'No such entry: the fd is not in the epoll interest list.',
+  ENOENT: 'No such entry: an fd not in the epoll interest list, or an unknown peer.',
   EINTR: 'The wait was interrupted before anything was ready.',
   EIO: 'An internal or backend failure.',
   EBADF: 'The fd is not open in this instance or is the wrong kind.',

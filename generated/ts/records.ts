@@ -375,7 +375,7 @@ export interface FrameHeader {
   length: number;
   /** The operation's tag. (`u64` at offset 8) */
   tag: bigint;
-  /** The sender's message id. (`u64` at offset 16) */
+  /** The id of the operation the frame concerns; bit 63 marks a receive (DATA and ACK name the receive), so ERROR and CANCEL say which direction they mean. (`u64` at offset 16) */
   msg_id: bigint;
   /** Offset of the payload in the message (RTR: receive capacity; ERROR: errno). (`u64` at offset 24) */
   offset: bigint;

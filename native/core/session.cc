@@ -1,12 +1,9 @@
 #include "core/session.hpp"
 
+#include "core/transfer/transfer.hpp"
 #include "cpp/hostwire_abi.hpp"
 
 namespace hostwire::core {
-
-namespace {
-constexpr int32_t kNotYet = -abi::kENOSYS;
-}  // namespace
 
 int32_t make_session(const SessionOptions &options, std::shared_ptr<SessionApi> &out) {
   // The glue checks JS arguments; C++ callers get the same rules from the IDL here.
@@ -15,30 +12,48 @@ int32_t make_session(const SessionOptions &options, std::shared_ptr<SessionApi> 
   return 0;
 }
 
-void Session::listen(Done<std::vector<uint8_t>> done) { done(kNotYet, {}); }
+Session::Session(SessionOptions options)
+    : options_(std::move(options)), engine_(std::make_shared<transfer::Engine>(options_)) {}
 
-int32_t Session::load_remote_conn_info(const std::string &, const uint8_t *, size_t) { return kNotYet; }
+void Session::listen(Done<std::vector<uint8_t>> done) { engine_->listen(std::move(done)); }
 
-void Session::connect(const std::string &, DoneVoid done) { done(kNotYet); }
-
-void Session::accept(const std::string &, DoneVoid done) { done(kNotYet); }
-
-void Session::disconnect(const std::string &, DoneVoid done) { done(kNotYet); }
-
-int32_t Session::register_memory(const Memory &, const RegisterOptions &, std::shared_ptr<MemoryRegionApi> &) {
-  return kNotYet;
+int32_t Session::load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t blob_len) {
+  return engine_->load_remote_conn_info(name, blob, blob_len);
 }
 
-int32_t Session::alloc_memory(uint64_t, const RegisterOptions &, std::shared_ptr<MemoryRegionApi> &) {
-  return kNotYet;
+void Session::connect(const std::string &name, DoneVoid done) { engine_->connect(name, std::move(done)); }
+
+void Session::accept(const std::string &name, DoneVoid done) { engine_->accept(name, std::move(done)); }
+
+void Session::disconnect(const std::string &name, DoneVoid done) { engine_->disconnect(name, std::move(done)); }
+
+int32_t Session::register_memory(const Memory &memory, const RegisterOptions &options,
+                                 std::shared_ptr<MemoryRegionApi> &result) {
+  return engine_->register_memory(memory, options, result);
 }
 
-int32_t Session::deregister_memory(const std::shared_ptr<MemoryRegionApi> &) { return kNotYet; }
+int32_t Session::alloc_memory(uint64_t size, const RegisterOptions &options,
+                              std::shared_ptr<MemoryRegionApi> &result) {
+  return engine_->alloc_memory(size, options, result);
+}
 
-int32_t Session::create_transfer(const std::string &, std::shared_ptr<TransferApi> &) { return kNotYet; }
+int32_t Session::deregister_memory(const std::shared_ptr<MemoryRegionApi> &region) {
+  return engine_->deregister_memory(region);
+}
 
-int32_t Session::metrics(std::string &) { return kNotYet; }
+int32_t Session::create_transfer(const std::string &name, std::shared_ptr<TransferApi> &result) {
+  std::shared_ptr<transfer::XferState> state;
+  const int32_t err = engine_->create_transfer(name, state);
+  if (err != 0) return err;
+  result = std::make_shared<transfer::TransferImpl>(engine_, std::move(state));
+  return 0;
+}
 
-void Session::close(DoneVoid done) { done(kNotYet); }
+int32_t Session::metrics(std::string &result) {
+  result = engine_->metrics_json();
+  return 0;
+}
+
+void Session::close(DoneVoid done) { engine_->close(std::move(done)); }
 
 }  // namespace hostwire::core

@@ -1,25 +1,26 @@
 // hostwire native core: Session (an endpoint that listens, connects and moves data).
 //
-// Not implemented yet: construction validates and stores the options; every method fails
-// with -ENOSYS (async ones through their completion, which the glue delivers to JS through
-// its thread-safe function), so nothing pretends to work.
+// The behaviour is the transfer engine (core/transfer/, see engine.hpp): multi-channel TCP
+// with tagged, zero-copy bulk transfers. This class forwards the generated SessionApi to it.
 //
-// Threads: a thread the core starts runs code of hostwire.node, which Node unloads when the
-// last environment that loaded it ends (a worker loading the addon unloads it on exit). The
-// core must therefore join every thread it starts before that (from an env cleanup hook),
-// never detach one: a detached completion thread crashes a terminating worker.
+// Threads: the engine runs one event-loop thread per session, started by the first
+// listen()/connect() and joined by close() or when the last reference (this Session, or a
+// Transfer handle) goes; for JS that is an ObjectWrap finalizer, which Node also runs when
+// an environment ends, so a terminating worker joins its threads before the addon can be
+// unloaded. No thread is ever detached.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "core/transfer/engine.hpp"
 #include "napi/session_core.hpp"
 
 namespace hostwire::core {
 
 class Session final : public SessionApi {
  public:
-  explicit Session(SessionOptions options) : options_(std::move(options)) {}
+  explicit Session(SessionOptions options);
 
   /** The options the session was made with. */
   const SessionOptions &options() const { return options_; }
@@ -40,6 +41,7 @@ class Session final : public SessionApi {
 
  private:
   SessionOptions options_;
+  std::shared_ptr<transfer::Engine> engine_;
 };
 
 }  // namespace hostwire::core

@@ -43,10 +43,12 @@ export function throwsTypeError(f: () => unknown, message: string): void {
 
 /** The errno error the addon gives for ENOSYS in `where`. */
 export function enosys(where: string): { name: string; code: string; errno: number; message: string } {
-  return {
-    name: 'HostwireError',
-    code: 'ENOSYS',
-    errno: -38,
-    message: `ENOSYS: ${where}: The call is declared by the ABI but not implemented by this host.`,
-  };
+  return hostwireError('ENOSYS', where);
+}
+
+/** The error the glue throws for `-errno` of `code` in `where`: the IDL's doc of that errno as its message. */
+export function hostwireError(code: string, where: string): { name: string; code: string; errno: number; message: string } {
+  const e = idl().errnos.find((x) => x.name === code);
+  if (!e) throw new Error(`no errno ${code} in the IDL`);
+  return { name: 'HostwireError', code, errno: -e.value, message: `${code}: ${where}: ${e.doc}` };
 }

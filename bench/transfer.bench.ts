@@ -1,0 +1,474 @@
+/**
+ * The transfer engine between two processes on loopback, beside baselines measured in the
+ * same run on the same machine:
+ *  - throughput of messages of 4 KiB .. 64 MiB over 1 and 2 channels, beside Node's `net`
+ *    moving the same bytes between the same two processes in writes of the same size;
+ *  - the headline: 1 GiB in 4 MiB messages beside `iperf3 -l 1M -n 1G` (iperf3 -s -1 and
+ *    iperf3 -c, JSON) run right before it, five times interleaved; hostwire moves distinct
+ *    messages through a 128 MiB ring on each side (cold memory), and also, like iperf3 with
+ *    its one buffer, every message through the same 4 MiB buffer, and 1 MiB messages through
+ *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set);
+ *  - 4 KiB messages: message rate (one way, pipelined) and round-trip latency p50/p99
+ *    (ping-pong, a JS completion on each side) beside a Node `net` ping-pong;
+ *  - resident memory per idle connection (a 1-channel session connected, both sides).
+ *
+ * This process receives; a child process (this file with `--peer`) sends. Progress goes to
+ * stderr; `--json` prints one JSON object on stdout; `--quick` runs less.
+ * Environment: HOSTWIRE_ADDON names another build of the addon; HOSTWIRE_TRANSFER_SNDBUF /
+ * HOSTWIRE_TRANSFER_RCVBUF set the engine's socket buffers (bytes; default kernel autotuning).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import * as readline from 'node:readline';
+import type { MemoryRegion, Session, SessionOptions, Transfer } from '../generated/ts/sdk';
+import { loadNative } from '../runtime/native';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const args = process.argv.slice(2);
+const JSON_OUT = args.includes('--json');
+const QUICK = args.includes('--quick');
+
+function newSession(o: SessionOptions): Session {
+  return new (loadNative().Session)(o);
+}
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How a message size is moved: messages per batch (two batches in flight) and total bytes. */
+function plan(size: number): { batch: number; total: number } {
+  const total = QUICK ? Math.min(256 * MiB, Math.max(size * 16, 256 * MiB)) : size >= MiB ? GiB : size >= 64 * KiB ? 256 * MiB : 64 * MiB;
+  const batch = Math.max(1, Math.min(1024, Math.floor((64 * MiB) / size)));
+  return { batch, total: Math.max(total, size * batch * 2) };
+}
+
+/**
+ * Post `count` messages of `size` (as receives or sends) in batches, two batches in flight,
+ * over a region of two batches (or, `hot`, every message at offset 0 of a one-message
+ * region: the working set of iperf3's single buffer); resolves when all completed.
+ */
+async function stream(s: Session, peer: string, region: MemoryRegion, dir: 'send' | 'recv', size: number, count: number, batch: number, tagBase: number, hot = false) {
+  const inflight: Transfer[] = [];
+  for (let first = 0, k = 0; first < count; first += batch, k++) {
+    if (inflight.length === 2) {
+      const t = inflight.shift()!;
+      await t.wait();
+      t.release();
+    }
+    const n = Math.min(batch, count - first);
+    const ops = [];
+    const half = (k % 2) * batch * size;
+    for (let i = 0; i < n; i++) ops.push({ region, offset: hot ? 0 : half + i * size, size, tag: tagBase + first + i });
+    const t = s.createTransfer(peer);
+    if (dir === 'send') t.postSendBatch(ops);
+    else t.postRecvBatch(ops);
+    inflight.push(t);
+  }
+  for (const t of inflight) {
+    await t.wait();
+    t.release();
+  }
+}
+
+// ---- the peer process (sender) ---------------------------------------------------------------
+
+async function peerMain(): Promise<void> {
+  let s: Session | undefined;
+  let region: MemoryRegion | undefined;
+  const idle: Session[] = [];
+  const reply = (id: number, result: unknown) => process.stdout.write(`${JSON.stringify({ id, result })}\n`);
+  const handlers: Record<string, (a: Record<string, number | string>) => Promise<unknown>> = {
+    async hwSetup(a) {
+      s = newSession({ channels: Number(a.channels), chunkBytes: Number(a.chunk) });
+      s.loadRemoteConnInfo('server', Buffer.from(String(a.blob), 'hex'));
+      await s.connect('server');
+      region = s.allocMemory(Number(a.regionBytes), { recv: true });
+      region.view().fill(0x5a);
+      return {};
+    },
+    async hwSend(a) {
+      const t0 = now();
+      await stream(s!, 'server', region!, 'send', Number(a.size), Number(a.count), Number(a.batch), Number(a.tag), a.hot === 1);
+      return { ms: now() - t0 };
+    },
+    async hwEcho(a) {
+      // Receive tag i, send it back as tag 1e9 + i.
+      const size = Number(a.size);
+      const sends: Transfer[] = [];
+      for (let i = 0; i < Number(a.count); i++) {
+        const t = s!.createTransfer('server');
+        t.postRecv(region!, 0, size, i);
+        await t.wait();
+        t.postSend(region!, size, size, 1e9 + i);
+        sends.push(t);
+      }
+      for (const t of sends) {
+        await t.wait();
+        t.release();
+      }
+      return {};
+    },
+    async hwClose() {
+      await s!.close();
+      s = undefined;
+      return {};
+    },
+    async netSend(a) {
+      const size = Number(a.size);
+      let left = Number(a.total);
+      const buf = Buffer.alloc(size, 0x5a);
+      const sock = net.connect(Number(a.port), '127.0.0.1');
+      sock.setNoDelay(true);
+      await new Promise((r) => sock.once('connect', r));
+      while (left > 0) {
+        const n = Math.min(size, left);
+        left -= n;
+        if (!sock.write(n === size ? buf : buf.subarray(0, n))) await new Promise((r) => sock.once('drain', r));
+      }
+      await new Promise<void>((r) => sock.end(r));
+      return {};
+    },
+    async netEcho(a) {
+      const size = Number(a.size);
+      const sock = net.connect(Number(a.port), '127.0.0.1');
+      sock.setNoDelay(true);
+      let have = 0;
+      const back = Buffer.alloc(size, 1);
+      sock.on('data', (d: Buffer) => {
+        have += d.length;
+        while (have >= size) {
+          have -= size;
+          sock.write(back);
+        }
+      });
+      await new Promise((r) => sock.once('close', r));
+      return {};
+    },
+    async idle(a) {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      for (let i = 0; i < Number(a.count); i++) {
+        const c = newSession({ channels: 1 });
+        c.loadRemoteConnInfo('server', Buffer.from(String(a.blob), 'hex'));
+        await c.connect('server');
+        idle.push(c);
+      }
+      await sleep(200);
+      global.gc?.();
+      return { rss: process.memoryUsage().rss - before };
+    },
+    async idleClose() {
+      for (const c of idle.splice(0)) await c.close();
+      return {};
+    },
+  };
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    const req = JSON.parse(line) as { id: number; cmd: string } & Record<string, number | string>;
+    handlers[req.cmd](req).then(
+      (r) => reply(req.id, r),
+      (e: Error) => reply(req.id, { error: String(e?.message ?? e) }),
+    );
+  });
+  process.stdin.on('end', () => process.exit(0));
+}
+
+// ---- the driver (receiver) -------------------------------------------------------------------
+
+class Peer {
+  private readonly child: ChildProcess;
+  private next = 0;
+  private readonly pending = new Map<number, (r: Record<string, unknown>) => void>();
+  constructor() {
+    this.child = spawn(process.execPath, ['--expose-gc', __filename, '--peer'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      const m = JSON.parse(line) as { id: number; result: Record<string, unknown> };
+      this.pending.get(m.id)?.(m.result);
+      this.pending.delete(m.id);
+    });
+  }
+  call(cmd: string, a: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (r) => (r.error ? reject(new Error(`peer: ${String(r.error)}`)) : resolve(r)));
+      this.child.stdin!.write(`${JSON.stringify({ id, cmd, ...a })}\n`);
+    });
+  }
+  end() {
+    this.child.stdin!.end();
+  }
+}
+
+function progress(msg: string) {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${msg}`);
+  else process.stderr.write(`${msg}\n`);
+}
+const fmtSize = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n / KiB} KiB`);
+
+/** hostwire: `count` messages of `size` from the peer to this process; GB/s and msgs/s. */
+async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false) {
+  const { batch, total } = plan(size);
+  const count = Math.floor(total / size);
+  const chunk = Math.min(size, 1 * MiB) < 4096 ? 4096 : Math.min(Math.max(size, 4096), MiB);
+  const s = newSession({ channels, chunkBytes: chunk });
+  const blob = await s.listen();
+  const regionBytes = hot ? size : 2 * batch * size;
+  const setup = peer.call('hwSetup', { channels, chunk, blob: Buffer.from(blob).toString('hex'), regionBytes });
+  await s.accept('client');
+  await setup;
+  const region = s.allocMemory(regionBytes, { recv: true });
+  region.view().fill(0); // fault the pages in before timing
+  const runs: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const tag = r * 1e7;
+    const t0 = now();
+    const sent = peer.call('hwSend', { size, count, batch, tag, hot: hot ? 1 : 0 });
+    await stream(s, 'client', region, 'recv', size, count, batch, tag, hot);
+    const ms = now() - t0;
+    await sent;
+    runs.push(ms);
+  }
+  await peer.call('hwClose');
+  await s.close();
+  const ms = median(runs);
+  return { bytes: count * size, ms, gbps: (count * size) / ms / 1e6, msgs: count / (ms / 1000) };
+}
+
+/** Node net: the same bytes in writes of `size` from the peer to this process. */
+async function netThroughput(peer: Peer, size: number, repeat: number) {
+  const { total } = plan(size);
+  const bytes = Math.floor(total / size) * size;
+  const runs: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const server = net.createServer();
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as net.AddressInfo).port;
+    let t0 = 0;
+    const done = new Promise<number>((resolve) => {
+      server.once('connection', (sock) => {
+        let got = 0;
+        t0 = now();
+        sock.on('data', (d: Buffer) => {
+          got += d.length;
+          if (got >= bytes) resolve(now() - t0);
+        });
+      });
+    });
+    const sent = peer.call('netSend', { port, size, total: bytes });
+    runs.push(await done);
+    await sent;
+    server.close();
+  }
+  const ms = median(runs);
+  return { bytes, ms, gbps: bytes / ms / 1e6, msgs: bytes / size / (ms / 1000) };
+}
+
+/** iperf3 -l 1M -n bytes between two iperf3 processes on loopback: GB/s, or undefined without iperf3. */
+function iperf3(bytes: number): { gbps: number } | undefined {
+  if (spawnSync('iperf3', ['--version']).error) return undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = String(15201 + Math.floor(Math.random() * 2000));
+    const server = spawn('iperf3', ['-s', '-1', '-p', port], { stdio: 'ignore' });
+    spawnSync('sleep', ['0.3']); // let it listen
+    const r = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', port, '-l', '1M', '-n', String(bytes), '-J'], { encoding: 'utf8' });
+    server.kill();
+    try {
+      const j = JSON.parse(r.stdout) as { end?: { sum_received?: { bits_per_second: number } } };
+      if (j.end?.sum_received) return { gbps: j.end.sum_received.bits_per_second / 8 / 1e9 };
+    } catch {
+      // not JSON: try again on another port
+    }
+  }
+  return undefined;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** hostwire ping-pong of `size` bytes: round-trip times (µs). */
+async function hostwirePingPong(peer: Peer, size: number, count: number) {
+  const s = newSession({ channels: 1 });
+  const blob = await s.listen();
+  const setup = peer.call('hwSetup', { channels: 1, chunk: MiB, blob: Buffer.from(blob).toString('hex'), regionBytes: 2 * size });
+  await s.accept('client');
+  await setup;
+  const region = s.allocMemory(2 * size, { recv: true });
+  const echo = peer.call('hwEcho', { size, count });
+  const rtts: number[] = [];
+  const done: Transfer[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = s.createTransfer('client');
+    const t0 = now();
+    t.postRecv(region, size, size, 1e9 + i);
+    t.postSend(region, 0, size, i);
+    await t.wait();
+    rtts.push((now() - t0) * 1000);
+    done.push(t);
+  }
+  await echo;
+  for (const t of done) t.release();
+  await peer.call('hwClose');
+  await s.close();
+  return rtts.slice(Math.floor(count / 10)); // without the warm-up
+}
+
+/** Node net ping-pong of `size` bytes: round-trip times (µs). */
+async function netPingPong(peer: Peer, size: number, count: number) {
+  const server = net.createServer();
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const port = (server.address() as net.AddressInfo).port;
+  const echo = peer.call('netEcho', { port, size });
+  const sock = await new Promise<net.Socket>((r) => server.once('connection', r));
+  sock.setNoDelay(true);
+  const out = Buffer.alloc(size, 2);
+  const rtts: number[] = [];
+  let have = 0;
+  let wake: (() => void) | undefined;
+  sock.on('data', (d: Buffer) => {
+    have += d.length;
+    if (have >= size && wake) {
+      have -= size;
+      const w = wake;
+      wake = undefined;
+      w();
+    }
+  });
+  for (let i = 0; i < count; i++) {
+    const t0 = now();
+    const got = new Promise<void>((r) => (wake = r));
+    sock.write(out);
+    await got;
+    rtts.push((now() - t0) * 1000);
+  }
+  sock.end();
+  await echo;
+  server.close();
+  return rtts.slice(Math.floor(count / 10));
+}
+
+/** RSS per idle 1-channel connection: this process accepting `count` peers, the peer connecting them. */
+async function idleMemory(peer: Peer, count: number) {
+  const s = newSession({ channels: 1 });
+  const blob = await s.listen();
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  const connect = peer.call('idle', { count, blob: Buffer.from(blob).toString('hex') });
+  for (let i = 0; i < count; i++) await s.accept(`c${i}`);
+  const { rss } = (await connect) as { rss: number };
+  await sleep(200);
+  global.gc?.();
+  const server = (process.memoryUsage().rss - before) / count;
+  await peer.call('idleClose');
+  await s.close();
+  return { clientBytes: rss / count, serverBytes: server };
+}
+
+async function main(): Promise<void> {
+  // Idle connections first, in processes that have not moved bulk data yet.
+  progress('idle connections');
+  const idlePeer = new Peer();
+  const idle = await idleMemory(idlePeer, QUICK ? 50 : 100);
+  idlePeer.end();
+  const peer = new Peer();
+  const sizes = QUICK ? [4 * KiB, 4 * MiB] : [4 * KiB, 64 * KiB, MiB, 4 * MiB, 64 * MiB];
+  const channelsList = [1, 2];
+  const repeat = QUICK ? 1 : 3;
+  const rows: Array<Record<string, unknown>> = [];
+  const steps = sizes.length * (channelsList.length + 1) + 3;
+  let step = 0;
+  const tick = (what: string) => progress(`[${++step}/${steps}] ${what}`);
+
+  for (const size of sizes) {
+    tick(`net ${fmtSize(size)}`);
+    const n = await netThroughput(peer, size, repeat);
+    for (const channels of channelsList) {
+      tick(`hostwire ${fmtSize(size)} x${channels} channel(s)`);
+      const h = await hostwireThroughput(peer, channels, size, repeat);
+      rows.push({ size, channels, bytes: h.bytes, hostwireGBps: h.gbps, hostwireMsgsPerSec: h.msgs, netGBps: n.gbps, netMsgsPerSec: n.msgs, vsNet: h.gbps / n.gbps });
+    }
+  }
+
+  tick('headline: iperf3 -l 1M -n 1G, then hostwire 1 GiB in 4 MiB messages');
+  const headline: Array<Record<string, unknown>> = [];
+  for (let r = 0; r < (QUICK ? 1 : 5); r++) {
+    const ip = iperf3(GiB);
+    const h1 = await hostwireThroughput(peer, 1, 4 * MiB, 1);
+    const h2 = await hostwireThroughput(peer, 2, 4 * MiB, 1);
+    const hh = await hostwireThroughput(peer, 1, 4 * MiB, 1, true);
+    const h1m = await hostwireThroughput(peer, 1, MiB, 1, true);
+    headline.push({
+      iperf3GBps: ip?.gbps,
+      hostwire1chGBps: h1.gbps,
+      hostwire2chGBps: h2.gbps,
+      hostwireHot1chGBps: hh.gbps,
+      hostwireHot1MiB1chGBps: h1m.gbps,
+    });
+  }
+  const med = (k: string) => median(headline.map((h) => Number(h[k])));
+  const head = {
+    iperf3GBps: headline[0].iperf3GBps === undefined ? undefined : med('iperf3GBps'),
+    hostwire1chGBps: med('hostwire1chGBps'),
+    hostwire2chGBps: med('hostwire2chGBps'),
+    hostwireHot1chGBps: med('hostwireHot1chGBps'),
+    hostwireHot1MiB1chGBps: med('hostwireHot1MiB1chGBps'),
+    runs: headline,
+  };
+
+  tick('4 KiB ping-pong: hostwire');
+  const pings = QUICK ? 2000 : 10000;
+  const hp = await hostwirePingPong(peer, 4 * KiB, pings);
+  tick('4 KiB ping-pong: net');
+  const np = await netPingPong(peer, 4 * KiB, pings);
+  peer.end();
+  if (process.stderr.isTTY) process.stderr.write('\n');
+
+  const latency = {
+    hostwireP50us: percentile(hp, 50),
+    hostwireP99us: percentile(hp, 99),
+    netP50us: percentile(np, 50),
+    netP99us: percentile(np, 99),
+  };
+  const result = { throughput: rows, headline: head, latency4KiB: latency, idle };
+  if (JSON_OUT) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const f = (x: number, d = 2) => x.toFixed(d);
+  console.log('\nthroughput (this process receives from a peer process on loopback; median of runs)');
+  console.log('size      ch  hostwire GB/s  msgs/s      net GB/s  msgs/s      hostwire/net');
+  for (const r of rows) {
+    console.log(
+      `${fmtSize(r.size as number).padEnd(9)} ${String(r.channels).padEnd(3)} ${f(r.hostwireGBps as number).padStart(13)}  ${f(r.hostwireMsgsPerSec as number, 0).padStart(10)}  ${f(r.netGBps as number).padStart(8)}  ${f(r.netMsgsPerSec as number, 0).padStart(10)}  ${f(r.vsNet as number).padStart(12)}x`,
+    );
+  }
+  console.log('\nheadline: 1 GiB in 4 MiB messages (median of runs)');
+  if (head.iperf3GBps !== undefined) {
+    console.log(`  iperf3 -l 1M       ${f(head.iperf3GBps)} GB/s`);
+    console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${f(head.hostwire1chGBps / head.iperf3GBps)}x iperf3)`);
+    console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${f(head.hostwire2chGBps / head.iperf3GBps)}x iperf3)`);
+    console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${f(head.hostwireHot1chGBps / head.iperf3GBps)}x iperf3)`);
+    console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${f(head.hostwireHot1MiB1chGBps / head.iperf3GBps)}x iperf3)`);
+    console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; median of runs)');
+  } else {
+    console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
+  }
+  console.log('\n4 KiB round trip (ping-pong, JS on both sides)');
+  console.log(`  hostwire p50 ${f(latency.hostwireP50us, 1)} us  p99 ${f(latency.hostwireP99us, 1)} us`);
+  console.log(`  net      p50 ${f(latency.netP50us, 1)} us  p99 ${f(latency.netP99us, 1)} us  (hostwire/net p50 ${f(latency.hostwireP50us / latency.netP50us)}x)`);
+  console.log(`\nresident memory per idle 1-channel connection: client ${f(idle.clientBytes / KiB, 1)} KiB, server ${f(idle.serverBytes / KiB, 1)} KiB`);
+}
+
+if (args.includes('--peer')) {
+  void peerMain();
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

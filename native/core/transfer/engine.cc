@@ -1,0 +1,830 @@
+#include "core/transfer/engine.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+
+#include "core/transfer/peer.hpp"
+#include "core/transfer/wire.hpp"
+#include "core/util/clock.hpp"
+#include "core/util/random.hpp"
+
+namespace hostwire::core::transfer {
+
+namespace {
+
+using T = abi::FrameType;
+
+std::atomic<uint64_t> g_next_engine{0};
+
+/** Accepted connections (or incomplete peers) waiting for their HELLO, at most. */
+constexpr size_t kMaxHandshakes = 1024;
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(MonoClock::now().time_since_epoch()).count();
+}
+
+Frame hello(uint64_t tag, uint64_t msg_id, uint32_t index, uint32_t count) {
+  Frame f;
+  f.type = T::kHELLO;
+  f.tag = tag;
+  f.msg_id = msg_id;
+  f.offset = index;
+  f.rkey = count;
+  return f;
+}
+
+/** Socket buffers: HOSTWIRE_TRANSFER_SNDBUF / _RCVBUF override (bytes; 0 = kernel autotuning). */
+SocketTuning default_tuning() {
+  SocketTuning t;
+  if (const char *v = std::getenv("HOSTWIRE_TRANSFER_SNDBUF")) t.sndbuf = std::atoi(v);
+  if (const char *v = std::getenv("HOSTWIRE_TRANSFER_RCVBUF")) t.rcvbuf = std::atoi(v);
+  return t;
+}
+
+}  // namespace
+
+/** A listening socket of one channel index. */
+class Listener final : public Handler {
+ public:
+  Listener(Engine &e, int fd, uint32_t index) : engine(e), fd(fd), index(index) {}
+  ~Listener() override { stop(); }
+  /** Unregister and close (idempotent). */
+  void stop() {
+    if (fd < 0) return;
+    engine.loop().remove(fd);
+    ::close(fd);
+    fd = -1;
+  }
+  void on_event(uint32_t) override {
+    if (fd >= 0) engine.on_listener_ready(*this);
+  }
+  Engine &engine;
+  int fd;
+  uint32_t index;
+};
+
+/** Channels of one connecting peer (by its connection id) until all arrived. */
+struct Engine::Group {
+  std::vector<std::unique_ptr<Channel>> slots;
+  size_t have = 0;
+  int64_t started_ms = 0;
+};
+
+/** One connect() in progress. */
+struct Engine::Attempt {
+  std::string name;
+  uint64_t conn_id = 0;
+  uint64_t remote_nonce = 0;
+  std::vector<std::unique_ptr<Channel>> channels;
+  size_t greeted = 0;
+  uint64_t timer = 0;
+  std::vector<DoneVoid> dones;
+};
+
+/** The engine's lock; completions queued under it run once it is released. */
+class Engine::Guard {
+ public:
+  explicit Guard(Engine &e) : e_(e), lock_(e.mu_) {}
+  ~Guard() {
+    // On the loop thread (a completion calling back in), the loop's budget; elsewhere (the
+    // JS thread) small frames go out now and bulk is left to the loop thread.
+    const bool loop = std::this_thread::get_id() == e_.loop_thread_id_;
+    Channel::flush_all(e_.dirty_, loop ? Channel::kLoopWriteBudget : Channel::kInlineWriteBudget);
+    std::vector<std::function<void()>> calls;
+    calls.swap(e_.deferred_);
+    lock_.unlock();
+    for (auto &c : calls) c();
+  }
+
+ private:
+  Engine &e_;
+  std::unique_lock<std::mutex> lock_;
+};
+
+Engine::Engine(const SessionOptions &options)
+    : id_(++g_next_engine), options_(options), tuning_(default_tuning()), nonce_(random_u64()) {}
+
+Engine::~Engine() {
+  {
+    Guard g(*this);
+    stop_locked(-abi::kECANCELED);
+  }
+  join();
+}
+
+// ---- the loop thread -----------------------------------------------------------------------
+
+int32_t Engine::ensure_started() {
+  if (started_) return 0;
+  if (closed_) return -abi::kECANCELED;
+  const int32_t err = loop_.open();
+  if (err != 0) return err;
+  started_ = true;
+  thread_ = std::thread([this] { run(); });
+  loop_thread_id_ = thread_.get_id();
+  schedule_tick();
+  return 0;
+}
+
+void Engine::run() {
+  std::vector<epoll_event> events(64);
+  std::vector<std::function<void()>> calls;
+  for (;;) {
+    int timeout = -1;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) break;
+      graveyard_.clear();
+      timeout = timers_.next_timeout(mono_now_ms());
+      calls.swap(deferred_);
+    }
+    for (auto &c : calls) c();
+    calls.clear();
+    const int n = loop_.wait(events.data(), static_cast<int>(events.size()), timeout);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) break;
+      for (int i = 0; i < n; ++i) static_cast<Handler *>(events[i].data.ptr)->on_event(events[i].events);
+      for (auto &f : timers_.take_due(mono_now_ms())) f();
+      Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
+      calls.swap(deferred_);
+    }
+    for (auto &c : calls) c();
+    calls.clear();
+  }
+}
+
+void Engine::schedule_tick() {
+  const uint32_t base = std::min(options_.heartbeat_ms, options_.peer_timeout_ms);
+  const int64_t every = std::max<int64_t>(5, base / 2);
+  tick_timer_ = timers_.add(mono_now_ms() + every, [this] {
+    tick_timer_ = 0;
+    tick();
+    if (!stopping_) schedule_tick();
+  });
+}
+
+void Engine::tick() {
+  const int64_t now = mono_now_ms();
+  for (auto &kv : peers_) kv.second->tick(now);
+  // Connections that never completed their HELLO within the peer timeout are dropped.
+  const int64_t limit = options_.peer_timeout_ms;
+  for (auto it = pending_in_.begin(); it != pending_in_.end();) {
+    if (now - it->second->created_ms >= limit) {
+      it->second->close();
+      retire(std::move(it->second));
+      it = pending_in_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    if (now - it->second->started_ms >= limit) {
+      for (auto &ch : it->second->slots) {
+        if (ch) {
+          ch->close();
+          retire(std::move(ch));
+        }
+      }
+      it = groups_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Engine::retire(std::unique_ptr<Handler> h) {
+  if (h) graveyard_.push_back(std::move(h));
+}
+
+void Engine::stop_locked(int32_t err) {
+  if (closed_) return;
+  closed_ = true;
+  for (auto &l : listeners_) {
+    l->stop();
+    retire(std::move(l));
+  }
+  listeners_.clear();
+  for (auto &kv : pending_in_) {
+    kv.second->close();
+    retire(std::move(kv.second));
+  }
+  pending_in_.clear();
+  for (auto &kv : groups_) {
+    for (auto &ch : kv.second->slots) {
+      if (!ch) continue;
+      ch->close();
+      retire(std::move(ch));
+    }
+  }
+  groups_.clear();
+  std::vector<uint64_t> ids;
+  for (auto &kv : attempts_) ids.push_back(kv.first);
+  for (uint64_t id : ids) fail_attempt(id, err);
+  for (auto &a : accepts_) {
+    DoneVoid d = std::move(a.second);
+    defer([d, err] { d(err); });
+  }
+  accepts_.clear();
+  for (auto &kv : peers_) kv.second->disconnect(err);
+  timers_.cancel(tick_timer_);
+  tick_timer_ = 0;
+  stopping_ = true;
+  loop_.wake();
+}
+
+void Engine::join() {
+  if (!thread_.joinable()) return;
+  if (std::this_thread::get_id() == loop_thread_id_) {
+    // Only a C++ caller that drops its last reference inside one of this session's own
+    // completions gets here; the JS glue never does. A thread cannot join itself, and the
+    // engine never detaches one.
+    std::fprintf(stderr, "hostwire: a transfer Session was destroyed from its own event-loop thread\n");
+    std::abort();
+  }
+  thread_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  graveyard_.clear();
+}
+
+// ---- listening -------------------------------------------------------------------------------
+
+void Engine::listen(Done<std::vector<uint8_t>> done) {
+  Guard g(*this);
+  if (closed_) {
+    defer([done] { done(-abi::kEINVAL, {}); });
+    return;
+  }
+  if (!listeners_.empty()) {
+    std::vector<uint8_t> blob = conn_blob_;
+    defer([done, blob] { done(0, blob); });
+    return;
+  }
+  if (int32_t err = ensure_started(); err != 0) {
+    defer([done] { done(-abi::kEIO, {}); });
+    return;
+  }
+  abi::ConnInfo info{};
+  info.magic = 0x49435748;
+  info.abi_major = static_cast<uint16_t>(abi::kAbiVersionMajor);
+  info.channel_count = static_cast<uint16_t>(options_.channels);
+  info.nonce = nonce_;
+  for (uint32_t i = 0; i < options_.channels; ++i) {
+    abi::ConnChannel ep{};
+    const int fd = open_listener(options_.host, ep);
+    if (fd < 0) {
+      for (auto &l : listeners_) {
+        l->stop();
+        retire(std::move(l));
+      }
+      listeners_.clear();
+      const int32_t err = fd == -abi::kEINVAL ? -abi::kEINVAL : -abi::kEIO;
+      defer([done, err] { done(err, {}); });
+      return;
+    }
+    auto l = std::make_unique<Listener>(*this, fd, i);
+    loop_.add(fd, EPOLLIN, l.get());
+    listeners_.push_back(std::move(l));
+    abi::detail::put(&info, 16 + i * abi::ConnChannel::kSize, ep);
+  }
+  conn_blob_.assign(abi::ConnInfo::kSize, 0);
+  abi::encode(info, conn_blob_.data());
+  std::vector<uint8_t> blob = conn_blob_;
+  defer([done, blob] { done(0, blob); });
+}
+
+void Engine::on_listener_ready(Listener &l) {
+  for (;;) {
+    const int fd = accept_one(l.fd);
+    if (fd < 0) return;  // EAGAIN, or a transient error (EMFILE...): try at the next event
+    if (pending_in_.size() + groups_.size() >= kMaxHandshakes) {
+      ::close(fd);  // too many connections that have not said HELLO yet: refuse more
+      continue;
+    }
+    tune_socket(fd, tuning_);
+    auto ch = std::make_unique<Channel>(loop_, fd, l.index, this, false, &dirty_);
+    ch->user = 0;  // accepted
+    if (ch->start() != 0) continue;  // closed by its destructor
+    Channel *raw = ch.get();
+    pending_in_.emplace(raw, std::move(ch));
+  }
+}
+
+std::unique_ptr<Channel> Engine::take_pending(Channel &ch) {
+  auto it = pending_in_.find(&ch);
+  if (it == pending_in_.end()) return nullptr;
+  std::unique_ptr<Channel> out = std::move(it->second);
+  pending_in_.erase(it);
+  return out;
+}
+
+void Engine::drop_pending(Channel &ch) {
+  ch.close();
+  if (auto pending = take_pending(ch)) return retire(std::move(pending));
+  // A channel of an incomplete group: the whole group goes.
+  for (auto it = groups_.begin(); it != groups_.end(); ++it) {
+    for (auto &slot : it->second->slots) {
+      if (slot.get() != &ch) continue;
+      for (auto &c : it->second->slots) {
+        if (c) {
+          c->close();
+          retire(std::move(c));
+        }
+      }
+      groups_.erase(it);
+      return;
+    }
+  }
+}
+
+void Engine::on_frame(Channel &ch, const Frame &f) {
+  if (ch.user != 0) {
+    // A connecting channel: the listener's HELLO answer.
+    auto it = attempts_.find(ch.user);
+    if (it == attempts_.end()) return ch.close();
+    Attempt &a = *it->second;
+    if (f.type != T::kHELLO || f.tag != a.conn_id || f.msg_id != a.remote_nonce || f.offset != ch.index() ||
+        f.rkey != a.channels.size()) {
+      return fail_attempt(ch.user, -abi::kEPROTO);
+    }
+    if (++a.greeted == a.channels.size()) finish_attempt(ch.user);
+    return;
+  }
+  // An accepted channel: its first frame must be a HELLO naming this session.
+  const uint64_t count = listeners_.size();
+  if (f.type != T::kHELLO || f.tag != nonce_ || f.rkey != count || f.offset >= count || f.offset != ch.index()) {
+    return drop_pending(ch);
+  }
+  auto &slot = groups_[f.msg_id];
+  if (!slot) {
+    slot = std::make_unique<Group>();
+    slot->slots.resize(count);
+    slot->started_ms = mono_now_ms();
+  }
+  Group &grp = *slot;
+  if (grp.slots[f.offset]) return drop_pending(ch);
+  grp.slots[f.offset] = take_pending(ch);
+  if (++grp.have < count) return;
+  // Every channel of this peer is here: answer the HELLOs and hold the peer for accept().
+  std::vector<std::unique_ptr<Channel>> channels = std::move(grp.slots);
+  const uint64_t conn_id = f.msg_id;
+  groups_.erase(conn_id);
+  for (uint32_t i = 0; i < count; ++i) channels[i]->send(hello(conn_id, nonce_, i, static_cast<uint32_t>(count)));
+  const uint64_t id = ++next_peer_;
+  peers_.emplace(id, std::make_unique<Peer>(*this, id, std::move(channels)));
+  ready_.push_back(id);
+  match_accepts();
+}
+
+void Engine::on_payload(Channel &, const Frame &, bool) {}
+void Engine::on_chunk_written(Channel &, const std::shared_ptr<Op> &, uint32_t) {}
+
+void Engine::on_connected(Channel &ch, int32_t) {
+  auto it = attempts_.find(ch.user);
+  if (it == attempts_.end()) return ch.close();
+  Attempt &a = *it->second;
+  ch.send(hello(a.remote_nonce, a.conn_id, ch.index(), static_cast<uint32_t>(a.channels.size())));
+}
+
+void Engine::on_channel_error(Channel &ch, int32_t err, const char *) {
+  if (ch.user != 0) {
+    // ECONNREFUSED and friends: the peer is not there.
+    const int32_t e = err == -abi::kEPROTO || err == -abi::kETIMEDOUT ? err : -abi::kECONNRESET;
+    return fail_attempt(ch.user, e);
+  }
+  drop_pending(ch);
+}
+
+void Engine::accept(const std::string &name, DoneVoid done) {
+  Guard g(*this);
+  int32_t err = 0;
+  if (closed_) {
+    err = -abi::kECANCELED;
+  } else if (name.empty() || listeners_.empty()) {
+    err = -abi::kEINVAL;
+  } else if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) {
+    err = -abi::kEEXIST;
+  } else {
+    for (auto &a : accepts_) {
+      if (a.first == name) err = -abi::kEEXIST;
+    }
+  }
+  if (err != 0) {
+    defer([done, err] { done(err); });
+    return;
+  }
+  accepts_.emplace_back(name, std::move(done));
+  match_accepts();
+}
+
+void Engine::match_accepts() {
+  while (!accepts_.empty() && !ready_.empty()) {
+    Peer *p = peer_by_id(ready_.front());
+    ready_.pop_front();
+    if (p == nullptr || !p->alive()) continue;
+    auto a = std::move(accepts_.front());
+    accepts_.pop_front();
+    name_peer(*p, a.first);
+    DoneVoid d = std::move(a.second);
+    defer([d] { d(0); });
+  }
+}
+
+void Engine::name_peer(Peer &p, const std::string &name) {
+  auto it = names_.find(name);
+  if (it != names_.end() && it->second != p.id()) {
+    auto old = peers_.find(it->second);
+    if (old != peers_.end()) {
+      old->second->fail(-abi::kECONNRESET, "replaced");
+      peers_.erase(old);
+    }
+  }
+  names_[name] = p.id();
+  p.set_name(name, metrics_.peer(name));
+}
+
+// ---- connecting ------------------------------------------------------------------------------
+
+int32_t Engine::load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t n) {
+  abi::ConnInfo info{};
+  std::string why;
+  const int32_t err = parse_conn_info(blob, n, info, why);
+  if (err != 0) return err;
+  if (name.empty()) return -abi::kEINVAL;
+  Guard g(*this);
+  auto it = remotes_.find(name);
+  if (it != remotes_.end()) {
+    if (std::memcmp(&it->second, &info, sizeof info) == 0) return 0;
+    Peer *p = peer_by_name(name);
+    if (p != nullptr && p->alive()) return -abi::kEEXIST;
+  }
+  remotes_[name] = info;
+  return 0;
+}
+
+void Engine::connect(const std::string &name, DoneVoid done) {
+  Guard g(*this);
+  if (closed_) {
+    defer([done] { done(-abi::kECANCELED); });
+    return;
+  }
+  auto rit = remotes_.find(name);
+  if (rit == remotes_.end()) {
+    defer([done] { done(-abi::kENOENT); });
+    return;
+  }
+  if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) {
+    defer([done] { done(0); });
+    return;
+  }
+  for (auto &kv : attempts_) {
+    if (kv.second->name == name) {
+      kv.second->dones.push_back(std::move(done));
+      return;
+    }
+  }
+  if (ensure_started() != 0) {
+    defer([done] { done(-abi::kECONNRESET); });
+    return;
+  }
+  const abi::ConnInfo &info = rit->second;
+  const uint64_t attempt_id = ++next_attempt_;
+  auto a = std::make_unique<Attempt>();
+  a->name = name;
+  a->conn_id = random_u64();
+  a->remote_nonce = info.nonce;
+  a->dones.push_back(std::move(done));
+  Attempt &att = *a;
+  attempts_.emplace(attempt_id, std::move(a));
+  const uint16_t count = info.channel_count;
+  for (uint16_t i = 0; i < count; ++i) {
+    const abi::ConnChannel ep = abi::detail::get<abi::ConnChannel>(&info, 16 + i * abi::ConnChannel::kSize);
+    const int fd = start_connect(ep);
+    if (fd < 0) return fail_attempt(attempt_id, -abi::kECONNRESET);
+    tune_socket(fd, tuning_);
+    auto ch = std::make_unique<Channel>(loop_, fd, i, this, true, &dirty_);
+    ch->user = attempt_id;
+    if (ch->start() != 0) return fail_attempt(attempt_id, -abi::kECONNRESET);
+    att.channels.push_back(std::move(ch));
+  }
+  att.timer = timers_.add(mono_now_ms() + options_.peer_timeout_ms, [this, attempt_id] {
+    auto it = attempts_.find(attempt_id);
+    if (it != attempts_.end()) it->second->timer = 0;
+    fail_attempt(attempt_id, -abi::kETIMEDOUT);
+  });
+  loop_.wake();
+}
+
+void Engine::fail_attempt(uint64_t attempt_id, int32_t err) {
+  auto it = attempts_.find(attempt_id);
+  if (it == attempts_.end()) return;
+  std::unique_ptr<Attempt> a = std::move(it->second);
+  attempts_.erase(it);
+  timers_.cancel(a->timer);
+  for (auto &ch : a->channels) {
+    ch->close();
+    retire(std::move(ch));
+  }
+  for (auto &d : a->dones) {
+    DoneVoid done = std::move(d);
+    defer([done, err] { done(err); });
+  }
+}
+
+void Engine::finish_attempt(uint64_t attempt_id) {
+  auto it = attempts_.find(attempt_id);
+  if (it == attempts_.end()) return;
+  std::unique_ptr<Attempt> a = std::move(it->second);
+  attempts_.erase(it);
+  timers_.cancel(a->timer);
+  const uint64_t id = ++next_peer_;
+  auto peer = std::make_unique<Peer>(*this, id, std::move(a->channels));
+  Peer &p = *peer;
+  peers_.emplace(id, std::move(peer));
+  name_peer(p, a->name);
+  for (auto &d : a->dones) {
+    DoneVoid done = std::move(d);
+    defer([done] { done(0); });
+  }
+}
+
+void Engine::disconnect(const std::string &name, DoneVoid done) {
+  Guard g(*this);
+  Peer *p = peer_by_name(name);
+  if (p == nullptr) {
+    defer([done] { done(-abi::kENOENT); });
+    return;
+  }
+  p->disconnect(-abi::kECONNRESET);
+  defer([done] { done(0); });
+}
+
+Peer *Engine::peer_by_id(uint64_t id) const {
+  auto it = peers_.find(id);
+  return it == peers_.end() ? nullptr : it->second.get();
+}
+
+Peer *Engine::peer_by_name(const std::string &name) const {
+  auto it = names_.find(name);
+  return it == names_.end() ? nullptr : peer_by_id(it->second);
+}
+
+// ---- memory ----------------------------------------------------------------------------------
+
+int32_t Engine::register_memory(const Memory &memory, const RegisterOptions &options,
+                                std::shared_ptr<MemoryRegionApi> &out) {
+  if (memory.data == nullptr || memory.size == 0) return -abi::kEINVAL;
+  auto st = std::make_shared<RegionState>();
+  st->engine_id = id_;
+  st->data = memory.data;
+  st->size = memory.size;
+  st->owner = memory.owner;
+  st->allow_recv = options.recv;
+  st->allow_send = options.send;
+  st->rkey = random_u64() | 1;
+  Guard g(*this);
+  st->id = ++next_region_;
+  regions_.emplace(st->id, st);
+  out = std::make_shared<MemoryRegionImpl>(st);
+  return 0;
+}
+
+int32_t Engine::alloc_memory(uint64_t size, const RegisterOptions &options, std::shared_ptr<MemoryRegionApi> &out) {
+  if (size == 0 || size > (UINT64_C(1) << 47)) return -abi::kEINVAL;
+  auto mem = std::make_shared<MappedMemory>(size);
+  if (mem->data() == nullptr) return -abi::kENOMEM;
+  Memory m;
+  m.data = mem->data();
+  m.size = static_cast<size_t>(size);
+  m.owner = mem;
+  const int32_t err = register_memory(m, options, out);
+  if (err == 0) static_cast<MemoryRegionImpl *>(out.get())->state()->engine_owned = true;
+  return err;
+}
+
+int32_t Engine::check_region(const std::shared_ptr<MemoryRegionApi> &r, std::shared_ptr<RegionState> &out) {
+  auto *impl = dynamic_cast<MemoryRegionImpl *>(r.get());
+  if (impl == nullptr) return -abi::kEINVAL;
+  const auto &st = impl->state();
+  if (st->engine_id != id_ || !st->registered) return -abi::kEINVAL;
+  out = st;
+  return 0;
+}
+
+int32_t Engine::deregister_memory(const std::shared_ptr<MemoryRegionApi> &region) {
+  Guard g(*this);
+  std::shared_ptr<RegionState> st;
+  if (int32_t err = check_region(region, st); err != 0) return err;
+  if (st->busy > 0) return -abi::kEBUSY;
+  st->registered = false;
+  regions_.erase(st->id);
+  return 0;
+}
+
+// ---- transfers -------------------------------------------------------------------------------
+
+int32_t Engine::create_transfer(const std::string &name, std::shared_ptr<XferState> &out) {
+  Guard g(*this);
+  Peer *p = peer_by_name(name);
+  if (p == nullptr) return -abi::kENOENT;
+  if (!p->alive() || closed_) return -abi::kENOTCONN;
+  out = std::make_shared<XferState>();
+  out->peer_id = p->id();
+  return 0;
+}
+
+int32_t Engine::post(XferState &x, bool is_recv, const std::vector<PostOp> &ops) {
+  Guard g(*this);
+  if (x.released || x.cancelled) return -abi::kECANCELED;
+  Peer *p = peer_by_id(x.peer_id);
+  if (p == nullptr || !p->alive()) return -abi::kENOTCONN;
+  // Check the whole batch before posting any of it.
+  std::vector<std::shared_ptr<RegionState>> regions(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const PostOp &o = ops[i];
+    if (int32_t err = check_region(o.region, regions[i]); err != 0) return err;
+    const RegionState &st = *regions[i];
+    if (o.offset > st.size || o.size > st.size - o.offset) return -abi::kEINVAL;
+    if (is_recv ? !st.allow_recv : !st.allow_send) return -abi::kEINVAL;
+    if (p->has_active(is_recv, o.tag)) return -abi::kEEXIST;
+    for (size_t j = 0; j < i; ++j) {
+      if (ops[j].tag == o.tag) return -abi::kEEXIST;
+    }
+  }
+  for (size_t i = 0; i < ops.size(); ++i) {
+    auto op = std::make_shared<Op>();
+    op->is_recv = is_recv;
+    op->id = is_recv ? (++next_recv_ | kRecvIdBit) : ++next_send_;
+    op->tag = ops[i].tag;
+    op->region = regions[i];
+    op->offset = ops[i].offset;
+    op->size = ops[i].size;
+    op->xfer = &x;
+    op->peer_id = x.peer_id;
+    op->posted_us = now_us();
+    ++op->region->busy;
+    ++x.active;
+    x.ops.push_back(op);
+    p->post(op);
+    if (!p->alive()) break;  // the post failed the peer (a socket error): its ops are failed
+  }
+  return 0;
+}
+
+void Engine::finish_op(Op &op, int32_t err) {
+  if (op.finished) return;
+  op.finished = true;
+  op.err = err;
+  if (op.region->busy > 0) --op.region->busy;
+  if (err == 0) {
+    metrics_.latency_us(static_cast<uint64_t>(std::max<int64_t>(0, now_us() - op.posted_us)));
+  } else {
+    metrics_.error(err);
+  }
+  XferState *x = op.xfer;
+  op.xfer = nullptr;
+  if (x == nullptr) return;
+  if (x->active > 0) --x->active;
+  if (err != 0 && x->err == 0) x->err = err;
+  settle(*x);
+}
+
+void Engine::settle(XferState &x) {
+  int32_t result;
+  if (x.err != 0) {
+    result = x.err;
+  } else if (x.active == 0) {
+    result = 0;
+  } else {
+    return;
+  }
+  for (auto &w : x.waiters) {
+    timers_.cancel(w.timer);
+    if (w.token) w.token->remove(w.abort_id);
+    DoneVoid d = std::move(w.done);
+    defer([d, result] { d(result); });
+  }
+  x.waiters.clear();
+}
+
+void Engine::wait(const std::shared_ptr<XferState> &x, const WaitOptions &options, DoneVoid done) {
+  uint64_t abort_id = 0;
+  if (options.signal) {
+    // Registered outside the lock: an already aborted signal runs the callback right here.
+    std::weak_ptr<Engine> weak_engine = weak_from_this();
+    std::weak_ptr<XferState> weak_x = x;
+    abort_id = options.signal->on_abort([weak_engine, weak_x] {
+      auto e = weak_engine.lock();
+      auto xs = weak_x.lock();
+      if (e && xs) e->cancel(*xs, false);
+    });
+  }
+  Guard g(*this);
+  int32_t result = 1;
+  if (x->released || x->cancelled) {
+    result = -abi::kECANCELED;
+  } else if (x->err != 0) {
+    result = x->err;
+  } else if (x->active == 0) {
+    result = 0;
+  } else if (options.timeout_ms == 0) {
+    result = -abi::kETIMEDOUT;
+  }
+  if (result != 1) {
+    if (options.signal) options.signal->remove(abort_id);
+    defer([done, result] { done(result); });
+    return;
+  }
+  x->waiters.emplace_back();
+  Waiter &w = x->waiters.back();
+  w.done = std::move(done);
+  w.token = options.signal;
+  w.abort_id = abort_id;
+  if (options.timeout_ms > 0) {
+    auto it = std::prev(x->waiters.end());
+    XferState *raw = x.get();
+    w.timer = timers_.add(mono_now_ms() + options.timeout_ms, [this, raw, it] {
+      // ETIMEDOUT: this wait ends; the transfer stays active.
+      if (it->token) it->token->remove(it->abort_id);
+      DoneVoid d = std::move(it->done);
+      raw->waiters.erase(it);
+      defer([d] { d(-abi::kETIMEDOUT); });
+    });
+    if (ensure_started() == 0) loop_.wake();
+  }
+}
+
+int32_t Engine::is_complete(XferState &x, bool &result) {
+  Guard g(*this);
+  result = !x.released && x.err == 0 && x.active == 0;
+  return 0;
+}
+
+int32_t Engine::received_bytes(XferState &x, uint64_t tag, uint64_t &result) {
+  Guard g(*this);
+  for (auto it = x.ops.rbegin(); it != x.ops.rend(); ++it) {
+    if ((*it)->is_recv && (*it)->tag == tag) {
+      result = (*it)->received;
+      return 0;
+    }
+  }
+  return -abi::kENOENT;
+}
+
+void Engine::cancel(XferState &x, bool release) {
+  Guard g(*this);
+  if (x.released) return;
+  Peer *p = peer_by_id(x.peer_id);
+  std::vector<std::shared_ptr<Op>> ops = x.ops;
+  if (x.active > 0) x.cancelled = true;
+  for (auto &op : ops) {
+    if (op->finished) continue;
+    if (p != nullptr && p->alive()) {
+      p->cancel(op, -abi::kECANCELED);
+    } else {
+      finish_op(*op, -abi::kECANCELED);
+    }
+  }
+  if (release) {
+    x.released = true;
+    for (auto &w : x.waiters) {
+      timers_.cancel(w.timer);
+      if (w.token) w.token->remove(w.abort_id);
+      DoneVoid d = std::move(w.done);
+      defer([d] { d(-abi::kECANCELED); });
+    }
+    x.waiters.clear();
+    for (auto &op : x.ops) op->xfer = nullptr;
+    x.ops.clear();
+  }
+}
+
+// ---- session ---------------------------------------------------------------------------------
+
+std::string Engine::metrics_json() {
+  Guard g(*this);
+  return metrics_.json();
+}
+
+void Engine::close(DoneVoid done) {
+  {
+    Guard g(*this);
+    stop_locked(-abi::kECANCELED);
+  }
+  if (std::this_thread::get_id() == loop_thread_id_) {
+    // From one of our own completions (C++ callers only): the thread ends after this
+    // iteration; the destructor joins it.
+    done(0);
+    return;
+  }
+  join();
+  done(0);
+}
+
+}  // namespace hostwire::core::transfer

@@ -1,0 +1,162 @@
+// hostwire transfer engine: one session's engine.
+//
+// Threads: the JS thread (or any C++ caller) calls the API; one event-loop thread per
+// session, started by the first listen() or connect(), runs the sockets and timers. One
+// mutex (mu_) guards all engine state; the loop thread takes it to dispatch a batch of
+// events, never while it sleeps in epoll_wait. Completions (`done` callbacks) are queued
+// under the lock and called after it is released, on whichever thread released it.
+//
+// Lifetime: Session, Transfer handles and nothing else hold a shared_ptr<Engine>; the loop
+// thread holds none, so the last reference is dropped on the JS thread (for JS, by the
+// ObjectWrap finalizers, which Node also runs when an environment ends: a terminating
+// worker joins its sessions' threads there, before the addon can be unloaded). The
+// destructor (and close()) stops and joins the loop thread; nothing is ever detached.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/transfer/channel.hpp"
+#include "core/transfer/loop.hpp"
+#include "core/transfer/metrics.hpp"
+#include "core/transfer/op.hpp"
+#include "core/transfer/region.hpp"
+#include "core/transfer/socket.hpp"
+#include "core/transfer/timers.hpp"
+#include "napi/session_core.hpp"
+
+namespace hostwire::core::transfer {
+
+class Peer;
+class Listener;
+
+class Engine final : public ChannelOwner, public std::enable_shared_from_this<Engine> {
+ public:
+  explicit Engine(const SessionOptions &options);
+  ~Engine() override;
+  Engine(const Engine &) = delete;
+  Engine &operator=(const Engine &) = delete;
+
+  // ---- Session -----------------------------------------------------------------------
+  void listen(Done<std::vector<uint8_t>> done);
+  int32_t load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t n);
+  void connect(const std::string &name, DoneVoid done);
+  void accept(const std::string &name, DoneVoid done);
+  void disconnect(const std::string &name, DoneVoid done);
+  int32_t register_memory(const Memory &memory, const RegisterOptions &options, std::shared_ptr<MemoryRegionApi> &out);
+  int32_t alloc_memory(uint64_t size, const RegisterOptions &options, std::shared_ptr<MemoryRegionApi> &out);
+  int32_t deregister_memory(const std::shared_ptr<MemoryRegionApi> &region);
+  int32_t create_transfer(const std::string &name, std::shared_ptr<XferState> &out);
+  std::string metrics_json();
+  void close(DoneVoid done);
+
+  // ---- Transfer ----------------------------------------------------------------------
+  int32_t post(XferState &x, bool is_recv, const std::vector<PostOp> &ops);
+  void wait(const std::shared_ptr<XferState> &x, const WaitOptions &options, DoneVoid done);
+  int32_t is_complete(XferState &x, bool &result);
+  int32_t received_bytes(XferState &x, uint64_t tag, uint64_t &result);
+  /** Cancel the transfer's active operations (ECANCELED both sides); `release` also ends it. */
+  void cancel(XferState &x, bool release);
+
+  // ---- for Peer and the handshake (under mu_) ----------------------------------------
+  const SessionOptions &options() const { return options_; }
+  Loop &loop() { return loop_; }
+  Metrics &metrics() { return metrics_; }
+  /** Call `fn` once the lock is released. */
+  void defer(std::function<void()> fn) { deferred_.push_back(std::move(fn)); }
+  /**
+   * A channel or listener that is done: deleted at the top of the next loop iteration, so a
+   * batch of events the loop thread already holds never points at a deleted handler.
+   */
+  void retire(std::unique_ptr<Handler> h);
+  /** An operation ended (err 0 or -errno): its region, transfer, waiters and counters. */
+  void finish_op(Op &op, int32_t err);
+  const SocketTuning &tuning() const { return tuning_; }
+  std::vector<Channel *> *dirty() { return &dirty_; }
+  uint64_t nonce() const { return nonce_; }
+
+  // ChannelOwner, for channels in their handshake.
+  void on_frame(Channel &ch, const Frame &f) override;
+  void on_payload(Channel &ch, const Frame &f, bool buffered) override;
+  void on_chunk_written(Channel &ch, const std::shared_ptr<Op> &op, uint32_t length) override;
+  void on_connected(Channel &ch, int32_t err) override;
+  void on_channel_error(Channel &ch, int32_t err, const char *why) override;
+
+  /** A listening socket is readable. */
+  void on_listener_ready(Listener &l);
+
+ private:
+  class Guard;
+  struct Group;
+  struct Attempt;
+
+  int32_t ensure_started();
+  void run();
+  void tick();
+  void schedule_tick();
+  void stop_locked(int32_t err);
+  void join();
+  void settle(XferState &x);
+  int32_t check_region(const std::shared_ptr<MemoryRegionApi> &r, std::shared_ptr<RegionState> &out);
+  Peer *peer_by_id(uint64_t id) const;
+  Peer *peer_by_name(const std::string &name) const;
+  void name_peer(Peer &p, const std::string &name);
+  void match_accepts();
+  void fail_attempt(uint64_t attempt_id, int32_t err);
+  void finish_attempt(uint64_t attempt_id);
+  void drop_pending(Channel &ch);
+  std::unique_ptr<Channel> take_pending(Channel &ch);
+
+  const uint64_t id_;
+  SessionOptions options_;
+  SocketTuning tuning_;
+  uint64_t nonce_;
+
+  std::mutex mu_;
+  std::vector<std::function<void()>> deferred_;
+  Loop loop_;
+  std::thread thread_;
+  std::thread::id loop_thread_id_;
+  bool started_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+  uint64_t tick_timer_ = 0;
+  Timers timers_;
+  std::vector<std::unique_ptr<Handler>> graveyard_;
+  /** Channels with frames queued: written at the end of each locked section. */
+  std::vector<Channel *> dirty_;
+  Metrics metrics_;
+
+  // Listening side.
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<uint8_t> conn_blob_;
+  std::unordered_map<Channel *, std::unique_ptr<Channel>> pending_in_;  // accepted, no HELLO yet
+  std::map<uint64_t, std::unique_ptr<Group>> groups_;                   // by connection id
+  std::deque<uint64_t> ready_;                                          // peers not accepted yet
+  std::deque<std::pair<std::string, DoneVoid>> accepts_;
+
+  // Connecting side.
+  std::map<std::string, abi::ConnInfo> remotes_;
+  std::map<uint64_t, std::unique_ptr<Attempt>> attempts_;
+
+  // Peers, regions, ids.
+  std::map<uint64_t, std::unique_ptr<Peer>> peers_;
+  std::map<std::string, uint64_t> names_;
+  std::unordered_map<uint32_t, std::shared_ptr<RegionState>> regions_;
+  uint64_t next_peer_ = 0;
+  uint32_t next_region_ = 0;
+  uint64_t next_send_ = 0;
+  uint64_t next_recv_ = 0;
+  uint64_t next_attempt_ = 0;
+};
+
+}  // namespace hostwire::core::transfer

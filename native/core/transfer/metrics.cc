@@ -1,0 +1,90 @@
+#include "core/transfer/metrics.hpp"
+
+#include "cpp/hostwire_abi.hpp"
+
+namespace hostwire::core::transfer {
+
+namespace {
+
+std::string quote(const std::string &s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      static const char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void LatencyHistogram::add(uint64_t us) {
+  int b = 0;
+  while (b < kBuckets - 1 && us > (UINT64_C(1) << b)) ++b;
+  ++counts_[b];
+  ++count_;
+  sum_us_ += us;
+}
+
+std::string LatencyHistogram::json() const {
+  std::string s = "{\"unit\":\"us\",\"count\":" + std::to_string(count_) + ",\"sum\":" + std::to_string(sum_us_) +
+                  ",\"buckets\":[";
+  for (int b = 0; b < kBuckets; ++b) {
+    if (b) s += ',';
+    const std::string le = b == kBuckets - 1 ? "\"+Inf\"" : std::to_string(UINT64_C(1) << b);
+    s += "{\"le\":" + le + ",\"count\":" + std::to_string(counts_[b]) + "}";
+  }
+  return s + "]}";
+}
+
+std::shared_ptr<PeerStats> Metrics::peer(const std::string &name) {
+  auto &p = peers_[name];
+  if (!p) p = std::make_shared<PeerStats>();
+  return p;
+}
+
+void Metrics::error(int32_t err) { ++errors_[err]; }
+
+std::string Metrics::json() const {
+  std::string s = "{\"peers\":{";
+  bool first = true;
+  uint64_t sent = 0, received = 0, sends = 0, recvs = 0, failed = 0;
+  for (const auto &kv : peers_) {
+    const PeerStats &p = *kv.second;
+    if (!first) s += ',';
+    first = false;
+    s += quote(kv.first) + ":{\"state\":" + quote(p.state) + ",\"channels\":" + std::to_string(p.channels) +
+         ",\"bytesSent\":" + std::to_string(p.bytes_sent) + ",\"bytesReceived\":" + std::to_string(p.bytes_received) +
+         ",\"sendsCompleted\":" + std::to_string(p.sends_completed) +
+         ",\"recvsCompleted\":" + std::to_string(p.recvs_completed) + ",\"opsFailed\":" + std::to_string(p.ops_failed) +
+         ",\"framesSent\":" + std::to_string(p.frames_sent) + ",\"framesReceived\":" + std::to_string(p.frames_received) +
+         "}";
+    sent += p.bytes_sent;
+    received += p.bytes_received;
+    sends += p.sends_completed;
+    recvs += p.recvs_completed;
+    failed += p.ops_failed;
+  }
+  s += "},\"totals\":{\"bytesSent\":" + std::to_string(sent) + ",\"bytesReceived\":" + std::to_string(received) +
+       ",\"sendsCompleted\":" + std::to_string(sends) + ",\"recvsCompleted\":" + std::to_string(recvs) +
+       ",\"opsFailed\":" + std::to_string(failed) + "},\"errors\":{";
+  first = true;
+  for (const auto &kv : errors_) {
+    if (!first) s += ',';
+    first = false;
+    const char *name = abi::errno_name(kv.first);
+    s += quote(name ? name : std::to_string(kv.first)) + ":" + std::to_string(kv.second);
+  }
+  return s + "},\"latency\":" + latency_.json() + "}";
+}
+
+}  // namespace hostwire::core::transfer

@@ -1,0 +1,51 @@
+// hostwire transfer engine: counters of a session, as JSON for Session.metrics().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace hostwire::core::transfer {
+
+/** Counters of one named peer (they outlive its connections). */
+struct PeerStats {
+  uint64_t bytes_sent = 0;      // payload bytes written (EAGER and DATA)
+  uint64_t bytes_received = 0;  // payload bytes placed or buffered
+  uint64_t sends_completed = 0;
+  uint64_t recvs_completed = 0;
+  uint64_t ops_failed = 0;
+  uint64_t frames_sent = 0;
+  uint64_t frames_received = 0;
+  uint32_t channels = 0;
+  std::string state = "connecting";
+};
+
+/** Operation latency (post to completion), in log2 buckets of microseconds. */
+class LatencyHistogram {
+ public:
+  static constexpr int kBuckets = 28;  // upper bounds 1us, 2us, ... 2^26us (~67 s), +Inf
+  void add(uint64_t us);
+  std::string json() const;
+
+ private:
+  uint64_t counts_[kBuckets] = {};
+  uint64_t count_ = 0;
+  uint64_t sum_us_ = 0;
+};
+
+class Metrics {
+ public:
+  /** The counters of peer `name` (made on first use). */
+  std::shared_ptr<PeerStats> peer(const std::string &name);
+  void error(int32_t err);  // err < 0
+  void latency_us(uint64_t us) { latency_.add(us); }
+  std::string json() const;
+
+ private:
+  std::map<std::string, std::shared_ptr<PeerStats>> peers_;
+  std::map<int32_t, uint64_t> errors_;
+  LatencyHistogram latency_;
+};
+
+}  // namespace hostwire::core::transfer

@@ -1,0 +1,388 @@
+#include "core/transfer/peer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/transfer/engine.hpp"
+#include "core/util/clock.hpp"
+
+namespace hostwire::core::transfer {
+
+namespace {
+
+using T = abi::FrameType;
+
+Frame frame(uint8_t type, uint64_t tag = 0, uint64_t msg_id = 0, uint64_t offset = 0, uint64_t rkey = 0,
+            uint32_t length = 0) {
+  Frame f;
+  f.type = type;
+  f.tag = tag;
+  f.msg_id = msg_id;
+  f.offset = offset;
+  f.rkey = rkey;
+  f.length = length;
+  return f;
+}
+
+}  // namespace
+
+Peer::Peer(Engine &engine, uint64_t id, std::vector<std::unique_ptr<Channel>> channels)
+    : engine_(engine), id_(id), stats_(std::make_shared<PeerStats>()), channels_(std::move(channels)) {
+  for (auto &ch : channels_) ch->set_owner(this);
+  stats_->channels = static_cast<uint32_t>(channels_.size());
+  stats_->state = "connected";
+}
+
+Peer::~Peer() {
+  for (auto &ch : channels_) {
+    if (ch) ch->close();
+  }
+}
+
+void Peer::set_name(const std::string &name, std::shared_ptr<PeerStats> stats) {
+  name_ = name;
+  // Counters gathered before the peer had a name (frames that came before accept()).
+  stats->bytes_sent += stats_->bytes_sent;
+  stats->bytes_received += stats_->bytes_received;
+  stats->frames_sent += stats_->frames_sent;
+  stats->frames_received += stats_->frames_received;
+  stats->channels = stats_->channels;
+  stats->state = stats_->state;
+  stats_ = std::move(stats);
+}
+
+void Peer::control(const Frame &f, const uint8_t *payload, std::shared_ptr<Op> keep) {
+  if (!alive_) return;
+  ++stats_->frames_sent;
+  channels_[0]->send(f, payload, std::move(keep), false);
+}
+
+void Peer::finish(const std::shared_ptr<Op> &op, int32_t err) {
+  if (op->finished) return;
+  tags_.remove(*op);
+  if (op->eager_credit) {
+    eager_out_ -= std::min(eager_out_, op->size);
+    op->eager_credit = false;
+  }
+  if (!op->is_recv && op->send_phase == SendPhase::kStreaming) {
+    auto it = std::find(streams_.begin(), streams_.end(), op);
+    if (it != streams_.end()) streams_.erase(it);
+  }
+  if (err == 0) {
+    if (op->is_recv) {
+      ++stats_->recvs_completed;
+    } else {
+      ++stats_->sends_completed;
+    }
+  } else {
+    ++stats_->ops_failed;
+  }
+  engine_.finish_op(*op, err);
+}
+
+// ---- posting -----------------------------------------------------------------------------
+
+void Peer::post(const std::shared_ptr<Op> &op) {
+  tags_.add(op);
+  if (op->is_recv) {
+    UnexpectedEager m;
+    if (tags_.take_eager(op->tag, m)) return deliver_buffered(op, m);
+    control(frame(T::kRTR, op->tag, op->id, op->size, op->region->rkey));
+    return;
+  }
+  StoredRtr r;
+  if (tags_.take_rtr(op->tag, r)) return match_send(op, r);
+  if (op->size <= engine_.options().eager_max_bytes && eager_out_ + op->size <= kEagerCreditBytes) {
+    op->send_phase = SendPhase::kEagerSent;
+    op->eager_credit = true;
+    eager_out_ += op->size;
+    stats_->bytes_sent += op->size;
+    control(frame(T::kEAGER, op->tag, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr,
+            op);
+    return;
+  }
+  op->send_phase = SendPhase::kWaitRtr;
+}
+
+void Peer::cancel(const std::shared_ptr<Op> &op, int32_t err) {
+  if (op->finished) return;
+  if (alive_) control(frame(T::kCANCEL, op->tag, op->id));
+  finish(op, err);
+}
+
+void Peer::match_send(const std::shared_ptr<Op> &op, const StoredRtr &r) {
+  op->matched_recv = r.recv_id;
+  if (op->size > r.capacity) {
+    control(frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+    finish(op, -abi::kEMSGSIZE);
+    return;
+  }
+  op->rkey = r.rkey;
+  op->send_phase = SendPhase::kStreaming;
+  op->next_offset = 0;
+  streams_.push_back(op);
+  pump();
+}
+
+void Peer::pump() {
+  if (pumping_ || !alive_) return;
+  pumping_ = true;
+  const uint64_t chunk = engine_.options().chunk_bytes;
+  const uint32_t window = engine_.options().window_chunks;
+  const size_t n = channels_.size();
+  while (alive_ && !streams_.empty()) {
+    bool progress = false;
+    for (size_t i = 0; i < n && !streams_.empty(); ++i) {
+      Channel &ch = *channels_[(next_channel_ + i) % n];
+      if (ch.queued_chunks() >= window) continue;
+      std::shared_ptr<Op> op = streams_.front();
+      const uint64_t len = std::min(chunk, op->size - op->next_offset);
+      if (len > 0) {
+        ++stats_->frames_sent;
+        ch.send(frame(T::kDATA, op->tag, op->matched_recv, op->next_offset, op->rkey, static_cast<uint32_t>(len)),
+                op->base() + op->next_offset, op, true);
+        op->next_offset += len;
+      }
+      if (!alive_) break;
+      if (op->next_offset == op->size && !op->finished && op->send_phase == SendPhase::kStreaming) {
+        // The end marker: the real length, behind the last chunk on the same channel.
+        ++stats_->frames_sent;
+        ch.send(frame(T::kDATA, op->tag, op->matched_recv, op->size, op->rkey, 0));
+        op->send_phase = SendPhase::kAwaitAck;
+        auto it = std::find(streams_.begin(), streams_.end(), op);
+        if (it != streams_.end()) streams_.erase(it);
+      }
+      next_channel_ = (next_channel_ + i + 1) % n;
+      progress = true;
+      break;
+    }
+    if (!progress) break;
+  }
+  pumping_ = false;
+}
+
+// ---- receiving -----------------------------------------------------------------------------
+
+void Peer::deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m) {
+  op->bound_send = m.send_id;
+  op->recv_phase = RecvPhase::kEager;
+  if (m.data.size() > op->size) {
+    control(frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+    finish(op, -abi::kEMSGSIZE);
+    return;
+  }
+  if (!m.data.empty()) std::memcpy(op->base(), m.data.data(), m.data.size());  // small messages only
+  op->received = m.data.size();
+  complete_recv(op, m.send_id);
+}
+
+void Peer::complete_recv(const std::shared_ptr<Op> &op, uint64_t ack_id) {
+  control(frame(T::kACK, op->tag, ack_id, op->received));
+  finish(op, 0);
+}
+
+void Peer::check_recv_done(const std::shared_ptr<Op> &op) {
+  if (op->total == UINT64_MAX) return;
+  if (op->received > op->total) return fail(-abi::kEPROTO, "more DATA bytes than the message's length");
+  if (op->received == op->total) complete_recv(op, op->id);
+}
+
+void Peer::on_frame(Channel &ch, const Frame &f) {
+  ++stats_->frames_received;
+  switch (f.type) {
+    case T::kHEARTBEAT: return;
+    case T::kCLOSE: return fail(-abi::kECONNRESET, "the peer closed the session");
+    case T::kHELLO: return fail(-abi::kEPROTO, "HELLO on an established channel");
+    case T::kEAGER: return on_eager(ch, f);
+    case T::kRTR: return on_rtr(f);
+    case T::kDATA: return on_data(ch, f);
+    case T::kACK: return on_ack(f);
+    case T::kERROR: {
+      const int32_t e = -static_cast<int32_t>(f.offset);
+      return on_failure(f, abi::errno_name(e) ? e : -abi::kEPROTO, false);
+    }
+    case T::kCANCEL: return on_failure(f, -abi::kECANCELED, true);
+    default: return fail(-abi::kEPROTO, "unexpected frame type");
+  }
+}
+
+void Peer::on_eager(Channel &ch, const Frame &f) {
+  std::shared_ptr<Op> op = tags_.recv(f.tag);
+  if (op) {
+    if (op->recv_phase != RecvPhase::kWaitData || op->received != 0) {
+      return fail(-abi::kEPROTO, "EAGER for a receive that is already matched");
+    }
+    op->bound_send = f.msg_id;
+    op->recv_phase = RecvPhase::kEager;
+    if (f.length > op->size) {  // the payload is read and dropped
+      control(frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+      finish(op, -abi::kEMSGSIZE);
+      return;
+    }
+    if (f.length == 0) return complete_recv(op, f.msg_id);
+    ch.expect_direct(op->base(), op);
+    return;
+  }
+  if (tags_.has_eager(f.tag)) return fail(-abi::kEPROTO, "a second unexpected EAGER for one tag");
+  if (!tags_.eager_fits(f.length)) return fail(-abi::kEPROTO, "unexpected EAGER messages beyond the eager credit");
+  if (f.length == 0) {
+    UnexpectedEager m;
+    m.send_id = f.msg_id;
+    tags_.store_eager(f.tag, std::move(m));
+    return;
+  }
+  ch.expect_buffer();
+}
+
+void Peer::on_payload(Channel &ch, const Frame &f, bool buffered) {
+  stats_->bytes_received += f.length;
+  if (f.type == T::kEAGER) {
+    if (buffered) {
+      UnexpectedEager m;
+      m.send_id = f.msg_id;
+      m.data = ch.take_buffer();
+      std::shared_ptr<Op> op = tags_.recv(f.tag);
+      if (op && op->recv_phase == RecvPhase::kWaitData && op->received == 0) return deliver_buffered(op, m);
+      if (!tags_.store_eager(f.tag, std::move(m))) {
+        return fail(-abi::kEPROTO, "unexpected EAGER messages beyond the eager credit");
+      }
+      return;
+    }
+    std::shared_ptr<Op> op = tags_.recv(f.tag);
+    if (!op || op->bound_send != f.msg_id || op->finished) return;
+    op->received = f.length;
+    return complete_recv(op, f.msg_id);
+  }
+  if (f.type == T::kDATA) {
+    std::shared_ptr<Op> op = tags_.recv_by_id(f.msg_id);
+    if (!op || op->finished) return;
+    op->received += f.length;
+    check_recv_done(op);
+  }
+}
+
+void Peer::on_rtr(const Frame &f) {
+  StoredRtr r;
+  r.recv_id = f.msg_id;
+  r.capacity = f.offset;
+  r.rkey = f.rkey;
+  std::shared_ptr<Op> op = tags_.send(f.tag);
+  if (op) {
+    switch (op->send_phase) {
+      case SendPhase::kWaitRtr: return match_send(op, r);
+      case SendPhase::kEagerSent:  // crossed our EAGER frame: the receiver will place that
+        op->matched_recv = r.recv_id;
+        return;
+      default: return fail(-abi::kEPROTO, "RTR for a send that is already matched");
+    }
+  }
+  if (!tags_.store_rtr(f.tag, r)) fail(-abi::kEPROTO, "a second RTR for one tag");
+}
+
+void Peer::on_data(Channel &ch, const Frame &f) {
+  std::shared_ptr<Op> op = tags_.recv_by_id(f.msg_id);
+  if (!op) return;  // a receive that ended (cancelled, failed): its late chunks are dropped
+  if (op->tag != f.tag) return fail(-abi::kEPROTO, "DATA tag does not match its receive");
+  if (f.rkey != op->region->rkey) return fail(-abi::kEPROTO, "DATA with a wrong rkey");
+  if (op->recv_phase == RecvPhase::kEager) return fail(-abi::kEPROTO, "DATA for a receive matched by EAGER");
+  op->recv_phase = RecvPhase::kData;
+  if (f.length == 0) {
+    if (f.offset > op->size) return fail(-abi::kEPROTO, "message longer than the posted receive");
+    if (op->total != UINT64_MAX) return fail(-abi::kEPROTO, "a second end of message");
+    op->total = f.offset;
+    return check_recv_done(op);
+  }
+  if (f.offset > op->size || f.length > op->size - f.offset) {
+    return fail(-abi::kEPROTO, "DATA outside the posted range");
+  }
+  if (op->total != UINT64_MAX && f.offset + f.length > op->total) {
+    return fail(-abi::kEPROTO, "DATA past the message's length");
+  }
+  ch.expect_direct(op->base() + f.offset, op);
+}
+
+void Peer::on_ack(const Frame &f) {
+  std::shared_ptr<Op> op = tags_.send(f.tag);
+  if (!op) return;  // stale: the send ended already
+  const bool by_recv_id = (f.msg_id & kRecvIdBit) != 0;
+  if (by_recv_id ? op->matched_recv != f.msg_id : op->id != f.msg_id) return;
+  if (op->send_phase == SendPhase::kWaitRtr || op->send_phase == SendPhase::kStreaming) {
+    return fail(-abi::kEPROTO, "ACK for a send that is not all sent");
+  }
+  if (f.offset != op->size) return fail(-abi::kEPROTO, "ACK with a wrong length");
+  finish(op, 0);
+}
+
+void Peer::on_failure(const Frame &f, int32_t err, bool cancel) {
+  if ((f.msg_id & kRecvIdBit) != 0) {
+    // The peer's receive failed: our send with that tag.
+    if (cancel) tags_.drop_rtr(f.tag, f.msg_id);
+    std::shared_ptr<Op> op = tags_.send(f.tag);
+    if (!op) return;
+    if (op->matched_recv == f.msg_id || (op->send_phase == SendPhase::kEagerSent && op->matched_recv == 0)) {
+      finish(op, err);
+    }
+    return;
+  }
+  // The peer's send failed: our receive with that tag.
+  if (cancel) tags_.drop_eager(f.tag, f.msg_id);
+  std::shared_ptr<Op> op = tags_.recv(f.tag);
+  if (op && (op->bound_send == 0 || op->bound_send == f.msg_id)) finish(op, err);
+}
+
+void Peer::on_chunk_written(Channel &, const std::shared_ptr<Op> &, uint32_t length) {
+  stats_->bytes_sent += length;
+  pump();
+}
+
+void Peer::on_connected(Channel &, int32_t) {}
+
+void Peer::on_channel_error(Channel &, int32_t err, const char *why) { fail(err, why); }
+
+// ---- the link ------------------------------------------------------------------------------
+
+void Peer::fail(int32_t err, const char *why) {
+  if (!alive_) return;
+  alive_ = false;
+  (void)why;
+  stats_->state = err == -abi::kEPROTO ? "protocol-error" : err == -abi::kETIMEDOUT ? "timed-out" : "closed";
+  for (auto &ch : channels_) {
+    ch->close();
+    engine_.retire(std::move(ch));
+  }
+  channels_.clear();
+  streams_.clear();
+  tags_.clear_unexpected();
+  eager_out_ = 0;
+  for (auto &op : tags_.take_all()) {
+    op->eager_credit = false;
+    if (op->finished) continue;
+    ++stats_->ops_failed;
+    engine_.finish_op(*op, err);
+  }
+}
+
+void Peer::disconnect(int32_t err) {
+  if (!alive_) return;
+  control(frame(T::kCLOSE));
+  channels_[0]->flush_now();  // best effort: the peer sees CLOSE, or the connection closing
+  fail(err, "disconnected");
+}
+
+void Peer::tick(int64_t now_ms) {
+  if (!alive_) return;
+  int64_t last_recv = 0;
+  for (auto &ch : channels_) last_recv = std::max(last_recv, ch->last_recv_ms());
+  if (now_ms - last_recv >= static_cast<int64_t>(engine_.options().peer_timeout_ms)) {
+    return fail(-abi::kETIMEDOUT, "no frame from the peer within peer_timeout_ms");
+  }
+  for (auto &ch : channels_) {
+    if (ch->idle_out() && now_ms - ch->last_send_ms() >= static_cast<int64_t>(engine_.options().heartbeat_ms)) {
+      ++stats_->frames_sent;
+      ch->send(frame(T::kHEARTBEAT));
+      if (!alive_) return;
+    }
+  }
+}
+
+}  // namespace hostwire::core::transfer

@@ -1,0 +1,85 @@
+// hostwire transfer engine: a connected peer (N channels) and the message protocol.
+//
+// Small sends (<= eager_max_bytes, within kEagerCreditBytes unacknowledged) go whole in an
+// EAGER frame; the receiver places them straight into a posted receive, or buffers them
+// until one is posted. Larger sends wait for the receiver's RTR (sent when the receive is
+// posted), then stream: the message is cut into chunk_bytes chunks spread round-robin over
+// the channels, each channel holding at most window_chunks chunks queued and not yet
+// written to its socket (TCP's own flow control paces the rest); every chunk says where it
+// lands, and a zero-length DATA frame gives the real length. The receiver ACKs a completed
+// receive; the send completes on that ACK. See wire.hpp for the frames.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/transfer/channel.hpp"
+#include "core/transfer/metrics.hpp"
+#include "core/transfer/tags.hpp"
+
+namespace hostwire::core::transfer {
+
+class Engine;
+
+class Peer final : public ChannelOwner {
+ public:
+  Peer(Engine &engine, uint64_t id, std::vector<std::unique_ptr<Channel>> channels);
+  ~Peer() override;
+
+  uint64_t id() const { return id_; }
+  const std::string &name() const { return name_; }
+  void set_name(const std::string &name, std::shared_ptr<PeerStats> stats);
+  PeerStats &stats() { return *stats_; }
+  bool alive() const { return alive_; }
+  size_t channel_count() const { return channels_.size(); }
+
+  /** Whether an active operation of this direction has `tag`. */
+  bool has_active(bool is_recv, uint64_t tag) const { return tags_.has(is_recv, tag); }
+  /** Start a validated operation (its tag is free). */
+  void post(const std::shared_ptr<Op> &op);
+  /** Cancel an active operation: it fails with `err` here and the peer is told (CANCEL). */
+  void cancel(const std::shared_ptr<Op> &op, int32_t err);
+  /** The link is lost or the peer misbehaved: close every channel, fail every operation with `err`. */
+  void fail(int32_t err, const char *why);
+  /** Orderly close (CLOSE frame), then fail the operations with `err`. */
+  void disconnect(int32_t err);
+  /** Heartbeats on idle channels; the peer timeout. */
+  void tick(int64_t now_ms);
+
+  void on_frame(Channel &ch, const Frame &f) override;
+  void on_payload(Channel &ch, const Frame &f, bool buffered) override;
+  void on_chunk_written(Channel &ch, const std::shared_ptr<Op> &op, uint32_t length) override;
+  void on_connected(Channel &ch, int32_t err) override;
+  void on_channel_error(Channel &ch, int32_t err, const char *why) override;
+
+ private:
+  void control(const Frame &f, const uint8_t *payload = nullptr, std::shared_ptr<Op> keep = nullptr);
+  void finish(const std::shared_ptr<Op> &op, int32_t err);
+  void match_send(const std::shared_ptr<Op> &op, const StoredRtr &r);
+  void deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m);
+  void complete_recv(const std::shared_ptr<Op> &op, uint64_t ack_id);
+  void check_recv_done(const std::shared_ptr<Op> &op);
+  void pump();
+  void on_eager(Channel &ch, const Frame &f);
+  void on_rtr(const Frame &f);
+  void on_data(Channel &ch, const Frame &f);
+  void on_ack(const Frame &f);
+  void on_failure(const Frame &f, int32_t err, bool cancel);
+
+  Engine &engine_;
+  const uint64_t id_;
+  std::string name_;
+  std::shared_ptr<PeerStats> stats_;
+  std::vector<std::unique_ptr<Channel>> channels_;
+  bool alive_ = true;
+  TagTable tags_;
+  std::deque<std::shared_ptr<Op>> streams_;  // sends matched and not fully queued
+  size_t next_channel_ = 0;
+  bool pumping_ = false;
+  uint64_t eager_out_ = 0;  // eager bytes sent and not acknowledged
+};
+
+}  // namespace hostwire::core::transfer

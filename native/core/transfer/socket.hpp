@@ -1,0 +1,35 @@
+// hostwire transfer engine: TCP socket helpers (nonblocking, close-on-exec).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cpp/hostwire_abi.hpp"
+
+namespace hostwire::core::transfer {
+
+/** Socket buffer sizes the engine asks for (0 leaves the kernel's autotuning alone). */
+struct SocketTuning {
+  int sndbuf = 0;
+  int rcvbuf = 0;
+};
+
+/**
+ * Listen on `host` (an IPv4 or IPv6 literal, or "localhost") at an ephemeral port; fills
+ * `endpoint` (family, port, address). Returns the fd, or -errno (-EINVAL for a bad host).
+ */
+int open_listener(const std::string &host, abi::ConnChannel &endpoint);
+
+/** Accept one connection (nonblocking); the fd, or -errno (-EAGAIN when none). */
+int accept_one(int listener);
+
+/** Start a nonblocking connect to `endpoint`; the fd (connecting), or -errno. */
+int start_connect(const abi::ConnChannel &endpoint);
+
+/** The pending error of a socket (SO_ERROR), as -errno, or 0. */
+int32_t socket_error(int fd);
+
+/** TCP_NODELAY and the buffer sizes of `t` on a connected socket. */
+void tune_socket(int fd, const SocketTuning &t);
+
+}  // namespace hostwire::core::transfer

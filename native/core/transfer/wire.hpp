@@ -1,0 +1,79 @@
+// hostwire transfer engine: the wire protocol on top of the IDL's frame_header and conn_info.
+//
+// Every frame is a `frame_header` (40 bytes, generated strict codec) followed by `length`
+// payload bytes. The IDL fixes the fields; this file fixes how the engine uses them:
+//
+//   HELLO      tag = the listener's session nonce, msg_id = the connector's connection id,
+//              offset = channel index, rkey = channel count. The listener answers with
+//              tag = connection id, msg_id = its nonce, same offset and rkey.
+//   EAGER      a whole small send: tag, msg_id = the send's id S, offset 0, payload.
+//   RTR        a posted receive: tag, msg_id = the receive's id R, offset = capacity,
+//              rkey = the destination region's rkey.
+//   DATA       a chunk: tag, msg_id = R (from the RTR), offset in the message, rkey echoed,
+//              `length` payload bytes. A DATA frame with length 0 ends the message: its
+//              offset is the message's real length (chunks may still be in flight on other
+//              channels; the receive completes when that many bytes are in place).
+//   ACK        the receive completed: tag, msg_id = S (eager) or R (rendezvous),
+//              offset = bytes received.
+//   ERROR      an operation failed: tag, msg_id = the failing side's own op id, offset =
+//              errno (positive).
+//   CANCEL     an operation was cancelled: tag, msg_id = the canceller's own op id.
+//   HEARTBEAT  liveness, every field 0 but the type. CLOSE: orderly shutdown.
+//
+// Op ids carry their direction: a receive's id has bit 63 set, a send's id has it clear, so
+// ERROR and CANCEL say which of the peer's two operations with that tag they concern.
+// Control frames and EAGER payloads travel on channel 0 (so their order holds); DATA chunks
+// are striped over every channel.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "cpp/hostwire_abi.hpp"
+
+namespace hostwire::core::transfer {
+
+namespace abi = ::hostwire::abi;
+
+/** Bit 63 of an op id: set for receives. */
+constexpr uint64_t kRecvIdBit = UINT64_C(1) << 63;
+/** Largest EAGER payload a peer may send (the IDL's top of eager_max_bytes). */
+constexpr uint32_t kMaxEagerBytes = 1048576;
+/** Unexpected eager bytes a receiver buffers per peer; a sender never has more unacknowledged. */
+constexpr uint64_t kEagerCreditBytes = UINT64_C(16) << 20;
+/** Largest DATA chunk (the IDL's top of chunk_bytes). */
+constexpr uint32_t kMaxChunkBytes = 67108864;
+
+/** A decoded frame header, as plain (unpacked) fields. */
+struct Frame {
+  uint8_t type = 0;
+  uint16_t flags = 0;
+  uint32_t length = 0;
+  uint64_t tag = 0;
+  uint64_t msg_id = 0;
+  uint64_t offset = 0;
+  uint64_t rkey = 0;
+};
+
+/** Encode `f` (version 1) into the 40 bytes at `out`. */
+void encode_frame(const Frame &f, uint8_t *out);
+
+/**
+ * Decode and check the 40 bytes at `p` (untrusted): the generated strict codec, then the
+ * rules of this protocol that need no state (flags zero, per-type length and id rules).
+ * Returns 0, or -EPROTO with `*why` set to a static description.
+ */
+int32_t parse_frame(const uint8_t *p, Frame &out, const char **why);
+
+/**
+ * Decode a connection-info blob (untrusted). Returns 0, -EINVAL (not a conn_info blob:
+ * wrong length, bad magic) or -EPROTO (a version this engine does not speak, an absurd
+ * channel count, a bad endpoint), with `why` set.
+ */
+int32_t parse_conn_info(const uint8_t *p, size_t n, abi::ConnInfo &out, std::string &why);
+
+/** The name of a frame type ("DATA"), or "?". */
+const char *frame_type_name(uint8_t type);
+
+}  // namespace hostwire::core::transfer

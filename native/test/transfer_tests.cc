@@ -1,0 +1,385 @@
+// The transfer engine without Node: the frame and conn_info parsers against the golden
+// vectors and crafted input, the tag table, and two sessions of this process moving data,
+// cancelling, and facing a hostile raw socket (canaries around the posted range). Run under
+// ASan/UBSan by native/test/transfer_sanitize.sh (and by scripts/sanitize.sh with the other
+// core tests).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "check.hpp"
+#include "core/session.hpp"
+#include "napi/transfer_core.hpp"
+#include "core/transfer/region.hpp"
+#include "core/transfer/tags.hpp"
+#include "core/transfer/wire.hpp"
+#include "cpp/vectors.hpp"
+
+using namespace hostwire;
+namespace tr = hostwire::core::transfer;
+
+namespace {
+
+/** A completion to wait for on this thread (shared with the callback, which may come late). */
+class Latch {
+ public:
+  core::DoneVoid fn() {
+    auto st = st_;
+    return [st](int32_t e) { st->set(e, {}); };
+  }
+  core::Done<std::vector<uint8_t>> fn_bytes() {
+    auto st = st_;
+    return [st](int32_t e, std::vector<uint8_t> b) { st->set(e, std::move(b)); };
+  }
+  /** The result, or 999 after 10 s. */
+  int32_t get() {
+    std::unique_lock<std::mutex> l(st_->mu);
+    if (!st_->cv.wait_for(l, std::chrono::seconds(10), [this] { return st_->done; })) return 999;
+    return st_->err;
+  }
+  std::vector<uint8_t> bytes() {
+    std::lock_guard<std::mutex> l(st_->mu);
+    return st_->bytes;
+  }
+
+ private:
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    int32_t err = 1;
+    std::vector<uint8_t> bytes;
+    void set(int32_t e, std::vector<uint8_t> b) {
+      std::lock_guard<std::mutex> l(mu);
+      err = e;
+      bytes = std::move(b);
+      done = true;
+      cv.notify_all();
+    }
+  };
+  std::shared_ptr<State> st_ = std::make_shared<State>();
+};
+
+std::shared_ptr<core::SessionApi> session(uint32_t channels, uint32_t chunk = 65536) {
+  core::SessionOptions o;
+  o.channels = channels;
+  o.chunk_bytes = chunk;
+  o.window_chunks = 4;
+  o.peer_timeout_ms = 60000;
+  std::shared_ptr<core::SessionApi> s;
+  core::make_session(o, s);
+  return s;
+}
+
+std::vector<uint8_t> listen(core::SessionApi &s) {
+  Latch l;
+  s.listen(l.fn_bytes());
+  CHECK(l.get() == 0);
+  return l.bytes();
+}
+
+/** `server` listening, `client` connected to it as "s", accepted as "c". */
+void pair(core::SessionApi &server, core::SessionApi &client) {
+  const std::vector<uint8_t> blob = listen(server);
+  CHECK(client.load_remote_conn_info("s", blob.data(), blob.size()) == 0);
+  Latch c, a;
+  client.connect("s", c.fn());
+  server.accept("c", a.fn());
+  CHECK(c.get() == 0);
+  CHECK(a.get() == 0);
+}
+
+std::shared_ptr<core::MemoryRegionApi> alloc(core::SessionApi &s, uint64_t size, bool recv) {
+  core::RegisterOptions o;
+  o.recv = recv;
+  std::shared_ptr<core::MemoryRegionApi> r;
+  CHECK(s.alloc_memory(size, o, r) == 0);
+  return r;
+}
+
+uint8_t *data_of(core::MemoryRegionApi &r) {
+  core::Memory m;
+  r.view(m);
+  return m.data;
+}
+
+int32_t wait(core::TransferApi &t, int32_t timeout_ms = 10000) {
+  Latch l;
+  core::WaitOptions o;
+  o.timeout_ms = timeout_ms;
+  t.wait(o, l.fn());
+  return l.get();
+}
+
+void close(core::SessionApi &s) {
+  Latch l;
+  s.close(l.fn());
+  CHECK(l.get() == 0);
+}
+
+std::vector<uint8_t> frame(uint8_t type, uint64_t tag, uint64_t msg_id, uint64_t offset, uint64_t rkey,
+                           uint32_t length) {
+  tr::Frame f;
+  f.type = type;
+  f.tag = tag;
+  f.msg_id = msg_id;
+  f.offset = offset;
+  f.rkey = rkey;
+  f.length = length;
+  std::vector<uint8_t> out(40);
+  tr::encode_frame(f, out.data());
+  return out;
+}
+
+bool read_exact(int fd, uint8_t *p, size_t n) {
+  while (n > 0) {
+    const ssize_t r = ::recv(fd, p, n, 0);
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+/** Read frames from `fd` until one of `type`. */
+bool read_frame(int fd, uint8_t type, tr::Frame &out) {
+  for (int i = 0; i < 100; ++i) {
+    uint8_t h[40];
+    if (!read_exact(fd, h, 40)) return false;
+    const char *why = "";
+    if (tr::parse_frame(h, out, &why) != 0) return false;
+    std::vector<uint8_t> payload(out.length);
+    if (out.length && !read_exact(fd, payload.data(), out.length)) return false;
+    if (out.type == type) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST("transfer wire: frame_header golden vectors and the protocol's own rules") {
+  for (const auto &v : abi::vectors::kVectors) {
+    if (std::string(v.record) != "frame_header") continue;
+    tr::Frame f;
+    const char *why = "";
+    const int32_t err = tr::parse_frame(v.bytes, f, &why);
+    if (v.expect == abi::DecodeStatus::kOk) {
+      // The golden DATA chunk carries msg_id 1; this engine addresses DATA to the receive id
+      // its RTR announced (bit 63 set, wire.hpp), so only that differs.
+      CHECK(err == -abi::kEPROTO && std::string(why) == "DATA frame not addressed to a receive id");
+      std::vector<uint8_t> b(v.bytes, v.bytes + v.size);
+      b[23] |= 0x80;
+      CHECK(tr::parse_frame(b.data(), f, &why) == 0);
+      CHECK(f.type == abi::FrameType::kDATA && f.length == 65536 && f.tag == 7 && f.offset == 131072 &&
+            f.msg_id == (1 | tr::kRecvIdBit) && f.rkey == UINT64_C(0x1122334455667788));
+    } else {
+      CHECK(err == -abi::kEPROTO);
+    }
+  }
+  tr::Frame f;
+  const char *why = "";
+  auto parse = [&](const std::vector<uint8_t> &b) { return tr::parse_frame(b.data(), f, &why); };
+  CHECK(parse(frame(abi::FrameType::kHEARTBEAT, 0, 0, 0, 0, 0)) == 0);
+  CHECK(parse(frame(abi::FrameType::kHEARTBEAT, 0, 0, 0, 0, 1)) == -abi::kEPROTO);  // control with payload
+  CHECK(parse(frame(abi::FrameType::kDATA, 1, 5, 0, 0, 10)) == -abi::kEPROTO);      // not a receive id
+  CHECK(parse(frame(abi::FrameType::kDATA, 1, 5 | tr::kRecvIdBit, 0, 0, tr::kMaxChunkBytes + 1)) == -abi::kEPROTO);
+  CHECK(parse(frame(abi::FrameType::kEAGER, 1, 5, 0, 0, tr::kMaxEagerBytes + 1)) == -abi::kEPROTO);
+  CHECK(parse(frame(abi::FrameType::kEAGER, 1, 5, 0, 0, tr::kMaxEagerBytes)) == 0);
+  CHECK(parse(frame(abi::FrameType::kRTR, 1, 5, 100, 0, 0)) == -abi::kEPROTO);
+  CHECK(parse(frame(abi::FrameType::kERROR, 1, 5, 0, 0, 0)) == -abi::kEPROTO);  // no errno
+  auto flagged = frame(abi::FrameType::kHEARTBEAT, 0, 0, 0, 0, 0);
+  flagged[2] = 1;
+  CHECK(parse(flagged) == -abi::kEPROTO);
+}
+
+TEST("transfer wire: conn_info golden vectors are ok, EINVAL or EPROTO") {
+  for (const auto &v : abi::vectors::kVectors) {
+    if (std::string(v.record) != "conn_info") continue;
+    abi::ConnInfo info{};
+    std::string why;
+    const int32_t err = tr::parse_conn_info(v.bytes, v.size, info, why);
+    switch (v.expect) {
+      case abi::DecodeStatus::kOk: CHECK_MSG(err == 0, why); break;
+      case abi::DecodeStatus::kRange: CHECK(err == -abi::kEPROTO && !why.empty()); break;
+      default: CHECK(err == -abi::kEINVAL && !why.empty()); break;
+    }
+  }
+  abi::ConnInfo info{};
+  std::string why;
+  CHECK(tr::parse_conn_info(nullptr, 0, info, why) == -abi::kEINVAL);
+  uint8_t b[176];
+  std::memcpy(b, abi::vectors::data::conn_info__one_channel_bytes, 176);
+  b[4] = 9;  // abi_major 9
+  CHECK(tr::parse_conn_info(b, 176, info, why) == -abi::kEPROTO);
+}
+
+TEST("transfer tags: EEXIST per direction, stored RTRs, bounded unexpected eager messages") {
+  tr::TagTable t;
+  auto op = [](bool recv, uint64_t tag, uint64_t id) {
+    auto o = std::make_shared<tr::Op>();
+    o->is_recv = recv;
+    o->tag = tag;
+    o->id = id;
+    return o;
+  };
+  auto s1 = op(false, 7, 1), s2 = op(false, 7, 2), r1 = op(true, 7, 1 | tr::kRecvIdBit);
+  CHECK(t.add(s1));
+  CHECK(!t.add(s2));
+  CHECK(t.add(r1));
+  CHECK(t.send(7) == s1 && t.recv(7) == r1 && t.recv_by_id(r1->id) == r1);
+  t.remove(*s2);  // not the one recorded: no effect
+  CHECK(t.send(7) == s1);
+  t.remove(*s1);
+  CHECK(t.send(7) == nullptr);
+  CHECK(t.add(s2));
+  CHECK(t.store_rtr(9, {5, 100, 1}));
+  CHECK(!t.store_rtr(9, {6, 100, 1}));
+  CHECK(!t.drop_rtr(9, 6));
+  tr::StoredRtr r;
+  CHECK(t.take_rtr(9, r) && r.recv_id == 5 && !t.take_rtr(9, r));
+  tr::UnexpectedEager m;
+  m.send_id = 3;
+  m.data.assign(tr::kEagerCreditBytes, 1);
+  CHECK(t.store_eager(1, std::move(m)));
+  CHECK(!t.eager_fits(1));
+  tr::UnexpectedEager m2;
+  m2.data.assign(1, 1);
+  CHECK(!t.store_eager(2, std::move(m2)));
+  CHECK(!t.drop_eager(1, 4) && t.drop_eager(1, 3) && t.buffered_bytes() == 0);
+  CHECK(t.take_all().size() == 2 && t.active() == 0);
+}
+
+TEST("transfer engine: striped rendezvous and eager messages between two sessions, sizes, cancel") {
+  auto server = session(2);
+  auto client = session(2);
+  pair(*server, *client);
+  const uint64_t n = 8 << 20;
+  auto src = alloc(*client, n, false);
+  auto dst = alloc(*server, n, true);
+  for (uint64_t i = 0; i < n; ++i) data_of(*src)[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
+  std::shared_ptr<core::TransferApi> ts, tr_;
+  CHECK(client->create_transfer("s", ts) == 0);
+  CHECK(server->create_transfer("c", tr_) == 0);
+  auto dst2 = alloc(*server, 4096, true);
+  CHECK(ts->post_send(src, 0, n - 100, 1) == 0);  // sent before its receive is posted
+  CHECK(ts->post_send(src, 0, 1000, 2) == 0);     // eager, unexpected when it arrives
+  CHECK(tr_->post_recv(dst, 0, n, 1) == 0);
+  CHECK(tr_->post_recv(dst2, 0, 100, 3) == 0);
+  CHECK(tr_->post_recv(dst2, 1000, 1000, 2) == 0);
+  CHECK(tr_->post_recv(dst2, 2000, 8, 5) == 0);
+  CHECK(tr_->post_recv(dst2, 3000, 8, 5) == -abi::kEEXIST);
+  CHECK(ts->post_send(src, 0, 8, 5) == 0);
+  CHECK(tr_->post_recv(dst2, 4000, 97, 4) == -abi::kEINVAL);
+  CHECK(ts->post_send(src, 0, 50, 3) == 0);
+  CHECK(wait(*ts) == 0);
+  CHECK(wait(*tr_) == 0);
+  uint64_t got = 0;
+  CHECK(tr_->received_bytes(1, got) == 0 && got == n - 100);
+  CHECK(tr_->received_bytes(3, got) == 0 && got == 50);
+  CHECK(tr_->received_bytes(2, got) == 0 && got == 1000);
+  CHECK(tr_->received_bytes(4, got) == -abi::kENOENT);
+  CHECK(std::memcmp(data_of(*src), data_of(*dst), n - 100) == 0);
+  CHECK(std::memcmp(data_of(*src), data_of(*dst2), 50) == 0);
+  CHECK(std::memcmp(data_of(*src), data_of(*dst2) + 1000, 1000) == 0);
+
+  // EMSGSIZE on both sides.
+  std::shared_ptr<core::TransferApi> a, b;
+  CHECK(client->create_transfer("s", a) == 0);
+  CHECK(server->create_transfer("c", b) == 0);
+  CHECK(b->post_recv(dst, 0, 1 << 20, 10) == 0);
+  CHECK(a->post_send(src, 0, 2 << 20, 10) == 0);
+  CHECK(wait(*a) == -abi::kEMSGSIZE);
+  CHECK(wait(*b) == -abi::kEMSGSIZE);
+
+  // A release on the receiving side cancels the matched send on the other.
+  std::shared_ptr<core::TransferApi> c, d;
+  CHECK(client->create_transfer("s", c) == 0);
+  CHECK(server->create_transfer("c", d) == 0);
+  CHECK(c->post_send(src, 0, n, 20) == 0);
+  CHECK(d->post_recv(dst, 0, n, 20) == 0);
+  CHECK(d->release() == 0);
+  CHECK(wait(*c) == -abi::kECANCELED);
+  CHECK(wait(*d) == -abi::kECANCELED);
+
+  // Busy memory, timeouts.
+  std::shared_ptr<core::TransferApi> e;
+  CHECK(server->create_transfer("c", e) == 0);
+  CHECK(e->post_recv(dst, 0, 10, 30) == 0);
+  CHECK(server->deregister_memory(dst) == -abi::kEBUSY);
+  CHECK(wait(*e, 20) == -abi::kETIMEDOUT);
+  CHECK(e->release() == 0);
+  CHECK(server->deregister_memory(dst) == 0);
+  std::string m;
+  CHECK(server->metrics(m) == 0 && m.find("\"c\":{\"state\":\"connected\"") != std::string::npos);
+  close(*client);
+  close(*server);
+}
+
+TEST("transfer engine: a hostile raw socket gets EPROTO and nothing lands outside the posted range") {
+  struct Case {
+    const char *name;
+    int64_t offset_delta;  // DATA offset: posted size + delta
+    uint32_t length;
+    bool wrong_rkey;
+  };
+  const Case cases[] = {
+      {"past the end", -100, 200, false},
+      {"too long", -4096, 4097, false},
+      {"wrong rkey", -4096, 16, true},
+  };
+  for (const Case &k : cases) {
+    auto s = session(1);
+    const std::vector<uint8_t> blob = listen(*s);
+    abi::ConnInfo info{};
+    std::string why;
+    CHECK(tr::parse_conn_info(blob.data(), blob.size(), info, why) == 0);
+    const abi::ConnChannel ep = abi::detail::get<abi::ConnChannel>(&info, 16);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(ep.port);
+    std::memcpy(&a.sin_addr, ep.addr, 4);
+    CHECK(::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
+    const uint64_t nonce = info.nonce;
+    auto h = frame(abi::FrameType::kHELLO, nonce, 77, 0, 1, 0);
+    CHECK(::send(fd, h.data(), h.size(), MSG_NOSIGNAL) == 40);
+    tr::Frame f;
+    CHECK(read_frame(fd, abi::FrameType::kHELLO, f) && f.tag == 77);
+    Latch acc;
+    s->accept("evil", acc.fn());
+    CHECK(acc.get() == 0);
+    std::vector<uint8_t> buf(3 * 4096, 0xa5);
+    core::Memory mem;
+    mem.data = buf.data();
+    mem.size = buf.size();
+    core::RegisterOptions ro;
+    ro.recv = true;
+    std::shared_ptr<core::MemoryRegionApi> r;
+    CHECK(s->register_memory(mem, ro, r) == 0);
+    std::shared_ptr<core::TransferApi> t;
+    CHECK(s->create_transfer("evil", t) == 0);
+    CHECK(t->post_recv(r, 4096, 4096, 1) == 0);
+    tr::Frame rtr;
+    CHECK(read_frame(fd, abi::FrameType::kRTR, rtr) && rtr.offset == 4096);
+    const uint64_t off = static_cast<uint64_t>(4096 + k.offset_delta);
+    auto d = frame(abi::FrameType::kDATA, 1, rtr.msg_id, off, k.wrong_rkey ? rtr.rkey ^ 2 : rtr.rkey, k.length);
+    d.resize(40 + k.length, 0xee);
+    ::send(fd, d.data(), d.size(), MSG_NOSIGNAL);
+    CHECK_MSG(wait(*t) == -abi::kEPROTO, k.name);
+    bool intact = true;
+    for (size_t i = 0; i < buf.size(); ++i) intact = intact && buf[i] == 0xa5;
+    CHECK_MSG(intact, k.name);
+    uint8_t byte;
+    CHECK_MSG(::recv(fd, &byte, 1, 0) <= 0, k.name);  // the session closed the connection
+    ::close(fd);
+    close(*s);
+  }
+}

@@ -1,0 +1,67 @@
+/** Session metrics in the Prometheus text format (prom-client), from a real transfer. */
+import * as assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { readSessionMetrics, sessionMetricsRegistry } from '../../runtime/transfer';
+import { MiB, newSession, rejectsWith } from './helpers';
+
+describe('transfer: metrics (runtime/transfer/metrics.ts)', function () {
+  this.timeout(30000);
+
+  it('exposes bytes, operations, errors, peer state and the latency histogram', async () => {
+    const s = newSession({ channels: 2 });
+    const c = newSession({ channels: 2 });
+    c.loadRemoteConnInfo('s', await s.listen());
+    await c.connect('s');
+    await s.accept('c');
+    const src = c.allocMemory(2 * MiB);
+    const dst = s.allocMemory(2 * MiB, { recv: true });
+    const tr = s.createTransfer('c');
+    const ts = c.createTransfer('s');
+    tr.postRecv(dst, 0, 2 * MiB, 1);
+    tr.postRecv(dst, 0, 100, 2);
+    ts.postSend(src, 0, 2 * MiB, 1);
+    ts.postSend(src, 0, 10, 2);
+    await Promise.all([tr.wait({ timeoutMs: 10000 }), ts.wait({ timeoutMs: 10000 })]);
+    const t3 = s.createTransfer('c');
+    t3.postRecv(dst, 0, 10, 3);
+    await rejectsWith(t3.wait({ timeoutMs: 1 }), 'ETIMEDOUT');
+    t3.release();
+
+    const m = readSessionMetrics(s);
+    assert.equal(m.peers.c.bytesReceived, 2 * MiB + 10);
+    assert.equal(m.errors.ECANCELED, 1);
+
+    const text = await sessionMetricsRegistry(s, { labels: { session: 'server' } }).metrics();
+    const line = (re: RegExp) => {
+      const l = text.split('\n').find((x) => re.test(x));
+      assert.ok(l, `no line ${re} in\n${text}`);
+      return Number(l.split(' ').pop());
+    };
+    assert.equal(line(/^hostwire_transfer_bytes_received_total\{peer="c",session="server"\}/), 2 * MiB + 10);
+    assert.equal(line(/^hostwire_transfer_operations_completed_total\{peer="c",direction="recv",session="server"\}/), 2);
+    assert.equal(line(/^hostwire_transfer_operations_failed_total\{peer="c",session="server"\}/), 1);
+    assert.equal(line(/^hostwire_transfer_errors_total\{code="ECANCELED",session="server"\}/), 1);
+    assert.equal(line(/^hostwire_transfer_peer_up\{peer="c",state="connected",session="server"\}/), 1);
+    assert.equal(line(/^hostwire_transfer_peer_channels\{peer="c",session="server"\}/), 2);
+    assert.equal(line(/^hostwire_transfer_operation_latency_seconds_count\{session="server"\}/), 2);
+    assert.equal(line(/^hostwire_transfer_operation_latency_seconds_bucket\{session="server",le="\+Inf"\}/), 2);
+    assert.match(text, /# TYPE hostwire_transfer_operation_latency_seconds histogram/);
+    assert.match(text, /# TYPE hostwire_transfer_bytes_sent_total counter/);
+    // Cumulative buckets never decrease.
+    const buckets = text.split('\n').filter((l) => l.startsWith('hostwire_transfer_operation_latency_seconds_bucket')).map((l) => Number(l.split(' ').pop()));
+    assert.deepEqual([...buckets].sort((a, b) => a - b), buckets);
+
+    // Two sessions in one registry, told apart by a label.
+    const reg = new Registry();
+    sessionMetricsRegistry(s, { registry: reg, prefix: 'a_', labels: { session: 's' } });
+    sessionMetricsRegistry(c, { registry: reg, prefix: 'b_', labels: { session: 'c' } });
+    const both = await reg.metrics();
+    assert.match(both, /^a_bytes_received_total\{peer="c",session="s"\} 2097162$/m);
+    assert.match(both, /^b_bytes_sent_total\{peer="s",session="c"\} 2097162$/m);
+
+    await c.close();
+    await s.close();
+    const closed = await sessionMetricsRegistry(s).metrics();
+    assert.match(closed, /^hostwire_transfer_peer_up\{peer="c",state="closed"\} 0$/m);
+  });
+});

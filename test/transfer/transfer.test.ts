@@ -1,0 +1,415 @@
+/**
+ * The transfer engine between two real processes on loopback: this one (mocha) and a peer
+ * process (peer.ts) driven over stdin/stdout.
+ */
+import * as assert from 'node:assert/strict';
+import { createHash, randomFillSync } from 'node:crypto';
+import * as net from 'node:net';
+import { ConnInfoCodec } from '../../generated/ts/records';
+import type { Session } from '../../generated/ts/sdk';
+import { connectPair, MiB, newSession, peerRejectsWith, PeerProcess, quiet, rejectsWith, throwsWith } from './helpers';
+
+describe('transfer: two processes on loopback', function () {
+  this.timeout(120000);
+  let local: Session;
+  let peer: PeerProcess;
+
+  beforeEach(async () => {
+    ({ local, peer } = await connectPair({ channels: 2, chunkBytes: 1 * MiB, windowChunks: 8 }));
+  });
+  afterEach(async () => {
+    await peer.stop();
+    await local.close();
+  });
+
+  it('moves 256 MiB of random bytes in 4 MiB messages over 2 channels, sha256 intact', async () => {
+    const total = 256 * MiB;
+    const msg = 4 * MiB;
+    const { region: src } = await peer.call<{ region: number }>('alloc', { size: total, fill: 'random' });
+    const dst = local.allocMemory(total, { recv: true });
+    const t = local.createTransfer('client');
+    const ops = [];
+    for (let i = 0; i < total / msg; i++) ops.push({ region: dst, offset: i * msg, size: msg, tag: 1000 + i });
+    t.postRecvBatch(ops);
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('postBatch', {
+      xfer,
+      dir: 'send',
+      ops: ops.map((o) => ({ region: src, offset: o.offset, size: o.size, tag: o.tag })),
+    });
+    await Promise.all([t.wait({ timeoutMs: 60000 }), peer.call('wait', { xfer, timeoutMs: 60000 })]);
+    assert.equal(t.isComplete(), true);
+    const { sha } = await peer.call<{ sha: string }>('sha', { region: src });
+    assert.equal(createHash('sha256').update(dst.view()).digest('hex'), sha);
+    for (const o of ops) assert.equal(t.receivedBytes(o.tag), msg);
+    const m = JSON.parse(local.metrics());
+    assert.equal(m.peers.client.bytesReceived, total);
+    assert.equal(m.peers.client.recvsCompleted, total / msg);
+    t.release();
+  });
+
+  it('sends from this process too (eager and rendezvous sizes, registered JS memory)', async () => {
+    const sizes = [0, 1, 4096, 65536, 65537, 3 * MiB + 17];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const src = Buffer.alloc(total);
+    randomFillSync(src);
+    const region = local.registerMemory(src);
+    const { region: dst } = await peer.call<{ region: number }>('alloc', { size: total, recv: true });
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    const t = local.createTransfer('client');
+    let off = 0;
+    for (const [i, size] of sizes.entries()) {
+      t.postSend(region, off, size, i);
+      await peer.call('post', { xfer, dir: 'recv', region: dst, offset: off, size, tag: i });
+      off += size;
+    }
+    await Promise.all([t.wait({ timeoutMs: 20000 }), peer.call('wait', { xfer, timeoutMs: 20000 })]);
+    const { sha } = await peer.call<{ sha: string }>('sha', { region: dst });
+    assert.equal(sha, createHash('sha256').update(src).digest('hex'));
+    for (const [i, size] of sizes.entries()) assert.deepEqual(await peer.call('received', { xfer, tag: i }), { bytes: size });
+  });
+
+  it('matches tags whatever the posting order (receives reversed, sends first, interleaved)', async () => {
+    const n = 12;
+    const size = 256 * 1024; // rendezvous
+    const small = 1000; // eager
+    const { region: src } = await peer.call<{ region: number }>('alloc', { size: n * size, fill: 'random' });
+    const dst = local.allocMemory(n * size, { recv: true });
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    // Half of the sends go first (unexpected eager messages, unanswered rendezvous).
+    for (let i = 0; i < n; i += 2) {
+      await peer.call('post', { xfer, dir: 'send', region: src, offset: i * size, size: i % 4 === 0 ? small : size, tag: 500 + i });
+    }
+    const t = local.createTransfer('client');
+    for (let i = n - 1; i >= 0; i--) t.postRecv(dst, i * size, size, 500 + i);
+    for (let i = 1; i < n; i += 2) {
+      await peer.call('post', { xfer, dir: 'send', region: src, offset: i * size, size: i % 4 === 1 ? small : size, tag: 500 + i });
+    }
+    await Promise.all([t.wait({ timeoutMs: 20000 }), peer.call('wait', { xfer, timeoutMs: 20000 })]);
+    for (let i = 0; i < n; i++) {
+      const len = i % 4 <= 1 ? small : size;
+      assert.equal(t.receivedBytes(500 + i), len, `tag ${500 + i}`);
+      const { hex } = await peer.call<{ hex: string }>('bytes', { region: src, offset: i * size, size: len });
+      assert.equal(dst.view().subarray(i * size, i * size + len).toString('hex'), hex, `bytes of tag ${500 + i}`);
+    }
+  });
+
+  it('a second active operation with the same tag and direction is EEXIST (the other direction is free)', async () => {
+    const dst = local.allocMemory(1024, { recv: true });
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, 512, 9);
+    throwsWith(() => t.postRecv(dst, 512, 512, 9), 'EEXIST');
+    const t2 = local.createTransfer('client');
+    throwsWith(() => t2.postRecv(dst, 512, 512, 9), 'EEXIST');
+    throwsWith(() => t2.postRecvBatch([{ region: dst, offset: 0, size: 1, tag: 70 }, { region: dst, offset: 1, size: 1, tag: 70 }]), 'EEXIST');
+    t2.postSend(dst, 0, 16, 9); // a send with tag 9 is another direction
+    t.release();
+    t2.release();
+  });
+
+  it('a send larger than the receive fails both with EMSGSIZE; a smaller one completes it with its real length', async () => {
+    const { region: src } = await peer.call<{ region: number }>('alloc', { size: 4 * MiB, fill: 'random' });
+    const dst = local.allocMemory(4 * MiB, { recv: true });
+    for (const [big, cap] of [
+      [2000, 1000], // eager
+      [3 * MiB, 2 * MiB], // rendezvous
+    ]) {
+      const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+      const t = local.createTransfer('client');
+      t.postRecv(dst, 0, cap, 1);
+      await peer.call('post', { xfer, dir: 'send', region: src, offset: 0, size: big, tag: 1 });
+      await rejectsWith(t.wait({ timeoutMs: 10000 }), 'EMSGSIZE');
+      await peerRejectsWith(peer.call('wait', { xfer, timeoutMs: 10000 }), 'EMSGSIZE');
+      t.release();
+      await peer.call('release', { xfer });
+    }
+    for (const [size, cap] of [
+      [700, 1000],
+      [MiB + 3, 3 * MiB],
+    ]) {
+      const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+      const t = local.createTransfer('client');
+      t.postRecv(dst, 0, cap, 2);
+      await peer.call('post', { xfer, dir: 'send', region: src, offset: 0, size, tag: 2 });
+      await Promise.all([t.wait({ timeoutMs: 10000 }), peer.call('wait', { xfer, timeoutMs: 10000 })]);
+      assert.equal(t.receivedBytes(2), size);
+      const { hex } = await peer.call<{ hex: string }>('bytes', { region: src, offset: 0, size });
+      assert.equal(dst.view().subarray(0, size).toString('hex'), hex);
+      throwsWith(() => t.receivedBytes(3), 'ENOENT');
+    }
+  });
+
+  it('wait with a timeout rejects with ETIMEDOUT and leaves the transfer active; a second wait succeeds', async () => {
+    const dst = local.allocMemory(MiB, { recv: true });
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, MiB, 42);
+    await rejectsWith(t.wait({ timeoutMs: 50 }), 'ETIMEDOUT');
+    await rejectsWith(t.wait({ timeoutMs: 0 }), 'ETIMEDOUT');
+    assert.equal(t.isComplete(), false);
+    const { region: src } = await peer.call<{ region: number }>('alloc', { size: MiB, fill: 7 });
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer, dir: 'send', region: src, offset: 0, size: MiB, tag: 42 });
+    await t.wait({ timeoutMs: 10000 });
+    assert.equal(t.isComplete(), true);
+    assert.equal(dst.view()[MiB - 1], 7);
+  });
+
+  it('release() of an active transfer fails its operations with ECANCELED on both sides', async () => {
+    const size = 64 * MiB; // far more than the sockets buffer: a cancelled stream cannot finish
+    const dst = local.allocMemory(size, { recv: true });
+    const { region: src } = await peer.call<{ region: number }>('alloc', { size });
+    // The peer's send waits for our receive; we post it and release at once (RTR, then CANCEL).
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer, dir: 'send', region: src, offset: 0, size, tag: 1 });
+    const peerWait = quiet(peer.call('wait', { xfer, timeoutMs: 20000 }));
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, size, 1);
+    t.postRecv(dst, 0, 1000, 2); // no send: cancelled here only
+    const pending = quiet(t.wait());
+    t.release();
+    await rejectsWith(pending, 'ECANCELED');
+    await rejectsWith(t.wait(), 'ECANCELED');
+    throwsWith(() => t.postRecv(dst, 0, 1, 5), 'ECANCELED');
+    await peerRejectsWith(peerWait, 'ECANCELED');
+
+    // The peer releases its send right after posting it: our receive fails.
+    const t2 = local.createTransfer('client');
+    t2.postRecv(dst, 0, size, 10);
+    const w2 = quiet(t2.wait({ timeoutMs: 20000 }));
+    const { xfer: x2 } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer: x2, dir: 'send', region: src, offset: 0, size, tag: 10, release: true });
+    await rejectsWith(w2, 'ECANCELED');
+    assert.ok(t2.receivedBytes(10) < size);
+
+    // The session is still usable.
+    const t3 = local.createTransfer('client');
+    t3.postRecv(dst, 0, 64, 12);
+    const { xfer: x3 } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer: x3, dir: 'send', region: src, offset: 0, size: 64, tag: 12 });
+    await t3.wait({ timeoutMs: 10000 });
+  });
+
+  it('an AbortSignal cancels the transfer: ECANCELED here and on the peer', async () => {
+    const size = 64 * MiB;
+    const dst = local.allocMemory(size, { recv: true });
+    const { region: src } = await peer.call<{ region: number }>('alloc', { size });
+    // Aborted here: the peer's matching send fails too.
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer, dir: 'send', region: src, offset: 0, size, tag: 77 });
+    const peerWait = quiet(peer.call('wait', { xfer, timeoutMs: 20000 }));
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, size, 77);
+    const ac = new AbortController();
+    const w = t.wait({ signal: ac.signal });
+    ac.abort();
+    await rejectsWith(w, 'ECANCELED');
+    await peerRejectsWith(peerWait, 'ECANCELED');
+
+    // Aborted on the peer (its send): our receive fails.
+    const t2 = local.createTransfer('client');
+    t2.postRecv(dst, 0, size, 78);
+    const w2 = quiet(t2.wait({ timeoutMs: 20000 }));
+    const { xfer: x2 } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer: x2, dir: 'send', region: src, offset: 0, size, tag: 78, abort: true });
+    await peerRejectsWith(peer.call('wait', { xfer: x2 }), 'ECANCELED');
+    await rejectsWith(w2, 'ECANCELED');
+
+    // An already aborted signal cancels at once.
+    const t3 = local.createTransfer('client');
+    t3.postRecv(dst, 0, 10, 79);
+    await rejectsWith(t3.wait({ signal: AbortSignal.abort() }), 'ECANCELED');
+  });
+
+  it('deregistering memory that an active transfer uses is EBUSY; afterwards it succeeds', async () => {
+    const dst = local.allocMemory(MiB, { recv: true });
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, MiB, 5);
+    throwsWith(() => local.deregisterMemory(dst), 'EBUSY');
+    t.release();
+    local.deregisterMemory(dst);
+    throwsWith(() => local.deregisterMemory(dst), 'EINVAL');
+    const t2 = local.createTransfer('client');
+    throwsWith(() => t2.postRecv(dst, 0, 1, 6), 'EINVAL');
+  });
+
+  it('ranges outside the region, receives into send-only memory and foreign regions are EINVAL at post time', async () => {
+    const r = local.allocMemory(4096, { recv: true });
+    const sendOnly = local.allocMemory(4096);
+    const t = local.createTransfer('client');
+    throwsWith(() => t.postRecv(r, 4000, 97, 1), 'EINVAL');
+    throwsWith(() => t.postRecv(r, 4097, 0, 1), 'EINVAL');
+    throwsWith(() => t.postSend(r, 0, 4097, 1), 'EINVAL');
+    throwsWith(() => t.postRecv(sendOnly, 0, 16, 1), 'EINVAL');
+    const noSend = local.allocMemory(4096, { recv: true, send: false });
+    throwsWith(() => t.postSend(noSend, 0, 16, 1), 'EINVAL');
+    const other = newSession();
+    throwsWith(() => t.postSend(other.allocMemory(64), 0, 16, 1), 'EINVAL');
+    await other.close();
+    throwsWith(() => local.createTransfer('nobody'), 'ENOENT');
+  });
+
+  it('the peer process killed (SIGKILL) mid-transfer fails every pending operation with ECONNRESET', async () => {
+    const dst = local.allocMemory(64 * MiB, { recv: true });
+    const src = local.allocMemory(8 * MiB);
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, 64 * MiB, 1); // being streamed when the peer dies
+    t.postRecv(dst, 0, 100, 2); // never sent
+    t.postSend(src, 0, 8 * MiB, 3); // never received
+    const t2 = local.createTransfer('client');
+    t2.postSend(src, 0, 100, 4); // eager, never acknowledged
+    const { region } = await peer.call<{ region: number }>('alloc', { size: 64 * MiB });
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer, dir: 'send', region, offset: 0, size: 64 * MiB, tag: 1 });
+    const waits = [quiet(t.wait()), quiet(t2.wait())];
+    peer.kill('SIGKILL');
+    for (const w of waits) await rejectsWith(w, 'ECONNRESET');
+    throwsWith(() => local.createTransfer('client'), 'ENOTCONN');
+    throwsWith(() => t.postRecv(dst, 0, 1, 9), 'ENOTCONN');
+  });
+
+  it('disconnect() fails pending operations with ECONNRESET on both sides', async () => {
+    const dst = local.allocMemory(MiB, { recv: true });
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, MiB, 1);
+    const { region } = await peer.call<{ region: number }>('alloc', { size: MiB, recv: true });
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer, dir: 'recv', region, offset: 0, size: MiB, tag: 2 });
+    const peerWait = quiet(peer.call('wait', { xfer }));
+    await local.disconnect('client');
+    await rejectsWith(t.wait(), 'ECONNRESET');
+    await peerRejectsWith(peerWait, 'ECONNRESET');
+    await rejectsWith(local.disconnect('nobody'), 'ENOENT');
+  });
+
+  it('metrics() reports bytes and operations per peer, errors by code and a latency histogram', async () => {
+    const dst = local.allocMemory(MiB, { recv: true });
+    const t = local.createTransfer('client');
+    t.postRecv(dst, 0, MiB, 1);
+    t.postRecv(dst, 0, 10, 2);
+    const { region } = await peer.call<{ region: number }>('alloc', { size: MiB });
+    const { xfer } = await peer.call<{ xfer: number }>('transfer', { peer: 'server' });
+    await peer.call('post', { xfer, dir: 'send', region, offset: 0, size: MiB, tag: 1 });
+    await peer.call('post', { xfer, dir: 'send', region, offset: 0, size: 20, tag: 2 });
+    await rejectsWith(t.wait({ timeoutMs: 10000 }), 'EMSGSIZE');
+    await new Promise((r) => setTimeout(r, 50));
+    const m = JSON.parse(local.metrics());
+    assert.equal(m.peers.client.state, 'connected');
+    assert.equal(m.peers.client.channels, 2);
+    assert.equal(m.peers.client.bytesReceived, MiB); // the 20 bytes that did not fit were dropped
+    assert.equal(m.peers.client.recvsCompleted, 1);
+    assert.equal(m.peers.client.opsFailed, 1);
+    assert.equal(m.errors.EMSGSIZE, 1);
+    assert.equal(m.latency.count, 1);
+    assert.equal(m.latency.buckets.reduce((a: number, b: { count: number }) => a + b.count, 0), 1);
+    const pm = await peer.call<{ peers: Record<string, { bytesSent: number }>; errors: Record<string, number> }>('metrics');
+    assert.equal(pm.peers.server.bytesSent, MiB); // tag 2 was refused at the RTR: nothing sent
+    assert.equal(pm.errors.EMSGSIZE, 1);
+  });
+});
+
+describe('transfer: sessions', function () {
+  this.timeout(30000);
+
+  it('a peer that stops answering (SIGSTOP) fails pending operations with ETIMEDOUT after peerTimeoutMs', async () => {
+    const { local, peer } = await connectPair({ channels: 2, heartbeatMs: 20, peerTimeoutMs: 300 });
+    try {
+      const dst = local.allocMemory(4096, { recv: true });
+      const t = local.createTransfer('client');
+      t.postRecv(dst, 0, 4096, 1);
+      const w = quiet(t.wait());
+      await new Promise((r) => setTimeout(r, 100)); // heartbeats keep an idle link alive
+      assert.equal(JSON.parse(local.metrics()).peers.client.state, 'connected');
+      peer.kill('SIGSTOP');
+      await rejectsWith(w, 'ETIMEDOUT');
+      assert.equal(JSON.parse(local.metrics()).peers.client.state, 'timed-out');
+    } finally {
+      peer.kill('SIGKILL');
+      await peer.stop();
+      await local.close();
+    }
+  });
+
+  it('connect() to a listener that never answers HELLO is ETIMEDOUT after peerTimeoutMs', async () => {
+    const server = net.createServer(() => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const info = ConnInfoCodec.encode({
+      magic: 0x49435748,
+      abi_major: 1,
+      channel_count: 1,
+      nonce: 1n,
+      channels: Array.from({ length: 8 }, (_, i) =>
+        i === 0 ? { family: 2, port, addr: Uint8Array.from([127, 0, 0, 1, ...new Array(12).fill(0)]) } : { family: 0, port: 0, addr: new Uint8Array(16) },
+      ),
+    });
+    const c = newSession({ peerTimeoutMs: 200 });
+    c.loadRemoteConnInfo('silent', info);
+    await rejectsWith(c.connect('silent'), 'ETIMEDOUT');
+    await c.close();
+    server.close();
+  });
+
+  it('close() fails pending operations with ECANCELED and later calls fail', async () => {
+    const { local, peer } = await connectPair({ channels: 1 });
+    try {
+      const dst = local.allocMemory(4096, { recv: true });
+      const t = local.createTransfer('client');
+      t.postRecv(dst, 0, 4096, 1);
+      const w = quiet(t.wait());
+      await local.close();
+      await rejectsWith(w, 'ECANCELED');
+      await rejectsWith(local.connect('server'), 'ECANCELED');
+      await rejectsWith(local.listen(), 'EINVAL');
+      await local.close();
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  it('connect() to a closed port is ECONNRESET; to an unknown name ENOENT; accept() before listen() EINVAL', async () => {
+    const s = newSession();
+    const blob = await s.listen();
+    await s.close();
+    const c = newSession();
+    c.loadRemoteConnInfo('gone', blob);
+    await rejectsWith(c.connect('gone'), 'ECONNRESET');
+    await rejectsWith(c.connect('unknown'), 'ENOENT');
+    await rejectsWith(c.accept('x'), 'EINVAL');
+    await c.close();
+  });
+
+  it('listen() is idempotent and the blob is a conn_info record with the channel endpoints', async () => {
+    const s = newSession({ channels: 3 });
+    const a = Buffer.from(await s.listen());
+    const b = Buffer.from(await s.listen());
+    assert.deepEqual(a, b);
+    assert.equal(a.length, 176);
+    assert.equal(a.readUInt32LE(0), 0x49435748);
+    assert.equal(a.readUInt16LE(6), 3);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(a.readUInt16LE(16 + i * 20), 2);
+      assert.ok(a.readUInt16LE(18 + i * 20) > 0);
+    }
+    assert.equal(a.readUInt16LE(16 + 3 * 20), 0);
+    await s.close();
+  });
+
+  it('two sessions in one process talk too (8 channels, tiny chunks and window)', async () => {
+    const s = newSession({ channels: 8, chunkBytes: 4096, windowChunks: 1 });
+    const c = newSession({ channels: 1 });
+    c.loadRemoteConnInfo('s', await s.listen());
+    await c.connect('s');
+    await s.accept('c');
+    const src = c.allocMemory(3 * MiB + 5);
+    randomFillSync(src.view());
+    const dst = s.allocMemory(3 * MiB + 5, { recv: true });
+    const tr = s.createTransfer('c');
+    const ts = c.createTransfer('s');
+    ts.postSend(src, 0, 3 * MiB + 5, 1);
+    tr.postRecv(dst, 0, 3 * MiB + 5, 1);
+    await Promise.all([tr.wait({ timeoutMs: 20000 }), ts.wait({ timeoutMs: 20000 })]);
+    assert.ok(src.view().equals(dst.view()));
+    await c.close();
+    await s.close();
+  });
+});

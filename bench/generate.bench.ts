@@ -15,15 +15,11 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { buildModel, emitAll } from '../codegen/pipeline';
 import { listIdlFiles } from '../codegen/load';
+import { median } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const IDL = path.join(ROOT, 'idl');
 const json = process.argv.includes('--json');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function time(runs: number, fn: () => void): number {
   fn(); // warm-up: module loading and JIT are not what we measure

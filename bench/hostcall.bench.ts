@@ -23,6 +23,7 @@ import { hostBridge } from '../runtime/guest/bridge';
 import type { GuestLogEntry } from '../runtime/guest/log';
 import { stubComplete } from '../runtime/chat/stub';
 import type { BackendChatRequest, ChatCompletion } from '../runtime/chat/types';
+import { median, percentile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const json = process.argv.includes('--json');
@@ -173,16 +174,6 @@ function findClang(): string {
     if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0) return c;
   }
   throw new Error('clang not found: the benchmark compiles its guest for wasm32-wasi');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 async function guestLoop(wasm: string, mode: string): Promise<number> {

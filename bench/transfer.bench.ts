@@ -22,6 +22,7 @@ import * as net from 'node:net';
 import * as readline from 'node:readline';
 import type { MemoryRegion, Session, SessionOptions, Transfer } from '../generated/ts/sdk';
 import { loadNative } from '../runtime/native';
+import { median, percentile } from './stats';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -280,15 +281,6 @@ function iperf3(bytes: number): { gbps: number } | undefined {
     }
   }
   return undefined;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 /** hostwire ping-pong of `size` bytes: round-trip times (µs). */

@@ -1,22 +1,15 @@
 /** What the main thread and a guest's worker tell each other (worker_threads messages). */
 import type { LogLevel } from '../../generated/ts/constants';
 import type { ErrnoAudit } from './audit';
+import type { GuestWasiOptions } from './wasi';
 
 /** Where a guest's stdout or stderr goes: a host fd (written by WASI directly), or captured. */
 export type StdioTarget = number | 'pipe';
 
-/** `workerData` of a guest's worker. */
-export interface WorkerInit {
+/** `workerData` of a guest's worker: the module, its WASI setup, and how to report. */
+export interface WorkerInit extends GuestWasiOptions {
   /** The guest module's bytes. */
   wasm: Uint8Array;
-  /** argv: the program name first. */
-  argv: string[];
-  env: Record<string, string>;
-  preopens: Record<string, string>;
-  /** The guest's stdin: a host fd, or nothing (`'null'`: /dev/null). */
-  stdin: number | 'null';
-  stdout: StdioTarget;
-  stderr: StdioTarget;
   /** Log lines: written to this host fd as `[guest INFO] ...`, or posted (`'post'`). */
   log: number | 'post';
   /** Check every hostcall result against the errnos the IDL documents. */

@@ -32,10 +32,13 @@ function loadWasi(): typeof WasiClass {
   return wasiClass;
 }
 
+/** A guest's WASI setup. */
 export interface GuestWasiOptions {
+  /** argv: the program name first. */
   argv: string[];
   env: Record<string, string>;
   preopens: Record<string, string>;
+  /** The guest's stdin: a host fd, or nothing (`'null'`: /dev/null). */
   stdin: number | 'null';
   stdout: StdioTarget;
   stderr: StdioTarget;

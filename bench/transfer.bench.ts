@@ -13,7 +13,8 @@
  *  - resident memory per idle connection (a 1-channel session connected, both sides).
  *
  * This process receives; a child process (this file with `--peer`) sends. Progress goes to
- * stderr; `--json` prints one JSON object on stdout; `--quick` runs less.
+ * stderr; `--json` prints one JSON object on stdout; `--quick` runs less; `--only=headline`
+ * (or `throughput`, `latency`, `idle`, comma-separated) runs those parts alone.
  * Environment: HOSTWIRE_ADDON names another build of the addon; HOSTWIRE_TRANSFER_SNDBUF /
  * HOSTWIRE_TRANSFER_RCVBUF set the engine's socket buffers (bytes; default kernel autotuning).
  */
@@ -30,6 +31,8 @@ const GiB = 1024 * MiB;
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
 const QUICK = args.includes('--quick');
+const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const part = (name: string) => !ONLY || ONLY.includes(name);
 
 function newSession(o: SessionOptions): Session {
   return new (loadNative().Session)(o);
@@ -81,7 +84,7 @@ async function peerMain(): Promise<void> {
   const reply = (id: number, result: unknown) => process.stdout.write(`${JSON.stringify({ id, result })}\n`);
   const handlers: Record<string, (a: Record<string, number | string>) => Promise<unknown>> = {
     async hwSetup(a) {
-      s = newSession({ channels: Number(a.channels), chunkBytes: Number(a.chunk) });
+      s = newSession({ channels: Number(a.channels) });
       s.loadRemoteConnInfo('server', Buffer.from(String(a.blob), 'hex'));
       await s.connect('server');
       region = s.allocMemory(Number(a.regionBytes), { recv: true });
@@ -210,11 +213,11 @@ const fmtSize = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n / KiB} KiB`);
 async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false) {
   const { batch, total } = plan(size);
   const count = Math.floor(total / size);
-  const chunk = Math.min(size, 1 * MiB) < 4096 ? 4096 : Math.min(Math.max(size, 4096), MiB);
-  const s = newSession({ channels, chunkBytes: chunk });
+  // The engine's defaults (chunk size, window, eager limit): what a user gets.
+  const s = newSession({ channels });
   const blob = await s.listen();
   const regionBytes = hot ? size : 2 * batch * size;
-  const setup = peer.call('hwSetup', { channels, chunk, blob: Buffer.from(blob).toString('hex'), regionBytes });
+  const setup = peer.call('hwSetup', { channels, blob: Buffer.from(blob).toString('hex'), regionBytes });
   await s.accept('client');
   await setup;
   const region = s.allocMemory(regionBytes, { recv: true });
@@ -287,7 +290,7 @@ function iperf3(bytes: number): { gbps: number } | undefined {
 async function hostwirePingPong(peer: Peer, size: number, count: number) {
   const s = newSession({ channels: 1 });
   const blob = await s.listen();
-  const setup = peer.call('hwSetup', { channels: 1, chunk: MiB, blob: Buffer.from(blob).toString('hex'), regionBytes: 2 * size });
+  const setup = peer.call('hwSetup', { channels: 1, blob: Buffer.from(blob).toString('hex'), regionBytes: 2 * size });
   await s.accept('client');
   await setup;
   const region = s.allocMemory(2 * size, { recv: true });
@@ -361,99 +364,133 @@ async function idleMemory(peer: Peer, count: number) {
   return { clientBytes: rss / count, serverBytes: server };
 }
 
-async function main(): Promise<void> {
-  // Idle connections first, in processes that have not moved bulk data yet.
-  progress('idle connections');
-  const idlePeer = new Peer();
-  const idle = await idleMemory(idlePeer, QUICK ? 50 : 100);
-  idlePeer.end();
-  const peer = new Peer();
-  const sizes = QUICK ? [4 * KiB, 4 * MiB] : [4 * KiB, 64 * KiB, MiB, 4 * MiB, 64 * MiB];
-  const channelsList = [1, 2];
-  const repeat = QUICK ? 1 : 3;
-  const rows: Array<Record<string, unknown>> = [];
-  const steps = sizes.length * (channelsList.length + 1) + 3;
-  let step = 0;
-  const tick = (what: string) => progress(`[${++step}/${steps}] ${what}`);
+type Headline = {
+  iperf3GBps?: number;
+  hostwire1chGBps: number;
+  hostwire2chGBps: number;
+  hostwireHot1chGBps: number;
+  hostwireHot1MiB1chGBps: number;
+  runs: Array<Record<string, number | undefined>>;
+};
 
-  for (const size of sizes) {
-    tick(`net ${fmtSize(size)}`);
-    const n = await netThroughput(peer, size, repeat);
-    for (const channels of channelsList) {
-      tick(`hostwire ${fmtSize(size)} x${channels} channel(s)`);
-      const h = await hostwireThroughput(peer, channels, size, repeat);
-      rows.push({ size, channels, bytes: h.bytes, hostwireGBps: h.gbps, hostwireMsgsPerSec: h.msgs, netGBps: n.gbps, netMsgsPerSec: n.msgs, vsNet: h.gbps / n.gbps });
-    }
-  }
-
-  tick('headline: iperf3 -l 1M -n 1G, then hostwire 1 GiB in 4 MiB messages');
-  const headline: Array<Record<string, unknown>> = [];
-  for (let r = 0; r < (QUICK ? 1 : 5); r++) {
+/** The headline, `runs` times interleaved: iperf3, then hostwire in each configuration. */
+async function headline(peer: Peer, runs: number): Promise<Headline> {
+  const all: Array<Record<string, number | undefined>> = [];
+  for (let r = 0; r < runs; r++) {
     const ip = iperf3(GiB);
     const h1 = await hostwireThroughput(peer, 1, 4 * MiB, 1);
     const h2 = await hostwireThroughput(peer, 2, 4 * MiB, 1);
     const hh = await hostwireThroughput(peer, 1, 4 * MiB, 1, true);
     const h1m = await hostwireThroughput(peer, 1, MiB, 1, true);
-    headline.push({
+    all.push({
       iperf3GBps: ip?.gbps,
       hostwire1chGBps: h1.gbps,
       hostwire2chGBps: h2.gbps,
       hostwireHot1chGBps: hh.gbps,
       hostwireHot1MiB1chGBps: h1m.gbps,
     });
+    progress(`  run ${r + 1}/${runs}: iperf3 ${ip ? ip.gbps.toFixed(2) : '-'} GB/s, hostwire ${h1.gbps.toFixed(2)} / ${h2.gbps.toFixed(2)} GB/s (1 / 2 channels)`);
   }
-  const med = (k: string) => median(headline.map((h) => Number(h[k])));
-  const head = {
-    iperf3GBps: headline[0].iperf3GBps === undefined ? undefined : med('iperf3GBps'),
+  const med = (k: string) => median(all.map((h) => Number(h[k])));
+  return {
+    iperf3GBps: all[0].iperf3GBps === undefined ? undefined : med('iperf3GBps'),
     hostwire1chGBps: med('hostwire1chGBps'),
     hostwire2chGBps: med('hostwire2chGBps'),
     hostwireHot1chGBps: med('hostwireHot1chGBps'),
     hostwireHot1MiB1chGBps: med('hostwireHot1MiB1chGBps'),
-    runs: headline,
+    runs: all,
   };
+}
 
-  tick('4 KiB ping-pong: hostwire');
-  const pings = QUICK ? 2000 : 10000;
-  const hp = await hostwirePingPong(peer, 4 * KiB, pings);
-  tick('4 KiB ping-pong: net');
-  const np = await netPingPong(peer, 4 * KiB, pings);
+async function main(): Promise<void> {
+  const sizes = QUICK ? [4 * KiB, 4 * MiB] : [4 * KiB, 64 * KiB, MiB, 4 * MiB, 64 * MiB];
+  const channelsList = [1, 2];
+  const repeat = QUICK ? 1 : 3;
+  const steps = (part('idle') ? 1 : 0) + (part('throughput') ? sizes.length * (channelsList.length + 1) : 0) + (part('headline') ? 1 : 0) + (part('latency') ? 2 : 0);
+  let step = 0;
+  const tick = (what: string) => progress(`[${++step}/${steps}] ${what}`);
+
+  let idle: { clientBytes: number; serverBytes: number } | undefined;
+  if (part('idle')) {
+    // Idle connections first, in processes that have not moved bulk data yet.
+    tick('idle connections');
+    const idlePeer = new Peer();
+    idle = await idleMemory(idlePeer, QUICK ? 50 : 100);
+    idlePeer.end();
+  }
+  const peer = new Peer();
+  const rows: Array<Record<string, unknown>> = [];
+  if (part('throughput')) {
+    for (const size of sizes) {
+      tick(`net ${fmtSize(size)}`);
+      const n = await netThroughput(peer, size, repeat);
+      for (const channels of channelsList) {
+        tick(`hostwire ${fmtSize(size)} x${channels} channel(s)`);
+        const h = await hostwireThroughput(peer, channels, size, repeat);
+        rows.push({ size, channels, bytes: h.bytes, hostwireGBps: h.gbps, hostwireMsgsPerSec: h.msgs, netGBps: n.gbps, netMsgsPerSec: n.msgs, vsNet: h.gbps / n.gbps });
+      }
+    }
+  }
+
+  let head: Headline | undefined;
+  if (part('headline')) {
+    const runs = QUICK ? 1 : 5;
+    tick(`headline: iperf3 -l 1M -n 1G, then hostwire 1 GiB in 4 MiB messages, ${runs} run(s) interleaved`);
+    head = await headline(peer, runs);
+  }
+
+  let latency: { hostwireP50us: number; hostwireP99us: number; netP50us: number; netP99us: number } | undefined;
+  if (part('latency')) {
+    tick('4 KiB ping-pong: hostwire');
+    const pings = QUICK ? 2000 : 10000;
+    const hp = await hostwirePingPong(peer, 4 * KiB, pings);
+    tick('4 KiB ping-pong: net');
+    const np = await netPingPong(peer, 4 * KiB, pings);
+    latency = {
+      hostwireP50us: percentile(hp, 50),
+      hostwireP99us: percentile(hp, 99),
+      netP50us: percentile(np, 50),
+      netP99us: percentile(np, 99),
+    };
+  }
   peer.end();
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  const latency = {
-    hostwireP50us: percentile(hp, 50),
-    hostwireP99us: percentile(hp, 99),
-    netP50us: percentile(np, 50),
-    netP99us: percentile(np, 99),
-  };
   const result = { throughput: rows, headline: head, latency4KiB: latency, idle };
   if (JSON_OUT) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const f = (x: number, d = 2) => x.toFixed(d);
-  console.log('\nthroughput (this process receives from a peer process on loopback; median of runs)');
-  console.log('size      ch  hostwire GB/s  msgs/s      net GB/s  msgs/s      hostwire/net');
-  for (const r of rows) {
-    console.log(
-      `${fmtSize(r.size as number).padEnd(9)} ${String(r.channels).padEnd(3)} ${f(r.hostwireGBps as number).padStart(13)}  ${f(r.hostwireMsgsPerSec as number, 0).padStart(10)}  ${f(r.netGBps as number).padStart(8)}  ${f(r.netMsgsPerSec as number, 0).padStart(10)}  ${f(r.vsNet as number).padStart(12)}x`,
-    );
+  if (rows.length > 0) {
+    console.log('\nthroughput (this process receives from a peer process on loopback; median of runs)');
+    console.log('size      ch  hostwire GB/s  msgs/s      net GB/s  msgs/s      hostwire/net');
+    for (const r of rows) {
+      console.log(
+        `${fmtSize(r.size as number).padEnd(9)} ${String(r.channels).padEnd(3)} ${f(r.hostwireGBps as number).padStart(13)}  ${f(r.hostwireMsgsPerSec as number, 0).padStart(10)}  ${f(r.netGBps as number).padStart(8)}  ${f(r.netMsgsPerSec as number, 0).padStart(10)}  ${f(r.vsNet as number).padStart(12)}x`,
+      );
+    }
   }
-  console.log('\nheadline: 1 GiB in 4 MiB messages (median of runs)');
-  if (head.iperf3GBps !== undefined) {
-    console.log(`  iperf3 -l 1M       ${f(head.iperf3GBps)} GB/s`);
-    console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${f(head.hostwire1chGBps / head.iperf3GBps)}x iperf3)`);
-    console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${f(head.hostwire2chGBps / head.iperf3GBps)}x iperf3)`);
-    console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${f(head.hostwireHot1chGBps / head.iperf3GBps)}x iperf3)`);
-    console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${f(head.hostwireHot1MiB1chGBps / head.iperf3GBps)}x iperf3)`);
-    console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; median of runs)');
-  } else {
-    console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
+  if (head) {
+    console.log('\nheadline: 1 GiB in 4 MiB messages (median of runs)');
+    if (head.iperf3GBps !== undefined) {
+      const ip = head.iperf3GBps;
+      console.log(`  iperf3 -l 1M       ${f(ip)} GB/s`);
+      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${f(head.hostwire1chGBps / ip)}x iperf3)`);
+      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${f(head.hostwire2chGBps / ip)}x iperf3)`);
+      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${f(head.hostwireHot1chGBps / ip)}x iperf3)`);
+      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${f(head.hostwireHot1MiB1chGBps / ip)}x iperf3)`);
+      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; median of runs)');
+    } else {
+      console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
+    }
   }
-  console.log('\n4 KiB round trip (ping-pong, JS on both sides)');
-  console.log(`  hostwire p50 ${f(latency.hostwireP50us, 1)} us  p99 ${f(latency.hostwireP99us, 1)} us`);
-  console.log(`  net      p50 ${f(latency.netP50us, 1)} us  p99 ${f(latency.netP99us, 1)} us  (hostwire/net p50 ${f(latency.hostwireP50us / latency.netP50us)}x)`);
-  console.log(`\nresident memory per idle 1-channel connection: client ${f(idle.clientBytes / KiB, 1)} KiB, server ${f(idle.serverBytes / KiB, 1)} KiB`);
+  if (latency) {
+    console.log('\n4 KiB round trip (ping-pong, JS on both sides)');
+    console.log(`  hostwire p50 ${f(latency.hostwireP50us, 1)} us  p99 ${f(latency.hostwireP99us, 1)} us`);
+    console.log(`  net      p50 ${f(latency.netP50us, 1)} us  p99 ${f(latency.netP99us, 1)} us  (hostwire/net p50 ${f(latency.hostwireP50us / latency.netP50us)}x)`);
+  }
+  if (idle) console.log(`\nresident memory per idle 1-channel connection: client ${f(idle.clientBytes / KiB, 1)} KiB, server ${f(idle.serverBytes / KiB, 1)} KiB`);
 }
 
 if (args.includes('--peer')) {

@@ -161,10 +161,10 @@ struct SessionOptions {
   /** Address to listen on. Default "127.0.0.1". (JS: `host`) */
   std::string host = "127.0.0.1";
   /**
-   * Size of the chunks a large message is cut into. Default 1048576. Range 4096..67108864. (JS:
+   * Size of the chunks a large message is cut into. Default 2097152. Range 4096..67108864. (JS:
    * `chunkBytes`)
    */
-  uint32_t chunk_bytes = UINT32_C(1048576);
+  uint32_t chunk_bytes = UINT32_C(2097152);
   /** Chunks in flight per channel. Default 8. Range 1..1024. (JS: `windowChunks`) */
   uint32_t window_chunks = UINT32_C(8);
   /**

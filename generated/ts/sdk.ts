@@ -50,7 +50,7 @@ export interface SessionOptions {
   host?: string;
   /**
    * Size of the chunks a large message is cut into. In 4096..67108864.
-   * @defaultValue 1048576
+   * @defaultValue 2097152
    */
   chunkBytes?: number;
   /**
@@ -79,7 +79,7 @@ export interface SessionOptions {
 export const SESSION_OPTIONS_DEFAULTS = {
   channels: 1,
   host: '127.0.0.1',
-  chunkBytes: 1048576,
+  chunkBytes: 2097152,
   windowChunks: 8,
   eagerMaxBytes: 65536,
   heartbeatMs: 1000,

@@ -221,7 +221,7 @@ TEST("make_session stores the options and rejects out-of-range ones with -EINVAL
   CHECK(core::make_session(o, s) == 0 && s);
   auto *session = dynamic_cast<core::Session *>(s.get());
   CHECK(session && session->options().channels == 4 && session->options().host == "0.0.0.0");
-  CHECK(session && session->options().chunk_bytes == 1048576u);
+  CHECK(session && session->options().chunk_bytes == 2097152u);  // the IDL default
 
   for (auto breaks : std::vector<void (*)(core::SessionOptions &)>{
            [](core::SessionOptions &x) { x.channels = 0; },

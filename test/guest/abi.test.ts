@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Guest, GuestAbiError } from '../../runtime';
-import { compileWasm } from '../helpers/toolchain';
+import { compileWasm, IDL_ABI } from '../helpers/toolchain';
 import { runCli, tmpDir } from './helpers';
 
 /** A guest that records `abi` in its hostwire.abi section instead of the header's version. */
@@ -34,7 +34,7 @@ describe('guest host: ABI version', () => {
     const file = guestBuiltFor(dir, 'spear/2.0.0');
     const r = await runCli(['run', file]);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `hostwire: refusing ${file}: guest needs spear ABI 2.0.0, this host speaks 1.x (1.0.0)\n`);
+    assert.equal(r.stderr, `hostwire: refusing ${file}: guest needs spear ABI 2.0.0, this host speaks 1.x (${IDL_ABI.version})\n`);
     assert.equal(r.code, 2);
   });
 
@@ -43,7 +43,7 @@ describe('guest host: ABI version', () => {
     await assert.rejects(Guest.load(file), (e: unknown) => {
       assert.ok(e instanceof GuestAbiError);
       assert.equal(e.code, 'ERR_GUEST_ABI_MAJOR');
-      assert.equal(e.message, 'guest needs spear ABI 2.0.0, this host speaks 1.x (1.0.0)');
+      assert.equal(e.message, `guest needs spear ABI 2.0.0, this host speaks 1.x (${IDL_ABI.version})`);
       return true;
     });
   });
@@ -54,7 +54,7 @@ describe('guest host: ABI version', () => {
     assert.equal(r.stdout, 'running\n');
     assert.equal(
       r.stderr,
-      'hostwire: warning: guest was built against spear ABI 1.7.0, newer than this host\'s 1.0.0: a hostcall added after 1.0 fails instantiation with a LinkError, and enum values or flags added since are refused with -EINVAL\n' +
+      `hostwire: warning: guest was built against spear ABI 1.7.0, newer than this host's ${IDL_ABI.version}: a hostcall added after ${IDL_ABI.major}.${IDL_ABI.minor} fails instantiation with a LinkError, and enum values or flags added since are refused with -EINVAL\n` +
         '[guest INFO] ran\n',
     );
     assert.equal(r.code, 0);

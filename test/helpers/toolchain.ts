@@ -3,9 +3,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const GENERATED = path.join(ROOT, 'generated');
+
+/** The ABI name and version as idl/abi.yaml gives them (read here, not through the generator). */
+export const IDL_ABI: { name: string; version: string; major: number; minor: number; patch: number } = (() => {
+  const abi = (parse(fs.readFileSync(path.join(ROOT, 'idl', 'abi.yaml'), 'utf8')) as { abi: { name: string; version: string } }).abi;
+  const [major, minor, patch] = abi.version.split('.').map(Number);
+  return { name: abi.name, version: abi.version, major, minor, patch };
+})();
 
 /** The clang to use: $CLANG, else `clang`, else the newest `clang-NN` on PATH. */
 export function clang(): string {

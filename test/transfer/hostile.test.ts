@@ -8,59 +8,14 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { FrameType } from '../../generated/ts/constants';
-import { ConnInfoCodec, FrameHeaderCodec, type FrameHeader } from '../../generated/ts/records';
+import { ConnInfoCodec, type FrameHeader } from '../../generated/ts/records';
 import type { MemoryRegion, Session, Transfer } from '../../generated/ts/sdk';
 import { newSession, quiet, rejectsWith } from './helpers';
+import { connectRaw, frame, FrameReader } from './raw-peer';
 
 const PAGE = 4096;
 const CANARY = 0xa5;
 const RECV_BIT = 1n << 63n;
-
-function frame(v: Partial<FrameHeader> & { type: number }, payload?: Uint8Array): Buffer {
-  const h = FrameHeaderCodec.encode({ version: 1, flags: 0, length: payload?.length ?? 0, tag: 0n, msg_id: 0n, offset: 0n, rkey: 0n, ...v });
-  return payload ? Buffer.concat([h, payload]) : Buffer.from(h);
-}
-
-/** Frames as they arrive on a raw socket. */
-class FrameReader {
-  private buf = Buffer.alloc(0);
-  private waiters: Array<() => void> = [];
-  readonly frames: FrameHeader[] = [];
-  closed = false;
-  constructor(sock: net.Socket) {
-    sock.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      while (this.buf.length >= 40) {
-        const h = FrameHeaderCodec.decode(this.buf);
-        if (this.buf.length < 40 + h.length) break;
-        this.frames.push(h);
-        this.buf = this.buf.subarray(40 + h.length);
-      }
-      this.wake();
-    });
-    sock.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    sock.on('error', () => {});
-  }
-  private wake() {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-  async next(type: number): Promise<FrameHeader> {
-    for (;;) {
-      const i = this.frames.findIndex((f) => f.type === type);
-      if (i >= 0) return this.frames.splice(i, 1)[0];
-      if (this.closed) throw new Error(`closed before a frame of type ${type}`);
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-  async close(): Promise<void> {
-    while (!this.closed) await new Promise<void>((r) => this.waiters.push(r));
-  }
-}
 
 interface Victim {
   session: Session;
@@ -76,16 +31,7 @@ interface Victim {
 /** A session with one receive posted between canary pages, connected to a raw socket. */
 async function victim(): Promise<Victim> {
   const session = newSession({ channels: 1, peerTimeoutMs: 60000 });
-  const info = ConnInfoCodec.decode(await session.listen());
-  const sock = net.connect(info.channels[0].port, '127.0.0.1');
-  const reader = new FrameReader(sock);
-  await new Promise((r) => sock.once('connect', r));
-  const connId = 0x1234n;
-  sock.write(frame({ type: FrameType.HELLO, tag: info.nonce, msg_id: connId, offset: 0n, rkey: 1n }));
-  const answer = await reader.next(FrameType.HELLO);
-  assert.equal(answer.tag, connId);
-  assert.equal(answer.msg_id, info.nonce);
-  await session.accept('evil');
+  const { sock, reader } = await connectRaw(session, 'evil');
   const buf = Buffer.alloc(3 * PAGE, CANARY);
   const region = session.registerMemory(buf, { recv: true });
   const xfer = session.createTransfer('evil');

@@ -5,7 +5,7 @@ import { buildModel } from '../../codegen/pipeline';
 import type { Model } from '../../codegen/model';
 import { pascal } from '../../codegen/emit/ts/naming';
 import * as hw from '../../generated/ts/index';
-import { ROOT } from '../helpers/toolchain';
+import { IDL_ABI, ROOT } from '../helpers/toolchain';
 
 const model: Model = buildModel(path.join(ROOT, 'idl'));
 const exported = hw as unknown as Record<string, unknown>;
@@ -62,7 +62,7 @@ describe('ts: errno.ts', () => {
 
 describe('ts: constants.ts', () => {
   it('ABI is the IDL metadata', () => {
-    assert.deepStrictEqual({ ...hw.ABI }, { name: 'spear', version: '1.0.0', major: 1, minor: 0, patch: 0, module: 'spear' });
+    assert.deepStrictEqual({ ...hw.ABI }, { ...IDL_ABI, module: 'spear' });
   });
 
   it('every constant by IDL name, 64-bit ones as bigints', () => {
@@ -109,7 +109,7 @@ describe('ts: sdk.ts', () => {
     assert.deepStrictEqual({ ...hw.SESSION_OPTIONS_DEFAULTS }, {
       channels: 1,
       host: '127.0.0.1',
-      chunkBytes: 1048576,
+      chunkBytes: 2097152,
       windowChunks: 8,
       eagerMaxBytes: 65536,
       heartbeatMs: 1000,

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/transfer/socket.hpp"
 #include "core/util/clock.hpp"
 
 namespace hostwire::core::transfer {
@@ -30,9 +31,9 @@ thread_local uint8_t g_discard[64 * 1024];
 }  // namespace
 
 Channel::Channel(Loop &loop, int fd, uint32_t index, ChannelOwner *owner, bool connecting,
-                 std::vector<Channel *> *dirty)
+                 std::vector<Channel *> *dirty, int lowat_max)
     : loop_(loop), fd_(fd), index_(index), owner_(owner), connecting_(connecting), dirty_(dirty),
-      stage_(new uint8_t[kStage]) {
+      stage_(new uint8_t[kStage]), lowat_max_(std::max(lowat_max, 1)) {
   created_ms = mono_now_ms();
   last_send_ms_ = last_recv_ms_ = created_ms;
 }
@@ -206,13 +207,16 @@ void Channel::expect_buffer() {
 }
 
 void Channel::read_some() {
+  // The budget bounds socket reads only: frames already staged are always handled, since
+  // no readiness event would come back for them.
   size_t budget = kReadBudget;
-  while (fd_ >= 0 && budget > 0) {
+  while (fd_ >= 0) {
     if (rx_ == Rx::kHeader) {
       if (stage_len_ - stage_pos_ >= kHeader) {
         got_header();
         continue;
       }
+      if (budget == 0) break;
       if (stage_pos_ > 0) {
         std::memmove(stage_.get(), stage_.get() + stage_pos_, stage_len_ - stage_pos_);
         stage_len_ -= stage_pos_;
@@ -224,7 +228,7 @@ void Channel::read_some() {
       if (n == 0) return fail(-abi::kECONNRESET, "the peer closed the connection");
       if (n < 0) {
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return park();
         return fail(errno == ECONNRESET ? -abi::kECONNRESET : -errno, "receive failed");
       }
       last_recv_ms_ = mono_now_ms();
@@ -253,6 +257,7 @@ void Channel::read_some() {
       continue;
     }
     stage_pos_ = stage_len_ = 0;
+    if (budget == 0) break;
     // The rest straight from the socket into its destination, and what follows it into
     // the stage: the next header only behind a bulk chunk, more frames behind a small one.
     iovec iov[2];
@@ -268,7 +273,7 @@ void Channel::read_some() {
     if (n == 0) return fail(-abi::kECONNRESET, "the peer closed the connection");
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return park();
       return fail(errno == ECONNRESET ? -abi::kECONNRESET : -errno, "receive failed");
     }
     last_recv_ms_ = mono_now_ms();
@@ -280,6 +285,20 @@ void Channel::read_some() {
     stage_len_ = got - take;
     if (rx_left_ == 0) payload_done();
   }
+  // Out of budget with more to read: the loop comes back (level-triggered) once the
+  // low-water mark, brought down to what is certainly coming, is reached.
+  if (fd_ >= 0) park();
+}
+
+void Channel::park() {
+  // Nothing more to read now (or out of budget). In the middle of a bulk chunk, wake up when the rest of it
+  // (at most lowat_max_) is there rather than for every segment: fewer wake-ups and larger
+  // reads for both processes. Nonblocking reads still return whatever has arrived, and
+  // EOF, errors and heartbeats (read_parked) are not held back.
+  const size_t want = rx_ == Rx::kPayload && rx_frame_.length > kSmall ? std::min(rx_left_, static_cast<size_t>(lowat_max_)) : 1;
+  const int lowat = static_cast<int>(std::max<size_t>(want, 1));
+  if (lowat == lowat_ || fd_ < 0) return;
+  if (set_rcvlowat(fd_, lowat) == 0) lowat_ = lowat;
 }
 
 void Channel::got_header() {

@@ -52,8 +52,10 @@ class Channel final : public Handler {
    * Take `fd` (connected, or connecting when `connecting`). Frames queued by send() are
    * written when the owner of `dirty` flushes it (flush_all), at the end of each locked
    * section of the engine, so that frames queued together go out in one sendmsg.
+   * `lowat_max` bounds the receive low-water mark (see park()).
    */
-  Channel(Loop &loop, int fd, uint32_t index, ChannelOwner *owner, bool connecting, std::vector<Channel *> *dirty);
+  Channel(Loop &loop, int fd, uint32_t index, ChannelOwner *owner, bool connecting, std::vector<Channel *> *dirty,
+          int lowat_max = 1);
   ~Channel() override;
   Channel(const Channel &) = delete;
   Channel &operator=(const Channel &) = delete;
@@ -88,6 +90,14 @@ class Channel final : public Handler {
    */
   static void flush_all(std::vector<Channel *> &dirty, size_t budget);
 
+  /**
+   * Read what has arrived even below the low-water mark (the heartbeat tick: a slow sender's
+   * bytes count as a sign of life).
+   */
+  void read_parked() {
+    if (lowat_ > 1) read_some();
+  }
+
   /** Stop: unregister and close the socket; the queue is dropped. Idempotent. */
   void close();
   bool closed() const { return fd_ < 0; }
@@ -120,6 +130,7 @@ class Channel final : public Handler {
 
   void flush(size_t budget);
   void read_some();
+  void park();
   void got_header();
   void payload_done();
   void fail(int32_t err, const char *why);
@@ -154,6 +165,11 @@ class Channel final : public Handler {
   std::vector<uint8_t> rx_buf_;
   size_t rx_done_ = 0;
   size_t rx_left_ = 0;
+  // The socket's receive low-water mark and its bound: while a bulk chunk is arriving it is
+  // the chunk's remaining bytes (capped), which the peer has committed to sending, so
+  // waiting for them cannot stall; otherwise 1.
+  int lowat_ = 1;
+  int lowat_max_;
 
   int64_t last_send_ms_ = 0;
   int64_t last_recv_ms_ = 0;

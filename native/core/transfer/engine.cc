@@ -39,11 +39,15 @@ Frame hello(uint64_t tag, uint64_t msg_id, uint32_t index, uint32_t count) {
   return f;
 }
 
-/** Socket buffers: HOSTWIRE_TRANSFER_SNDBUF / _RCVBUF override (bytes; 0 = kernel autotuning). */
+/**
+ * Socket buffers: HOSTWIRE_TRANSFER_SNDBUF / _RCVBUF override (bytes; 0 = kernel autotuning);
+ * HOSTWIRE_TRANSFER_RCVLOWAT the largest receive low-water mark (bytes; 1 = none).
+ */
 SocketTuning default_tuning() {
   SocketTuning t;
   if (const char *v = std::getenv("HOSTWIRE_TRANSFER_SNDBUF")) t.sndbuf = std::atoi(v);
   if (const char *v = std::getenv("HOSTWIRE_TRANSFER_RCVBUF")) t.rcvbuf = std::atoi(v);
+  if (const char *v = std::getenv("HOSTWIRE_TRANSFER_RCVLOWAT")) t.rcvlowat_max = std::atoi(v);
   return t;
 }
 
@@ -308,7 +312,7 @@ void Engine::on_listener_ready(Listener &l) {
       continue;
     }
     tune_socket(fd, tuning_);
-    auto ch = std::make_unique<Channel>(loop_, fd, l.index, this, false, &dirty_);
+    auto ch = std::make_unique<Channel>(loop_, fd, l.index, this, false, &dirty_, tuning_.rcvlowat_max);
     ch->user = 0;  // accepted
     if (ch->start() != 0) continue;  // closed by its destructor
     Channel *raw = ch.get();
@@ -508,7 +512,7 @@ void Engine::connect(const std::string &name, DoneVoid done) {
     const int fd = start_connect(ep);
     if (fd < 0) return fail_attempt(attempt_id, -abi::kECONNRESET);
     tune_socket(fd, tuning_);
-    auto ch = std::make_unique<Channel>(loop_, fd, i, this, true, &dirty_);
+    auto ch = std::make_unique<Channel>(loop_, fd, i, this, true, &dirty_, tuning_.rcvlowat_max);
     ch->user = attempt_id;
     if (ch->start() != 0) return fail_attempt(attempt_id, -abi::kECONNRESET);
     att.channels.push_back(std::move(ch));

@@ -371,6 +371,10 @@ void Peer::disconnect(int32_t err) {
 
 void Peer::tick(int64_t now_ms) {
   if (!alive_) return;
+  for (auto &ch : channels_) {
+    ch->read_parked();
+    if (!alive_) return;
+  }
   int64_t last_recv = 0;
   for (auto &ch : channels_) last_recv = std::max(last_recv, ch->last_recv_ms());
   if (now_ms - last_recv >= static_cast<int64_t>(engine_.options().peer_timeout_ms)) {

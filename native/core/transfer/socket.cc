@@ -117,4 +117,8 @@ void tune_socket(int fd, const SocketTuning &t) {
   if (t.rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &t.rcvbuf, sizeof t.rcvbuf);
 }
 
+int32_t set_rcvlowat(int fd, int bytes) {
+  return setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes) == 0 ? 0 : -errno;
+}
+
 }  // namespace hostwire::core::transfer

@@ -12,7 +12,16 @@ namespace hostwire::core::transfer {
 struct SocketTuning {
   int sndbuf = 0;
   int rcvbuf = 0;
+  /**
+   * Largest receive low-water mark (SO_RCVLOWAT) a channel sets while the rest of a bulk
+   * chunk is on its way: the loop thread wakes for that many bytes, not for every segment.
+   * 0 or 1: wake for every segment.
+   */
+  int rcvlowat_max = 2 << 20;
 };
+
+/** Set the socket's receive low-water mark; 0 or -errno. */
+int32_t set_rcvlowat(int fd, int bytes);
 
 /**
  * Listen on `host` (an IPv4 or IPv6 literal, or "localhost") at an ephemeral port; fills

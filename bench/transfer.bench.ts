@@ -4,7 +4,8 @@
  *  - throughput of messages of 4 KiB .. 64 MiB over 1 and 2 channels, beside Node's `net`
  *    moving the same bytes between the same two processes in writes of the same size;
  *  - the headline: 1 GiB in 4 MiB messages beside `iperf3 -l 1M -n 1G` (iperf3 -s -1 and
- *    iperf3 -c, JSON) run right before it, five times interleaved; hostwire moves distinct
+ *    iperf3 -c, JSON) run right before it, seven times interleaved (each ratio is the median of
+ *    hostwire over the iperf3 run just before it); hostwire moves distinct
  *    messages through a 128 MiB ring on each side (cold memory), and also, like iperf3 with
  *    its one buffer, every message through the same 4 MiB buffer, and 1 MiB messages through
  *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set);
@@ -365,6 +366,8 @@ async function idleMemory(peer: Peer, count: number) {
 }
 
 type Headline = {
+  /** Median over the runs of (hostwire / the iperf3 run just before it). */
+  ratios: { hostwire1ch?: number; hostwire2ch?: number; hostwireHot1ch?: number; hostwireHot1MiB1ch?: number };
   iperf3GBps?: number;
   hostwire1chGBps: number;
   hostwire2chGBps: number;
@@ -392,7 +395,16 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
     progress(`  run ${r + 1}/${runs}: iperf3 ${ip ? ip.gbps.toFixed(2) : '-'} GB/s, hostwire ${h1.gbps.toFixed(2)} / ${h2.gbps.toFixed(2)} GB/s (1 / 2 channels)`);
   }
   const med = (k: string) => median(all.map((h) => Number(h[k])));
+  // Each hostwire figure against the iperf3 run just before it: the machine's load drifts
+  // between runs, and a ratio of neighbours cancels most of that drift.
+  const ratio = (k: string) => (all[0].iperf3GBps === undefined ? undefined : median(all.map((h) => Number(h[k]) / Number(h.iperf3GBps))));
   return {
+    ratios: {
+      hostwire1ch: ratio('hostwire1chGBps'),
+      hostwire2ch: ratio('hostwire2chGBps'),
+      hostwireHot1ch: ratio('hostwireHot1chGBps'),
+      hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps'),
+    },
     iperf3GBps: all[0].iperf3GBps === undefined ? undefined : med('iperf3GBps'),
     hostwire1chGBps: med('hostwire1chGBps'),
     hostwire2chGBps: med('hostwire2chGBps'),
@@ -434,7 +446,7 @@ async function main(): Promise<void> {
 
   let head: Headline | undefined;
   if (part('headline')) {
-    const runs = QUICK ? 1 : 5;
+    const runs = QUICK ? 1 : 7;
     tick(`headline: iperf3 -l 1M -n 1G, then hostwire 1 GiB in 4 MiB messages, ${runs} run(s) interleaved`);
     head = await headline(peer, runs);
   }
@@ -472,15 +484,16 @@ async function main(): Promise<void> {
     }
   }
   if (head) {
-    console.log('\nheadline: 1 GiB in 4 MiB messages (median of runs)');
+    console.log(`\nheadline: 1 GiB in 4 MiB messages (${head.runs.length} runs, each right after an iperf3 run; medians)`);
     if (head.iperf3GBps !== undefined) {
-      const ip = head.iperf3GBps;
-      console.log(`  iperf3 -l 1M       ${f(ip)} GB/s`);
-      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${f(head.hostwire1chGBps / ip)}x iperf3)`);
-      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${f(head.hostwire2chGBps / ip)}x iperf3)`);
-      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${f(head.hostwireHot1chGBps / ip)}x iperf3)`);
-      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${f(head.hostwireHot1MiB1chGBps / ip)}x iperf3)`);
-      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; median of runs)');
+      const r = head.ratios;
+      const x = (v?: number) => `${f(v ?? NaN)}x iperf3`;
+      console.log(`  iperf3 -l 1M       ${f(head.iperf3GBps)} GB/s`);
+      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${x(r.hostwire1ch)})`);
+      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x(r.hostwire2ch)})`);
+      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x(r.hostwireHot1ch)})`);
+      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x(r.hostwireHot1MiB1ch)})`);
+      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median of each run over the iperf3 run before it)');
     } else {
       console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
     }

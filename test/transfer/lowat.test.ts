@@ -55,7 +55,7 @@ describe('transfer: waking for bulk data (receive low-water mark)', function () 
     // The chunk's first bytes come a few hundred at a time, for three times peerTimeoutMs,
     // never reaching the low-water mark; then the rest. Were those bytes left unread until
     // the mark, the session would see silence and fail the receive with ETIMEDOUT.
-    const session = newSession({ channels: 1, heartbeatMs: 40, peerTimeoutMs: 200 });
+    const session = newSession({ channels: 1, heartbeatMs: 50, peerTimeoutMs: 500 });
     const { sock, reader } = await connectRaw(session, 'slow');
     try {
       const size = 1 * MiB;
@@ -68,7 +68,7 @@ describe('transfer: waking for bulk data (receive low-water mark)', function () 
       const waiting = quiet(t.wait({ timeoutMs: 20000 }));
       sock.write(frame({ type: FrameType.DATA, tag: 7n, msg_id: rtr.msg_id, offset: 0n, rkey: rtr.rkey, length: size }));
       let sent = 0;
-      for (const end = Date.now() + 600; Date.now() < end; sent += 256) {
+      for (const end = Date.now() + 1500; Date.now() < end; sent += 256) {
         sock.write(payload.subarray(sent, sent + 256));
         await sleep(20);
       }

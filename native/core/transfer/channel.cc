@@ -291,10 +291,10 @@ void Channel::read_some() {
 }
 
 void Channel::park() {
-  // Nothing more to read now (or out of budget). In the middle of a bulk chunk, wake up when the rest of it
-  // (at most lowat_max_) is there rather than for every segment: fewer wake-ups and larger
-  // reads for both processes. Nonblocking reads still return whatever has arrived, and
-  // EOF, errors and heartbeats (read_parked) are not held back.
+  // Nothing more to read now, or out of budget. In the middle of a bulk chunk, wake up when
+  // the rest of it (at most lowat_max_) is there rather than for every segment: fewer
+  // wake-ups and larger reads for both processes. Nonblocking reads still return whatever
+  // has arrived, and EOF, errors and heartbeats (read_parked) are not held back.
   const size_t want = rx_ == Rx::kPayload && rx_frame_.length > kSmall ? std::min(rx_left_, static_cast<size_t>(lowat_max_)) : 1;
   const int lowat = static_cast<int>(std::max<size_t>(want, 1));
   if (lowat == lowat_ || fd_ < 0) return;

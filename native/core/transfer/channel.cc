@@ -73,7 +73,7 @@ void Channel::on_event(uint32_t events) {
   if (fd_ < 0) return;  // closed earlier in this batch of events
   if (connecting_) {
     if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) return;
-    int32_t err = socket_error_of(events);
+    int32_t err = socket_error(fd_);
     connecting_ = false;
     if (err != 0) {
       fail(err, "connect failed");
@@ -86,13 +86,6 @@ void Channel::on_event(uint32_t events) {
   }
   if ((events & EPOLLOUT) != 0) flush(kLoopWriteBudget);
   if (fd_ >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) read_some();
-}
-
-int32_t Channel::socket_error_of(uint32_t) {
-  int err = 0;
-  socklen_t len = sizeof err;
-  if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -errno;
-  return -err;
 }
 
 void Channel::send(const Frame &f, const uint8_t *payload, std::shared_ptr<Op> keep, bool chunk) {

@@ -55,7 +55,7 @@ class Channel final : public Handler {
    * `lowat_max` bounds the receive low-water mark (see park()).
    */
   Channel(Loop &loop, int fd, uint32_t index, ChannelOwner *owner, bool connecting, std::vector<Channel *> *dirty,
-          int lowat_max = 1);
+          int lowat_max);
   ~Channel() override;
   Channel(const Channel &) = delete;
   Channel &operator=(const Channel &) = delete;
@@ -135,7 +135,6 @@ class Channel final : public Handler {
   void payload_done();
   void fail(int32_t err, const char *why);
   void want_out(bool on);
-  int32_t socket_error_of(uint32_t events);
 
   Loop &loop_;
   int fd_;

@@ -395,9 +395,10 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
     progress(`  run ${r + 1}/${runs}: iperf3 ${ip ? ip.gbps.toFixed(2) : '-'} GB/s, hostwire ${h1.gbps.toFixed(2)} / ${h2.gbps.toFixed(2)} GB/s (1 / 2 channels)`);
   }
   const med = (k: string) => median(all.map((h) => Number(h[k])));
+  const haveIperf3 = all[0].iperf3GBps !== undefined;
   // Each hostwire figure against the iperf3 run just before it: the machine's load drifts
   // between runs, and a ratio of neighbours cancels most of that drift.
-  const ratio = (k: string) => (all[0].iperf3GBps === undefined ? undefined : median(all.map((h) => Number(h[k]) / Number(h.iperf3GBps))));
+  const ratio = (k: string) => (haveIperf3 ? median(all.map((h) => Number(h[k]) / Number(h.iperf3GBps))) : undefined);
   return {
     ratios: {
       hostwire1ch: ratio('hostwire1chGBps'),
@@ -405,7 +406,7 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
       hostwireHot1ch: ratio('hostwireHot1chGBps'),
       hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps'),
     },
-    iperf3GBps: all[0].iperf3GBps === undefined ? undefined : med('iperf3GBps'),
+    iperf3GBps: haveIperf3 ? med('iperf3GBps') : undefined,
     hostwire1chGBps: med('hostwire1chGBps'),
     hostwire2chGBps: med('hostwire2chGBps'),
     hostwireHot1chGBps: med('hostwireHot1chGBps'),

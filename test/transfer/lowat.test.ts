@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FrameType } from '../../generated/ts/constants';
-import type { PeerProcess } from './helpers';
 import { connectPair, MiB, newSession, quiet } from './helpers';
 import { connectRaw, frame } from './raw-peer';
 
@@ -22,14 +21,10 @@ describe('transfer: waking for bulk data (receive low-water mark)', function () 
     const slow = { channels: 1, chunkBytes: 16 * MiB, heartbeatMs: 600000, peerTimeoutMs: 600000 };
     const before = process.env.HOSTWIRE_TRANSFER_RCVLOWAT;
     process.env.HOSTWIRE_TRANSFER_RCVLOWAT = String(16 * MiB);
-    let pair: { local: ReturnType<typeof newSession>; peer: PeerProcess };
-    try {
-      pair = await connectPair(slow);
-    } finally {
+    const { local, peer } = await connectPair(slow).finally(() => {
       if (before === undefined) delete process.env.HOSTWIRE_TRANSFER_RCVLOWAT;
       else process.env.HOSTWIRE_TRANSFER_RCVLOWAT = before;
-    }
-    const { local, peer } = pair;
+    });
     try {
       const msg = 16 * MiB;
       const total = 8 * msg;

@@ -8,7 +8,9 @@
  *    hostwire over the iperf3 run just before it); hostwire moves distinct
  *    messages through a 128 MiB ring on each side (cold memory), and also, like iperf3 with
  *    its one buffer, every message through the same 4 MiB buffer, and 1 MiB messages through
- *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set);
+ *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set). When hostwire's channels chose
+ *    another congestion control than the system's (SessionOptions.congestion "auto" on
+ *    loopback), iperf3 also runs with that one (`-C`) right after, as a like-for-like baseline;
  *  - 4 KiB messages: message rate (one way, pipelined) and round-trip latency p50/p99
  *    (ping-pong, a JS completion on each side) beside a Node `net` ping-pong;
  *  - resident memory per idle connection (a 1-channel session connected, both sides).
@@ -20,6 +22,7 @@
  * HOSTWIRE_TRANSFER_RCVBUF set the engine's socket buffers (bytes; default kernel autotuning).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as readline from 'node:readline';
 import type { MemoryRegion, Session, SessionOptions, Transfer } from '../generated/ts/sdk';
@@ -95,7 +98,9 @@ async function peerMain(): Promise<void> {
     async hwSend(a) {
       const t0 = now();
       await stream(s!, 'server', region!, 'send', Number(a.size), Number(a.count), Number(a.batch), Number(a.tag), a.hot === 1);
-      return { ms: now() - t0 };
+      const ms = now() - t0;
+      // The sending side's congestion control: the one that paces the bytes, or not.
+      return { ms, congestion: (JSON.parse(s!.metrics()) as { peers: Record<string, { congestion: string }> }).peers.server.congestion };
     },
     async hwEcho(a) {
       // Receive tag i, send it back as tag 1e9 + i.
@@ -224,19 +229,20 @@ async function hostwireThroughput(peer: Peer, channels: number, size: number, re
   const region = s.allocMemory(regionBytes, { recv: true });
   region.view().fill(0); // fault the pages in before timing
   const runs: number[] = [];
+  let congestion = '';
   for (let r = 0; r < repeat; r++) {
     const tag = r * 1e7;
     const t0 = now();
     const sent = peer.call('hwSend', { size, count, batch, tag, hot: hot ? 1 : 0 });
     await stream(s, 'client', region, 'recv', size, count, batch, tag, hot);
     const ms = now() - t0;
-    await sent;
+    congestion = String((await sent).congestion);
     runs.push(ms);
   }
   await peer.call('hwClose');
   await s.close();
   const ms = median(runs);
-  return { bytes: count * size, ms, gbps: (count * size) / ms / 1e6, msgs: count / (ms / 1000) };
+  return { bytes: count * size, ms, gbps: (count * size) / ms / 1e6, msgs: count / (ms / 1000), congestion };
 }
 
 /** Node net: the same bytes in writes of `size` from the peer to this process. */
@@ -268,14 +274,27 @@ async function netThroughput(peer: Peer, size: number, repeat: number) {
   return { bytes, ms, gbps: bytes / ms / 1e6, msgs: bytes / size / (ms / 1000) };
 }
 
-/** iperf3 -l 1M -n bytes between two iperf3 processes on loopback: GB/s, or undefined without iperf3. */
-function iperf3(bytes: number): { gbps: number } | undefined {
+/** The system's default TCP congestion control (what iperf3 and Node's `net` use). */
+function systemCongestion(): string {
+  try {
+    return readFileSync('/proc/sys/net/ipv4/tcp_congestion_control', 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * iperf3 -l 1M -n bytes between two iperf3 processes on loopback (with `-C congestion` when
+ * given): GB/s, or undefined without iperf3.
+ */
+function iperf3(bytes: number, congestion?: string): { gbps: number } | undefined {
   if (spawnSync('iperf3', ['--version']).error) return undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = String(15201 + Math.floor(Math.random() * 2000));
     const server = spawn('iperf3', ['-s', '-1', '-p', port], { stdio: 'ignore' });
     spawnSync('sleep', ['0.3']); // let it listen
-    const r = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', port, '-l', '1M', '-n', String(bytes), '-J'], { encoding: 'utf8' });
+    const cc = congestion ? ['-C', congestion] : [];
+    const r = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', port, '-l', '1M', '-n', String(bytes), ...cc, '-J'], { encoding: 'utf8' });
     server.kill();
     try {
       const j = JSON.parse(r.stdout) as { end?: { sum_received?: { bits_per_second: number } } };
@@ -368,7 +387,15 @@ async function idleMemory(peer: Peer, count: number) {
 type Headline = {
   /** Median over the runs of (hostwire / the iperf3 run just before it). */
   ratios: { hostwire1ch?: number; hostwire2ch?: number; hostwireHot1ch?: number; hostwireHot1MiB1ch?: number };
+  /**
+   * Median over the runs of (hostwire / iperf3 -C <hostwire's congestion control>, run right
+   * after it): like for like when hostwire chose another algorithm than the system's.
+   */
+  ratiosSameCongestion: { hostwire1ch?: number; hostwire2ch?: number };
+  /** The system default (iperf3's) and the one hostwire's sending channels used. */
+  congestion: { system: string; hostwire: string };
   iperf3GBps?: number;
+  iperf3SameCongestionGBps?: number;
   hostwire1chGBps: number;
   hostwire2chGBps: number;
   hostwireHot1chGBps: number;
@@ -376,29 +403,39 @@ type Headline = {
   runs: Array<Record<string, number | undefined>>;
 };
 
-/** The headline, `runs` times interleaved: iperf3, then hostwire in each configuration. */
+/**
+ * The headline, `runs` times interleaved: iperf3, hostwire in each configuration, then
+ * iperf3 with hostwire's congestion control when that is not the system's.
+ */
 async function headline(peer: Peer, runs: number): Promise<Headline> {
   const all: Array<Record<string, number | undefined>> = [];
+  const system = systemCongestion();
+  let chosen = '';
   for (let r = 0; r < runs; r++) {
     const ip = iperf3(GiB);
     const h1 = await hostwireThroughput(peer, 1, 4 * MiB, 1);
     const h2 = await hostwireThroughput(peer, 2, 4 * MiB, 1);
     const hh = await hostwireThroughput(peer, 1, 4 * MiB, 1, true);
     const h1m = await hostwireThroughput(peer, 1, MiB, 1, true);
+    chosen = h1.congestion;
+    const same = chosen && chosen !== system ? iperf3(GiB, chosen) : ip;
     all.push({
       iperf3GBps: ip?.gbps,
+      iperf3SameCongestionGBps: same?.gbps,
       hostwire1chGBps: h1.gbps,
       hostwire2chGBps: h2.gbps,
       hostwireHot1chGBps: hh.gbps,
       hostwireHot1MiB1chGBps: h1m.gbps,
     });
-    progress(`  run ${r + 1}/${runs}: iperf3 ${ip ? ip.gbps.toFixed(2) : '-'} GB/s, hostwire ${h1.gbps.toFixed(2)} / ${h2.gbps.toFixed(2)} GB/s (1 / 2 channels)`);
+    const also = same !== ip ? `, iperf3 -C ${chosen} ${same ? same.gbps.toFixed(2) : '-'} GB/s` : '';
+    progress(`  run ${r + 1}/${runs}: iperf3 ${ip ? ip.gbps.toFixed(2) : '-'} GB/s, hostwire ${h1.gbps.toFixed(2)} / ${h2.gbps.toFixed(2)} GB/s (1 / 2 channels)${also}`);
   }
   const med = (k: string) => median(all.map((h) => Number(h[k])));
-  const haveIperf3 = all[0].iperf3GBps !== undefined;
-  // Each hostwire figure against the iperf3 run just before it: the machine's load drifts
-  // between runs, and a ratio of neighbours cancels most of that drift.
-  const ratio = (k: string) => (haveIperf3 ? median(all.map((h) => Number(h[k]) / Number(h.iperf3GBps))) : undefined);
+  const have = (k: string) => all.every((h) => h[k] !== undefined);
+  // Each hostwire figure against an iperf3 run next to it: the machine's load drifts between
+  // runs, and a ratio of neighbours cancels most of that drift.
+  const ratio = (k: string, base = 'iperf3GBps') => (have(base) ? median(all.map((h) => Number(h[k]) / Number(h[base]))) : undefined);
+  const sameBase = 'iperf3SameCongestionGBps';
   return {
     ratios: {
       hostwire1ch: ratio('hostwire1chGBps'),
@@ -406,7 +443,10 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
       hostwireHot1ch: ratio('hostwireHot1chGBps'),
       hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps'),
     },
-    iperf3GBps: haveIperf3 ? med('iperf3GBps') : undefined,
+    ratiosSameCongestion: { hostwire1ch: ratio('hostwire1chGBps', sameBase), hostwire2ch: ratio('hostwire2chGBps', sameBase) },
+    congestion: { system, hostwire: chosen },
+    iperf3GBps: have('iperf3GBps') ? med('iperf3GBps') : undefined,
+    iperf3SameCongestionGBps: have(sameBase) ? med(sameBase) : undefined,
     hostwire1chGBps: med('hostwire1chGBps'),
     hostwire2chGBps: med('hostwire2chGBps'),
     hostwireHot1chGBps: med('hostwireHot1chGBps'),
@@ -489,12 +529,17 @@ async function main(): Promise<void> {
     if (head.iperf3GBps !== undefined) {
       const r = head.ratios;
       const x = (v?: number) => `${f(v ?? NaN)}x iperf3`;
-      console.log(`  iperf3 -l 1M       ${f(head.iperf3GBps)} GB/s`);
-      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${x(r.hostwire1ch)})`);
-      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x(r.hostwire2ch)})`);
+      const cc = head.congestion;
+      const differs = cc.hostwire !== '' && cc.hostwire !== cc.system;
+      const rs = head.ratiosSameCongestion;
+      const y = (v?: number) => (differs ? `, ${f(v ?? NaN)}x iperf3 -C ${cc.hostwire}` : '');
+      console.log(`  iperf3 -l 1M       ${f(head.iperf3GBps)} GB/s  (the system's congestion control, ${cc.system || 'unknown'})`);
+      if (differs) console.log(`  iperf3 -l 1M -C ${cc.hostwire} ${f(head.iperf3SameCongestionGBps ?? NaN)} GB/s  (the congestion control hostwire chose on loopback)`);
+      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${x(r.hostwire1ch)}${y(rs.hostwire1ch)})`);
+      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x(r.hostwire2ch)}${y(rs.hostwire2ch)})`);
       console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x(r.hostwireHot1ch)})`);
       console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x(r.hostwireHot1MiB1ch)})`);
-      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median of each run over the iperf3 run before it)');
+      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the runs of hostwire against the iperf3 run next to it)');
     } else {
       console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
     }

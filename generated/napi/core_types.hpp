@@ -28,6 +28,17 @@
 
 namespace hostwire::core {
 
+/**
+ * Words on why a synchronous core call fails (`options.congestion: ...`), for the JS error's
+ * message: the core may set them on the calling thread before it returns -errno; the glue
+ * clears them before each call and takes them into the error it throws.
+ */
+inline std::string &error_detail() {
+  thread_local std::string why;
+  return why;
+}
+inline std::string take_error_detail() { return std::exchange(error_detail(), std::string()); }
+
 class SessionApi;
 class MemoryRegionApi;
 class TransferApi;
@@ -181,6 +192,15 @@ struct SessionOptions {
    * `peerTimeoutMs`)
    */
   uint32_t peer_timeout_ms = UINT32_C(5000);
+  /**
+   * TCP congestion control of the channels. "auto": on a link within this host (a loopback address,
+   * or the peer's address is our own), an algorithm that does not pace (cubic, else reno) when the
+   * system default paces (bbr), since pacing only costs CPU where nothing can be congested; on
+   * other links the system default. "system": always the system default. Otherwise the name of an
+   * algorithm this process may set (net.ipv4.tcp_allowed_congestion_control); the constructor fails
+   * with EINVAL if it may not. Default "auto". (JS: `congestion`)
+   */
+  std::string congestion = "auto";
 };
 
 /** Whether every field of `o` is within its IDL range. */

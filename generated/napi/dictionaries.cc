@@ -87,6 +87,10 @@ core::SessionOptions to_session_options(const Napi::Value &value, const Where &w
     const Napi::Value v = o.Get("peerTimeoutMs");
     if (!v.IsUndefined()) out.peer_timeout_ms = to_int<uint32_t>(v, where.key("peerTimeoutMs"), 10, 3600000);
   }
+  {
+    const Napi::Value v = o.Get("congestion");
+    if (!v.IsUndefined()) out.congestion = to_string(v, where.key("congestion"));
+  }
   return out;
 }
 

@@ -5,12 +5,13 @@
 
 namespace hostwire::glue {
 
-Napi::Error errno_error(Napi::Env env, const std::string &where, int32_t err) {
+Napi::Error errno_error(Napi::Env env, const std::string &where, int32_t err, const std::string &why) {
   const int64_t magnitude = err < 0 ? -static_cast<int64_t>(err) : err;
   const char *name = abi::errno_name(err);
   const char *doc = abi::errno_doc(err);
   const std::string code = name ? name : "UNKNOWN";
-  const std::string detail = where + ": " + (doc ? std::string(doc) : "unknown errno " + std::to_string(magnitude));
+  const std::string detail =
+      where + ": " + (!why.empty() ? why : doc ? std::string(doc) : "unknown errno " + std::to_string(magnitude));
   const double value = static_cast<double>(-magnitude);
 
   AddonData &data = addon_data(env);

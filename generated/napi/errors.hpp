@@ -10,16 +10,18 @@
 #include <string>
 
 #include "../cpp/hostwire_abi.hpp"
+#include "core_types.hpp"
 
 namespace hostwire::glue {
 
 /**
  * The error for `err` (a negative errno) from the call `where` (`Session.listen`): message
- * `ENOSYS: Session.listen: <what the errno means>`, `code` 'ENOSYS' ('UNKNOWN' outside the
- * table) and `errno` -38. An instance of the registered error class (`setErrorClass`, the
- * TypeScript HostwireError) when one is set, else an Error with the same fields.
+ * `ENOSYS: Session.listen: <what the errno means>` (or `<why>`, the core's own words, when
+ * given), `code` 'ENOSYS' ('UNKNOWN' outside the table) and `errno` -38. An instance of the
+ * registered error class (`setErrorClass`, the TypeScript HostwireError) when one is set,
+ * else an Error with the same fields.
  */
-Napi::Error errno_error(Napi::Env env, const std::string &where, int32_t err);
+Napi::Error errno_error(Napi::Env env, const std::string &where, int32_t err, const std::string &why = std::string());
 
 /**
  * Call the core. The core reports failures as -errno and must not throw; should a C++
@@ -27,6 +29,7 @@ Napi::Error errno_error(Napi::Env env, const std::string &where, int32_t err);
  * (std::bad_alloc: ENOMEM).
  */
 template <class F> auto call_core(Napi::Env env, const char *where, F &&f) -> decltype(f()) {
+  core::error_detail().clear();
   try {
     return f();
   } catch (const Napi::Error &) {

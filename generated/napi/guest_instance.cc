@@ -121,7 +121,7 @@ std::shared_ptr<core::GuestInstanceApi> GuestInstance::Construct(const Napi::Cal
   Napi::Env env = info.Env();
   std::shared_ptr<core::GuestInstanceApi> made;
   const int32_t err = call_core(env, kWhere, [&] { return core::make_guest_instance(made); });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   if (!made) throw Napi::Error::New(env, "new GuestInstance: the native core made no object");
   return made;
 }
@@ -540,7 +540,7 @@ Napi::Value GuestInstance::SleepMs(const Napi::CallbackInfo &info) {
   const int32_t r = call_core(env, kWhere, [&] {
     return impl.sleep_ms(ms);
   });
-  if (r < 0) throw errno_error(env, kWhere, r);
+  if (r < 0) throw errno_error(env, kWhere, r, core::take_error_detail());
   return env.Undefined();
 }
 

@@ -56,7 +56,7 @@ Napi::Value MemoryRegion::Id(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->id(result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return Napi::Number::New(env, result);
 }
 
@@ -68,7 +68,7 @@ Napi::Value MemoryRegion::Size(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->size(result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return from_u64(env, result, kWhere);
 }
 
@@ -80,7 +80,7 @@ Napi::Value MemoryRegion::View(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->view(result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return from_memory(env, result, kWhere);
 }
 
@@ -92,7 +92,7 @@ Napi::Value MemoryRegion::Descriptor(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->descriptor(result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return from_bytes(env, result);
 }
 

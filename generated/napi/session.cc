@@ -59,7 +59,7 @@ std::shared_ptr<core::SessionApi> Session::Construct(const Napi::CallbackInfo &i
   const int32_t err = call_core(env, kWhere, [&] {
     return core::make_session(arg_options, made);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   if (!made) throw Napi::Error::New(env, "new Session: the native core made no object");
   return made;
 }
@@ -93,7 +93,7 @@ Napi::Value Session::LoadRemoteConnInfo(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->load_remote_conn_info(arg_name, arg_blob.data, arg_blob.size);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 
@@ -170,7 +170,7 @@ Napi::Value Session::RegisterMemory(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->register_memory(arg_memory, arg_options, result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return MemoryRegion::NewInstance(env, result, kWhere);
 }
 
@@ -184,7 +184,7 @@ Napi::Value Session::AllocMemory(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->alloc_memory(arg_size, arg_options, result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return MemoryRegion::NewInstance(env, result, kWhere);
 }
 
@@ -196,7 +196,7 @@ Napi::Value Session::DeregisterMemory(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->deregister_memory(arg_region);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 
@@ -209,7 +209,7 @@ Napi::Value Session::CreateTransfer(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->create_transfer(arg_name, result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return Transfer::NewInstance(env, result, kWhere);
 }
 
@@ -221,7 +221,7 @@ Napi::Value Session::Metrics(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->metrics(result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return Napi::String::New(env, result);
 }
 

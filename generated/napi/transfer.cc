@@ -63,7 +63,7 @@ Napi::Value Transfer::PostSend(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->post_send(arg_region, arg_offset, arg_size, arg_tag);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 
@@ -78,7 +78,7 @@ Napi::Value Transfer::PostRecv(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->post_recv(arg_region, arg_offset, arg_size, arg_tag);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 
@@ -90,7 +90,7 @@ Napi::Value Transfer::PostSendBatch(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->post_send_batch(arg_ops);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 
@@ -102,7 +102,7 @@ Napi::Value Transfer::PostRecvBatch(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->post_recv_batch(arg_ops);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 
@@ -135,7 +135,7 @@ Napi::Value Transfer::IsComplete(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->is_complete(result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return Napi::Boolean::New(env, result);
 }
 
@@ -148,7 +148,7 @@ Napi::Value Transfer::ReceivedBytes(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->received_bytes(arg_tag, result);
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return from_u64(env, result, kWhere);
 }
 
@@ -159,7 +159,7 @@ Napi::Value Transfer::Release(const Napi::CallbackInfo &info) {
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->release();
   });
-  if (err < 0) throw errno_error(env, kWhere, err);
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();
 }
 

@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.1.0',
+  version: '1.2.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 1,
+  minor: 2,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */

@@ -73,6 +73,11 @@ export interface SessionOptions {
    * @defaultValue 5000
    */
   peerTimeoutMs?: number;
+  /**
+   * TCP congestion control of the channels. "auto": on a link within this host (a loopback address, or the peer's address is our own), an algorithm that does not pace (cubic, else reno) when the system default paces (bbr), since pacing only costs CPU where nothing can be congested; on other links the system default. "system": always the system default. Otherwise the name of an algorithm this process may set (net.ipv4.tcp_allowed_congestion_control); the constructor fails with EINVAL if it may not.
+   * @defaultValue 'auto'
+   */
+  congestion?: string;
 }
 
 /** The defaults of `SessionOptions`, as the IDL gives them. */
@@ -84,6 +89,7 @@ export const SESSION_OPTIONS_DEFAULTS = {
   eagerMaxBytes: 65536,
   heartbeatMs: 1000,
   peerTimeoutMs: 5000,
+  congestion: 'auto',
 } as const satisfies Partial<SessionOptions>;
 
 /** How long to wait for a transfer. (dictionary `wait_options`) */

@@ -1,5 +1,6 @@
 #include "core/session.hpp"
 
+#include "core/transfer/socket.hpp"
 #include "core/transfer/transfer.hpp"
 #include "cpp/hostwire_abi.hpp"
 
@@ -8,6 +9,7 @@ namespace hostwire::core {
 int32_t make_session(const SessionOptions &options, std::shared_ptr<SessionApi> &out) {
   // The glue checks JS arguments; C++ callers get the same rules from the IDL here.
   if (!valid(options)) return -abi::kEINVAL;
+  if (transfer::check_congestion(options.congestion, error_detail()) != 0) return -abi::kEINVAL;
   out = std::make_shared<Session>(options);
   return 0;
 }

@@ -222,6 +222,7 @@ TEST("make_session stores the options and rejects out-of-range ones with -EINVAL
   auto *session = dynamic_cast<core::Session *>(s.get());
   CHECK(session && session->options().channels == 4 && session->options().host == "0.0.0.0");
   CHECK(session && session->options().chunk_bytes == 2097152u);  // the IDL default
+  CHECK(session && session->options().congestion == "auto");
 
   for (auto breaks : std::vector<void (*)(core::SessionOptions &)>{
            [](core::SessionOptions &x) { x.channels = 0; },
@@ -231,6 +232,8 @@ TEST("make_session stores the options and rejects out-of-range ones with -EINVAL
            [](core::SessionOptions &x) { x.eager_max_bytes = 1048577; },
            [](core::SessionOptions &x) { x.heartbeat_ms = 9; },
            [](core::SessionOptions &x) { x.peer_timeout_ms = 3600001; },
+           [](core::SessionOptions &x) { x.congestion = "no-such-algorithm"; },
+           [](core::SessionOptions &x) { x.congestion = ""; },
        }) {
     core::SessionOptions bad;
     breaks(bad);

@@ -4,6 +4,8 @@
 // ASan/UBSan by native/test/transfer_sanitize.sh (and by scripts/sanitize.sh with the other
 // core tests).
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "core/session.hpp"
 #include "napi/transfer_core.hpp"
 #include "core/transfer/region.hpp"
+#include "core/transfer/socket.hpp"
 #include "core/transfer/tags.hpp"
 #include "core/transfer/wire.hpp"
 #include "cpp/vectors.hpp"
@@ -321,6 +324,79 @@ TEST("transfer engine: striped rendezvous and eager messages between two session
   CHECK(server->metrics(m) == 0 && m.find("\"c\":{\"state\":\"connected\"") != std::string::npos);
   close(*client);
   close(*server);
+}
+
+namespace {
+
+/** The system's default congestion control (net.ipv4.tcp_congestion_control). */
+std::string system_congestion() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  char name[16] = {};
+  socklen_t n = sizeof name;
+  getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &n);
+  ::close(fd);
+  return std::string(name, strnlen(name, sizeof name));
+}
+
+/** A connected TCP pair through a listener on `host`: {connected, accepted}; {-1, -1} on failure. */
+std::pair<int, int> tcp_pair(const std::string &host) {
+  abi::ConnChannel ep{};
+  const int l = tr::open_listener(host, ep);
+  if (l < 0) return {-1, -1};
+  const int c = tr::start_connect(ep);
+  int a = -1;
+  for (int i = 0; i < 1000 && a < 0; ++i) {
+    a = tr::accept_one(l);
+    if (a < 0) usleep(1000);
+  }
+  ::close(l);
+  return {c, a};
+}
+
+}  // namespace
+
+TEST("transfer sockets: congestion control by policy (auto on a local link never paces, system, a name)") {
+  std::string why;
+  CHECK(tr::check_congestion("auto", why) == 0);
+  CHECK(tr::check_congestion("system", why) == 0);
+  CHECK(tr::check_congestion("reno", why) == 0 && why.empty());  // built in and always allowed
+  CHECK(tr::check_congestion("no-such-algorithm", why) == -abi::kEINVAL);
+  CHECK(why.find("options.congestion: \"no-such-algorithm\" is not") == 0);
+  CHECK(why.find("reno") != std::string::npos);  // the allowed list names it
+  CHECK(tr::check_congestion("", why) == -abi::kEINVAL);
+  CHECK(tr::check_congestion(std::string(40, 'a'), why) == -abi::kEINVAL);
+
+  const std::string sys = system_congestion();
+  CHECK(!sys.empty());
+  std::vector<std::string> hosts = {"127.0.0.1", "::1"};
+  // This host's own non-loopback address, when it has one: traffic to it stays on lo too.
+  ifaddrs *ifs = nullptr;
+  if (getifaddrs(&ifs) == 0) {
+    for (ifaddrs *i = ifs; i != nullptr; i = i->ifa_next) {
+      if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+      char text[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in *>(i->ifa_addr)->sin_addr, text, sizeof text);
+      if (std::strncmp(text, "127.", 4) != 0) {
+        hosts.push_back(text);
+        break;
+      }
+    }
+    freeifaddrs(ifs);
+  }
+  for (const std::string &host : hosts) {
+    auto [c, a] = tcp_pair(host);
+    if (c < 0 || a < 0) {
+      CHECK(host == "::1");  // a host without IPv6 loopback
+      continue;
+    }
+    const std::string got = tr::apply_congestion(a, "auto");
+    CHECK(got.rfind("bbr", 0) != 0);
+    if (sys.rfind("bbr", 0) != 0) CHECK(got == sys);  // nothing to replace
+    CHECK(tr::apply_congestion(c, "system") == sys);
+    CHECK(tr::apply_congestion(c, "reno") == "reno");
+    ::close(c);
+    ::close(a);
+  }
 }
 
 TEST("transfer engine: a hostile raw socket gets EPROTO and nothing lands outside the posted range") {

@@ -17,6 +17,8 @@ export interface PeerMetrics {
   /** `connecting`, `connected`, `closed`, `timed-out` or `protocol-error`. */
   state: string;
   channels: number;
+  /** The channels' TCP congestion control (`cubic`, `bbr`...; empty before they connect). */
+  congestion: string;
   bytesSent: number;
   bytesReceived: number;
   sendsCompleted: number;
@@ -52,7 +54,7 @@ export interface SessionMetricsOptions {
 
 /**
  * A prom-client registry exposing a session's metrics: bytes, operations and frames per
- * peer (counters), peer state and channels (gauges), failed operations by errno code
+ * peer (counters), peer state and channels with their congestion control (gauges), failed operations by errno code
  * (counter), and the operation latency histogram (seconds).
  */
 export function sessionMetricsRegistry(session: Pick<Session, 'metrics'>, options: SessionMetricsOptions = {}): Registry {
@@ -131,12 +133,12 @@ export function sessionMetricsRegistry(session: Pick<Session, 'metrics'>, option
   });
   new Gauge({
     name: `${prefix}peer_channels`,
-    help: 'TCP channels of the peer.',
-    labelNames: ['peer', ...constNames],
+    help: 'TCP channels of the peer, labelled with their congestion control.',
+    labelNames: ['peer', 'congestion', ...constNames],
     registers: [registry],
     collect(this: Gauge<string>) {
       this.reset();
-      for (const [peer, p] of Object.entries(read().peers)) this.set({ peer, ...constant }, p.channels);
+      for (const [peer, p] of Object.entries(read().peers)) this.set({ peer, congestion: p.congestion, ...constant }, p.channels);
     },
   });
 

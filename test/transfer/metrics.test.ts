@@ -42,7 +42,8 @@ describe('transfer: metrics (runtime/transfer/metrics.ts)', function () {
     assert.equal(line(/^hostwire_transfer_operations_failed_total\{peer="c",session="server"\}/), 1);
     assert.equal(line(/^hostwire_transfer_errors_total\{code="ECANCELED",session="server"\}/), 1);
     assert.equal(line(/^hostwire_transfer_peer_up\{peer="c",state="connected",session="server"\}/), 1);
-    assert.equal(line(/^hostwire_transfer_peer_channels\{peer="c",session="server"\}/), 2);
+    assert.ok(/^[a-z0-9_]+$/.test(m.peers.c.congestion), m.peers.c.congestion);
+    assert.equal(line(new RegExp(`^hostwire_transfer_peer_channels\\{peer="c",congestion="${m.peers.c.congestion}",session="server"\\}`)), 2);
     assert.equal(line(/^hostwire_transfer_operation_latency_seconds_count\{session="server"\}/), 2);
     assert.equal(line(/^hostwire_transfer_operation_latency_seconds_bucket\{session="server",le="\+Inf"\}/), 2);
     assert.match(text, /# TYPE hostwire_transfer_operation_latency_seconds histogram/);

@@ -114,6 +114,7 @@ describe('ts: sdk.ts', () => {
       eagerMaxBytes: 65536,
       heartbeatMs: 1000,
       peerTimeoutMs: 5000,
+      congestion: 'auto',
     });
     assert.deepStrictEqual({ ...hw.REGISTER_OPTIONS_DEFAULTS }, { recv: false, send: true });
     assert.deepStrictEqual({ ...hw.WAIT_OPTIONS_DEFAULTS }, { timeoutMs: -1 });

@@ -138,7 +138,7 @@ export function hostcallView(h: Hostcall) {
   const call = `impl.${h.name}(${pieces.flatMap((x) => x.args).join(', ')})`;
   let ret: string[];
   if (h.returns.kind === 'none') {
-    ret = ['if (r < 0) throw errno_error(env, kWhere, r);', 'return env.Undefined();'];
+    ret = ['if (r < 0) throw errno_error(env, kWhere, r, core::take_error_detail());', 'return env.Undefined();'];
   } else if (h.returns.kind === 'value' && h.returns.int!.bytes === 8) {
     ret = ['return Napi::BigInt::New(env, r);'];
   } else if (output) {

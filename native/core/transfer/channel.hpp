@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/transfer/loop.hpp"
@@ -112,9 +113,13 @@ class Channel final : public Handler {
   int64_t last_recv_ms() const { return last_recv_ms_; }
   uint64_t frames_sent() const { return frames_sent_; }
 
+  int fd() const { return fd_; }
+
   /** Free for the owner (the engine keeps a connect attempt or arrival time here). */
   uint64_t user = 0;
   int64_t created_ms = 0;
+  /** The socket's congestion control, once connected (metrics). */
+  std::string congestion;
 
  private:
   struct OutFrame {

@@ -314,6 +314,7 @@ void Engine::on_listener_ready(Listener &l) {
     tune_socket(fd, tuning_);
     auto ch = std::make_unique<Channel>(loop_, fd, l.index, this, false, &dirty_, tuning_.rcvlowat_max);
     ch->user = 0;  // accepted
+    ch->congestion = apply_congestion(fd, options_.congestion);
     if (ch->start() != 0) continue;  // closed by its destructor
     Channel *raw = ch.get();
     pending_in_.emplace(raw, std::move(ch));
@@ -393,6 +394,7 @@ void Engine::on_connected(Channel &ch, int32_t) {
   auto it = attempts_.find(ch.user);
   if (it == attempts_.end()) return ch.close();
   Attempt &a = *it->second;
+  ch.congestion = apply_congestion(ch.fd(), options_.congestion);
   ch.send(hello(a.remote_nonce, a.conn_id, ch.index(), static_cast<uint32_t>(a.channels.size())));
 }
 

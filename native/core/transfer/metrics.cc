@@ -63,6 +63,7 @@ std::string Metrics::json() const {
     if (!first) s += ',';
     first = false;
     s += quote(kv.first) + ":{\"state\":" + quote(p.state) + ",\"channels\":" + std::to_string(p.channels) +
+         ",\"congestion\":" + quote(p.congestion) +
          ",\"bytesSent\":" + std::to_string(p.bytes_sent) + ",\"bytesReceived\":" + std::to_string(p.bytes_received) +
          ",\"sendsCompleted\":" + std::to_string(p.sends_completed) +
          ",\"recvsCompleted\":" + std::to_string(p.recvs_completed) + ",\"opsFailed\":" + std::to_string(p.ops_failed) +

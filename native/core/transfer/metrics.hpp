@@ -19,6 +19,7 @@ struct PeerStats {
   uint64_t frames_received = 0;
   uint32_t channels = 0;
   std::string state = "connecting";
+  std::string congestion;  // the channels' TCP congestion control
 };
 
 /** Operation latency (post to completion), in log2 buckets of microseconds. */

@@ -31,6 +31,7 @@ Peer::Peer(Engine &engine, uint64_t id, std::vector<std::unique_ptr<Channel>> ch
   for (auto &ch : channels_) ch->set_owner(this);
   stats_->channels = static_cast<uint32_t>(channels_.size());
   stats_->state = "connected";
+  if (!channels_.empty()) stats_->congestion = channels_[0]->congestion;
 }
 
 Peer::~Peer() {
@@ -48,6 +49,7 @@ void Peer::set_name(const std::string &name, std::shared_ptr<PeerStats> stats) {
   stats->frames_received += stats_->frames_received;
   stats->channels = stats_->channels;
   stats->state = stats_->state;
+  stats->congestion = stats_->congestion;
   stats_ = std::move(stats);
 }
 

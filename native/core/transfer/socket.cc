@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace hostwire::core::transfer {
@@ -31,6 +33,49 @@ bool resolve(const std::string &host, sockaddr_storage &ss, socklen_t &len) {
     return true;
   }
   return false;
+}
+
+/** The kernel's limit on a congestion control name, with its NUL (TCP_CA_NAME_MAX). */
+constexpr size_t kCongestionNameMax = 16;
+
+bool loopback(const sockaddr_storage &ss) {
+  if (ss.ss_family == AF_INET) {
+    return (ntohl(reinterpret_cast<const sockaddr_in &>(ss).sin_addr.s_addr) >> 24) == 127;
+  }
+  if (ss.ss_family != AF_INET6) return false;
+  const in6_addr &a = reinterpret_cast<const sockaddr_in6 &>(ss).sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127);
+}
+
+bool same_address(const sockaddr_storage &a, const sockaddr_storage &b) {
+  if (a.ss_family != b.ss_family) return false;
+  if (a.ss_family == AF_INET) {
+    return reinterpret_cast<const sockaddr_in &>(a).sin_addr.s_addr ==
+           reinterpret_cast<const sockaddr_in &>(b).sin_addr.s_addr;
+  }
+  if (a.ss_family != AF_INET6) return false;
+  return std::memcmp(&reinterpret_cast<const sockaddr_in6 &>(a).sin6_addr,
+                     &reinterpret_cast<const sockaddr_in6 &>(b).sin6_addr, sizeof(in6_addr)) == 0;
+}
+
+/** Whether a connected socket's traffic stays within this host (Linux routes it over lo). */
+bool local_link(int fd) {
+  sockaddr_storage self, peer;
+  socklen_t n1 = sizeof self, n2 = sizeof peer;
+  if (getsockname(fd, reinterpret_cast<sockaddr *>(&self), &n1) != 0) return false;
+  if (getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &n2) != 0) return false;
+  return loopback(peer) || same_address(self, peer);
+}
+
+bool set_congestion(int fd, const std::string &name) {
+  return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name.data(), static_cast<socklen_t>(name.size())) == 0;
+}
+
+std::string congestion_of(int fd) {
+  char name[kCongestionNameMax] = {};
+  socklen_t n = sizeof name;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &n) != 0) return "";
+  return std::string(name, strnlen(name, std::min<size_t>(n, sizeof name)));
 }
 
 }  // namespace
@@ -115,6 +160,45 @@ void tune_socket(int fd, const SocketTuning &t) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (t.sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &t.sndbuf, sizeof t.sndbuf);
   if (t.rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &t.rcvbuf, sizeof t.rcvbuf);
+}
+
+int32_t check_congestion(const std::string &policy, std::string &why) {
+  if (policy == "auto" || policy == "system") return 0;
+  int err = ENOENT;
+  if (!policy.empty() && policy.size() < kCongestionNameMax) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      err = errno;
+    } else {
+      err = set_congestion(fd, policy) ? 0 : errno;
+      ::close(fd);
+    }
+  }
+  if (err == 0) return 0;
+  why = "options.congestion: \"" + policy.substr(0, 64) + "\" is not ";
+  why += err == EPERM ? "an algorithm this process may set" : "a TCP congestion control of this system";
+  why += " (\"auto\", \"system\", or one of net.ipv4.tcp_allowed_congestion_control: ";
+  std::string allowed;
+  if (FILE *f = std::fopen("/proc/sys/net/ipv4/tcp_allowed_congestion_control", "r")) {
+    char line[256] = {};
+    if (std::fgets(line, sizeof line, f) != nullptr) allowed = line;
+    std::fclose(f);
+  }
+  while (!allowed.empty() && (allowed.back() == '\n' || allowed.back() == ' ')) allowed.pop_back();
+  why += allowed.empty() ? "unknown" : allowed;
+  why += ")";
+  return -abi::kEINVAL;
+}
+
+std::string apply_congestion(int fd, const std::string &policy) {
+  if (policy == "auto") {
+    if (congestion_of(fd).rfind("bbr", 0) == 0 && local_link(fd) && !set_congestion(fd, "cubic")) {
+      set_congestion(fd, "reno");  // always built in, and always allowed
+    }
+  } else if (policy != "system") {
+    set_congestion(fd, policy);  // checked when the session was made
+  }
+  return congestion_of(fd);
 }
 
 int32_t set_rcvlowat(int fd, int bytes) {

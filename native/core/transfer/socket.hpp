@@ -41,4 +41,19 @@ int32_t socket_error(int fd);
 /** TCP_NODELAY and the buffer sizes of `t` on a connected socket. */
 void tune_socket(int fd, const SocketTuning &t);
 
+/**
+ * Whether SessionOptions::congestion is usable: "auto", "system", or an algorithm this
+ * process may set on its sockets (tried on a scratch socket). 0, or -EINVAL with the reason
+ * in `why`.
+ */
+int32_t check_congestion(const std::string &policy, std::string &why);
+
+/**
+ * Choose the congestion control of a connected socket by `policy` (see check_congestion):
+ * "auto" replaces a pacing algorithm (bbr) by cubic, else reno, when the link stays within
+ * this host, where pacing only costs the sender CPU. Returns the algorithm in use ("" when
+ * the kernel does not say).
+ */
+std::string apply_congestion(int fd, const std::string &policy);
+
 }  // namespace hostwire::core::transfer

@@ -391,7 +391,7 @@ type Headline = {
    * Median over the runs of (hostwire / iperf3 -C <hostwire's congestion control>, run right
    * after it): like for like when hostwire chose another algorithm than the system's.
    */
-  ratiosSameCongestion: { hostwire1ch?: number; hostwire2ch?: number };
+  ratiosSameCongestion: Headline['ratios'];
   /** The system default (iperf3's) and the one hostwire's sending channels used. */
   congestion: { system: string; hostwire: string };
   iperf3GBps?: number;
@@ -443,7 +443,12 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
       hostwireHot1ch: ratio('hostwireHot1chGBps'),
       hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps'),
     },
-    ratiosSameCongestion: { hostwire1ch: ratio('hostwire1chGBps', sameBase), hostwire2ch: ratio('hostwire2chGBps', sameBase) },
+    ratiosSameCongestion: {
+      hostwire1ch: ratio('hostwire1chGBps', sameBase),
+      hostwire2ch: ratio('hostwire2chGBps', sameBase),
+      hostwireHot1ch: ratio('hostwireHot1chGBps', sameBase),
+      hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps', sameBase),
+    },
     congestion: { system, hostwire: chosen },
     iperf3GBps: have('iperf3GBps') ? med('iperf3GBps') : undefined,
     iperf3SameCongestionGBps: have(sameBase) ? med(sameBase) : undefined,
@@ -537,8 +542,8 @@ async function main(): Promise<void> {
       if (differs) console.log(`  iperf3 -l 1M -C ${cc.hostwire} ${f(head.iperf3SameCongestionGBps ?? NaN)} GB/s  (the congestion control hostwire chose on loopback)`);
       console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${x(r.hostwire1ch)}${y(rs.hostwire1ch)})`);
       console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x(r.hostwire2ch)}${y(rs.hostwire2ch)})`);
-      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x(r.hostwireHot1ch)})`);
-      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x(r.hostwireHot1MiB1ch)})`);
+      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x(r.hostwireHot1ch)}${y(rs.hostwireHot1ch)})`);
+      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x(r.hostwireHot1MiB1ch)}${y(rs.hostwireHot1MiB1ch)})`);
       console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the runs of hostwire against the iperf3 run next to it)');
     } else {
       console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);

@@ -5,7 +5,6 @@
 // core tests).
 #include <arpa/inet.h>
 #include <ifaddrs.h>
-#include <netinet/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -331,11 +330,9 @@ namespace {
 /** The system's default congestion control (net.ipv4.tcp_congestion_control). */
 std::string system_congestion() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  char name[16] = {};
-  socklen_t n = sizeof name;
-  getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &n);
+  const std::string name = tr::congestion_of(fd);
   ::close(fd);
-  return std::string(name, strnlen(name, sizeof name));
+  return name;
 }
 
 /** A connected TCP pair through a listener on `host`: {connected, accepted}; {-1, -1} on failure. */

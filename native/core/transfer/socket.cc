@@ -71,13 +71,6 @@ bool set_congestion(int fd, const std::string &name) {
   return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name.data(), static_cast<socklen_t>(name.size())) == 0;
 }
 
-std::string congestion_of(int fd) {
-  char name[kCongestionNameMax] = {};
-  socklen_t n = sizeof name;
-  if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &n) != 0) return "";
-  return std::string(name, strnlen(name, std::min<size_t>(n, sizeof name)));
-}
-
 }  // namespace
 
 int open_listener(const std::string &host, abi::ConnChannel &endpoint) {
@@ -160,6 +153,13 @@ void tune_socket(int fd, const SocketTuning &t) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (t.sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &t.sndbuf, sizeof t.sndbuf);
   if (t.rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &t.rcvbuf, sizeof t.rcvbuf);
+}
+
+std::string congestion_of(int fd) {
+  char name[kCongestionNameMax] = {};
+  socklen_t n = sizeof name;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &n) != 0) return "";
+  return std::string(name, strnlen(name, std::min<size_t>(n, sizeof name)));
 }
 
 int32_t check_congestion(const std::string &policy, std::string &why) {

@@ -41,6 +41,9 @@ int32_t socket_error(int fd);
 /** TCP_NODELAY and the buffer sizes of `t` on a connected socket. */
 void tune_socket(int fd, const SocketTuning &t);
 
+/** The congestion control of a TCP socket ("" when the kernel does not say). */
+std::string congestion_of(int fd);
+
 /**
  * Whether SessionOptions::congestion is usable: "auto", "system", or an algorithm this
  * process may set on its sockets (tried on a scratch socket). 0, or -EINVAL with the reason

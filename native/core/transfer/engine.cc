@@ -156,6 +156,20 @@ void Engine::run() {
       if (stopping_) break;
       for (int i = 0; i < n; ++i) static_cast<Handler *>(events[i].data.ptr)->on_event(events[i].events);
       for (auto &f : timers_.take_due(mono_now_ms())) f();
+      calls.swap(deferred_);
+      if (calls.empty()) {
+        Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
+        calls.swap(deferred_);
+      }
+    }
+    if (calls.empty()) continue;
+    // Completions first, then the frames these events queued (the ACKs of completed
+    // receives): the waiting thread wakes while the ACKs go out, not after.
+    for (auto &c : calls) c();
+    calls.clear();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) break;
       Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
       calls.swap(deferred_);
     }

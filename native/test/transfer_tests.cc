@@ -129,15 +129,8 @@ void close(core::SessionApi &s) {
 
 std::vector<uint8_t> frame(uint8_t type, uint64_t tag, uint64_t msg_id, uint64_t offset, uint64_t rkey,
                            uint32_t length) {
-  tr::Frame f;
-  f.type = type;
-  f.tag = tag;
-  f.msg_id = msg_id;
-  f.offset = offset;
-  f.rkey = rkey;
-  f.length = length;
   std::vector<uint8_t> out(40);
-  tr::encode_frame(f, out.data());
+  tr::encode_frame(tr::make_frame(type, tag, msg_id, offset, rkey, length), out.data());
   return out;
 }
 

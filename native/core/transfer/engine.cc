@@ -30,13 +30,7 @@ int64_t now_us() {
 }
 
 Frame hello(uint64_t tag, uint64_t msg_id, uint32_t index, uint32_t count) {
-  Frame f;
-  f.type = T::kHELLO;
-  f.tag = tag;
-  f.msg_id = msg_id;
-  f.offset = index;
-  f.rkey = count;
-  return f;
+  return make_frame(T::kHELLO, tag, msg_id, index, count);
 }
 
 /**

@@ -12,18 +12,6 @@ namespace {
 
 using T = abi::FrameType;
 
-Frame frame(uint8_t type, uint64_t tag = 0, uint64_t msg_id = 0, uint64_t offset = 0, uint64_t rkey = 0,
-            uint32_t length = 0) {
-  Frame f;
-  f.type = type;
-  f.tag = tag;
-  f.msg_id = msg_id;
-  f.offset = offset;
-  f.rkey = rkey;
-  f.length = length;
-  return f;
-}
-
 }  // namespace
 
 Peer::Peer(Engine &engine, uint64_t id, std::vector<std::unique_ptr<Channel>> channels)
@@ -89,7 +77,7 @@ void Peer::post(const std::shared_ptr<Op> &op) {
   if (op->is_recv) {
     UnexpectedEager m;
     if (tags_.take_eager(op->tag, m)) return deliver_buffered(op, m);
-    control(frame(T::kRTR, op->tag, op->id, op->size, op->region->rkey));
+    control(make_frame(T::kRTR, op->tag, op->id, op->size, op->region->rkey));
     return;
   }
   StoredRtr r;
@@ -99,7 +87,7 @@ void Peer::post(const std::shared_ptr<Op> &op) {
     op->eager_credit = true;
     eager_out_ += op->size;
     stats_->bytes_sent += op->size;
-    control(frame(T::kEAGER, op->tag, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr,
+    control(make_frame(T::kEAGER, op->tag, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr,
             op);
     return;
   }
@@ -108,14 +96,14 @@ void Peer::post(const std::shared_ptr<Op> &op) {
 
 void Peer::cancel(const std::shared_ptr<Op> &op, int32_t err) {
   if (op->finished) return;
-  if (alive_) control(frame(T::kCANCEL, op->tag, op->id));
+  if (alive_) control(make_frame(T::kCANCEL, op->tag, op->id));
   finish(op, err);
 }
 
 void Peer::match_send(const std::shared_ptr<Op> &op, const StoredRtr &r) {
   op->matched_recv = r.recv_id;
   if (op->size > r.capacity) {
-    control(frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+    control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
     finish(op, -abi::kEMSGSIZE);
     return;
   }
@@ -141,7 +129,7 @@ void Peer::pump() {
       const uint64_t len = std::min(chunk, op->size - op->next_offset);
       if (len > 0) {
         ++stats_->frames_sent;
-        ch.send(frame(T::kDATA, op->tag, op->matched_recv, op->next_offset, op->rkey, static_cast<uint32_t>(len)),
+        ch.send(make_frame(T::kDATA, op->tag, op->matched_recv, op->next_offset, op->rkey, static_cast<uint32_t>(len)),
                 op->base() + op->next_offset, op, true);
         op->next_offset += len;
       }
@@ -149,7 +137,7 @@ void Peer::pump() {
       if (op->next_offset == op->size && !op->finished && op->send_phase == SendPhase::kStreaming) {
         // The end marker: the real length, behind the last chunk on the same channel.
         ++stats_->frames_sent;
-        ch.send(frame(T::kDATA, op->tag, op->matched_recv, op->size, op->rkey, 0));
+        ch.send(make_frame(T::kDATA, op->tag, op->matched_recv, op->size, op->rkey, 0));
         op->send_phase = SendPhase::kAwaitAck;
         auto it = std::find(streams_.begin(), streams_.end(), op);
         if (it != streams_.end()) streams_.erase(it);
@@ -169,7 +157,7 @@ void Peer::deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m) {
   op->bound_send = m.send_id;
   op->recv_phase = RecvPhase::kEager;
   if (m.data.size() > op->size) {
-    control(frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+    control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
     finish(op, -abi::kEMSGSIZE);
     return;
   }
@@ -179,7 +167,7 @@ void Peer::deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m) {
 }
 
 void Peer::complete_recv(const std::shared_ptr<Op> &op, uint64_t ack_id) {
-  control(frame(T::kACK, op->tag, ack_id, op->received));
+  control(make_frame(T::kACK, op->tag, ack_id, op->received));
   finish(op, 0);
 }
 
@@ -217,7 +205,7 @@ void Peer::on_eager(Channel &ch, const Frame &f) {
     op->bound_send = f.msg_id;
     op->recv_phase = RecvPhase::kEager;
     if (f.length > op->size) {  // the payload is read and dropped
-      control(frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+      control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
       finish(op, -abi::kEMSGSIZE);
       return;
     }
@@ -366,7 +354,7 @@ void Peer::fail(int32_t err, const char *why) {
 
 void Peer::disconnect(int32_t err) {
   if (!alive_) return;
-  control(frame(T::kCLOSE));
+  control(make_frame(T::kCLOSE));
   channels_[0]->flush_now();  // best effort: the peer sees CLOSE, or the connection closing
   fail(err, "disconnected");
 }
@@ -385,7 +373,7 @@ void Peer::tick(int64_t now_ms) {
   for (auto &ch : channels_) {
     if (ch->idle_out() && now_ms - ch->last_send_ms() >= static_cast<int64_t>(engine_.options().heartbeat_ms)) {
       ++stats_->frames_sent;
-      ch->send(frame(T::kHEARTBEAT));
+      ch->send(make_frame(T::kHEARTBEAT));
       if (!alive_) return;
     }
   }

@@ -56,6 +56,19 @@ struct Frame {
   uint64_t rkey = 0;
 };
 
+/** A frame header with these fields (flags 0). */
+inline Frame make_frame(uint8_t type, uint64_t tag = 0, uint64_t msg_id = 0, uint64_t offset = 0, uint64_t rkey = 0,
+                        uint32_t length = 0) {
+  Frame f;
+  f.type = type;
+  f.tag = tag;
+  f.msg_id = msg_id;
+  f.offset = offset;
+  f.rkey = rkey;
+  f.length = length;
+  return f;
+}
+
 /** Encode `f` (version 1) into the 40 bytes at `out`. */
 void encode_frame(const Frame &f, uint8_t *out);
 

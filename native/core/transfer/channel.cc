@@ -218,12 +218,9 @@ void Channel::read_some() {
       // After a bulk chunk, read exactly the header: its payload goes straight to its place.
       const size_t want = bulk_ ? kHeader - stage_len_ : kStage - stage_len_;
       const ssize_t n = ::recv(fd_, stage_.get() + stage_len_, want, MSG_DONTWAIT);
-      if (n == 0) return fail(-abi::kECONNRESET, "the peer closed the connection");
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return park();
-        return fail(errno == ECONNRESET ? -abi::kECONNRESET : -errno, "receive failed");
-      }
+      const ReadStep step = after_read(n);
+      if (step == ReadStep::kRetry) continue;
+      if (step == ReadStep::kStop) return;
       last_recv_ms_ = mono_now_ms();
       stage_len_ += static_cast<size_t>(n);
       budget -= std::min(budget, static_cast<size_t>(n));
@@ -263,12 +260,9 @@ void Channel::read_some() {
     int n_iov = 1;
     if (want == rx_left_) iov[n_iov++] = {stage_.get(), rx_frame_.length > kSmall ? kHeader : kStage};
     const ssize_t n = ::readv(fd_, iov, n_iov);
-    if (n == 0) return fail(-abi::kECONNRESET, "the peer closed the connection");
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return park();
-      return fail(errno == ECONNRESET ? -abi::kECONNRESET : -errno, "receive failed");
-    }
+    const ReadStep step = after_read(n);
+    if (step == ReadStep::kRetry) continue;
+    if (step == ReadStep::kStop) return;
     last_recv_ms_ = mono_now_ms();
     const size_t got = static_cast<size_t>(n);
     const size_t take = std::min(got, want);
@@ -281,6 +275,20 @@ void Channel::read_some() {
   // Out of budget with more to read: the loop comes back (level-triggered) once the
   // low-water mark, brought down to what is certainly coming, is reached.
   if (fd_ >= 0) park();
+}
+
+Channel::ReadStep Channel::after_read(ssize_t n) {
+  if (n > 0) return ReadStep::kGot;
+  if (n == 0) {
+    fail(-abi::kECONNRESET, "the peer closed the connection");
+  } else if (errno == EINTR) {
+    return ReadStep::kRetry;
+  } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+    park();
+  } else {
+    fail(errno == ECONNRESET ? -abi::kECONNRESET : -errno, "receive failed");
+  }
+  return ReadStep::kStop;
 }
 
 void Channel::park() {

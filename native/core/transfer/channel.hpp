@@ -14,6 +14,8 @@
 // Not thread-safe: the engine's lock guards every call.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -132,6 +134,14 @@ class Channel final : public Handler {
   };
   enum class Rx : uint8_t { kHeader, kPayload };
   enum class Plan : uint8_t { kDiscard, kDirect, kBuffer };
+
+  /** What read_some does after a read returned `n`. */
+  enum class ReadStep : uint8_t { kGot, kRetry, kStop };
+  /**
+   * Bytes arrived (kGot); EINTR (kRetry); or the read ended (kStop): nothing more now
+   * (parked), the peer closed, or an error (the channel failed).
+   */
+  ReadStep after_read(ssize_t n);
 
   void flush(size_t budget);
   void read_some();

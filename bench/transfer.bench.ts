@@ -4,13 +4,13 @@
  *  - throughput of messages of 4 KiB .. 64 MiB over 1 and 2 channels, beside Node's `net`
  *    moving the same bytes between the same two processes in writes of the same size;
  *  - the headline: 1 GiB in 4 MiB messages beside `iperf3 -l 1M -n 1G` (iperf3 -s -1 and
- *    iperf3 -c, JSON) run right before it, seven times interleaved (each ratio is the median of
- *    hostwire over the iperf3 run just before it); hostwire moves distinct
+ *    iperf3 -c, JSON), in 12 rounds whose order rotates (each ratio is the median over the
+ *    rounds of hostwire against the iperf3 run of the same round); hostwire moves distinct
  *    messages through a 128 MiB ring on each side (cold memory), and also, like iperf3 with
  *    its one buffer, every message through the same 4 MiB buffer, and 1 MiB messages through
  *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set). When hostwire's channels chose
  *    another congestion control than the system's (SessionOptions.congestion "auto" on
- *    loopback), iperf3 also runs with that one (`-C`) right after, as a like-for-like baseline;
+ *    loopback), iperf3 also runs with that one (`-C`) in each round, as a like-for-like baseline;
  *  - 4 KiB messages: message rate (one way, pipelined) and round-trip latency p50/p99
  *    (ping-pong, a JS completion on each side) beside a Node `net` ping-pong;
  *  - resident memory per idle connection (a 1-channel session connected, both sides).
@@ -216,8 +216,9 @@ function progress(msg: string) {
 const fmtSize = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n / KiB} KiB`);
 
 /** hostwire: `count` messages of `size` from the peer to this process; GB/s and msgs/s. */
-async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false) {
-  const { batch, total } = plan(size);
+async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false, bytes?: number) {
+  const { batch, total: planned } = plan(size);
+  const total = bytes ?? planned;
   const count = Math.floor(total / size);
   // The engine's defaults (chunk size, window, eager limit): what a user gets.
   const s = newSession({ channels });
@@ -385,11 +386,11 @@ async function idleMemory(peer: Peer, count: number) {
 }
 
 type Headline = {
-  /** Median over the runs of (hostwire / the iperf3 run just before it). */
+  /** Median over the rounds of (hostwire / the iperf3 run of the same round). */
   ratios: { hostwire1ch?: number; hostwire2ch?: number; hostwireHot1ch?: number; hostwireHot1MiB1ch?: number };
   /**
-   * Median over the runs of (hostwire / iperf3 -C <hostwire's congestion control>, run right
-   * after it): like for like when hostwire chose another algorithm than the system's.
+   * Median over the rounds of (hostwire / iperf3 -C <hostwire's congestion control> of the
+   * same round): like for like when hostwire chose another algorithm than the system's.
    */
   ratiosSameCongestion: Headline['ratios'];
   /** The system default (iperf3's) and the one hostwire's sending channels used. */
@@ -404,36 +405,43 @@ type Headline = {
 };
 
 /**
- * The headline, `runs` times interleaved: iperf3, hostwire in each configuration, then
- * iperf3 with hostwire's congestion control when that is not the system's.
+ * The headline, `runs` rounds. Each round runs iperf3, hostwire in each configuration, and
+ * iperf3 with hostwire's congestion control when that is not the system's, in an order
+ * rotated by one from round to round: on this kind of machine a run's place in the sequence
+ * moves its figure by more than the differences measured (which process ran just before,
+ * where the scheduler put the two ends), and rotating spreads that over every configuration.
  */
 async function headline(peer: Peer, runs: number): Promise<Headline> {
   const all: Array<Record<string, number | undefined>> = [];
   const system = systemCongestion();
-  let chosen = '';
+  // A short transfer first: it learns the congestion control hostwire's channels choose and
+  // warms both processes (code, allocator) before anything is timed.
+  const chosen = (await hostwireThroughput(peer, 1, 4 * MiB, 1, false, 64 * MiB)).congestion;
+  const other = chosen !== '' && chosen !== system;
+  const steps: Array<[string, () => Promise<number | undefined>]> = [
+    ['iperf3GBps', async () => iperf3(GiB)?.gbps],
+    ['hostwire1chGBps', async () => (await hostwireThroughput(peer, 1, 4 * MiB, 1)).gbps],
+    ['hostwire2chGBps', async () => (await hostwireThroughput(peer, 2, 4 * MiB, 1)).gbps],
+    ['hostwireHot1chGBps', async () => (await hostwireThroughput(peer, 1, 4 * MiB, 1, true)).gbps],
+    ['hostwireHot1MiB1chGBps', async () => (await hostwireThroughput(peer, 1, MiB, 1, true)).gbps],
+  ];
+  if (other) steps.push(['iperf3SameCongestionGBps', async () => iperf3(GiB, chosen)?.gbps]);
   for (let r = 0; r < runs; r++) {
-    const ip = iperf3(GiB);
-    const h1 = await hostwireThroughput(peer, 1, 4 * MiB, 1);
-    const h2 = await hostwireThroughput(peer, 2, 4 * MiB, 1);
-    const hh = await hostwireThroughput(peer, 1, 4 * MiB, 1, true);
-    const h1m = await hostwireThroughput(peer, 1, MiB, 1, true);
-    chosen = h1.congestion;
-    const same = chosen && chosen !== system ? iperf3(GiB, chosen) : ip;
-    all.push({
-      iperf3GBps: ip?.gbps,
-      iperf3SameCongestionGBps: same?.gbps,
-      hostwire1chGBps: h1.gbps,
-      hostwire2chGBps: h2.gbps,
-      hostwireHot1chGBps: hh.gbps,
-      hostwireHot1MiB1chGBps: h1m.gbps,
-    });
-    const also = same !== ip ? `, iperf3 -C ${chosen} ${same ? same.gbps.toFixed(2) : '-'} GB/s` : '';
-    progress(`  run ${r + 1}/${runs}: iperf3 ${ip ? ip.gbps.toFixed(2) : '-'} GB/s, hostwire ${h1.gbps.toFixed(2)} / ${h2.gbps.toFixed(2)} GB/s (1 / 2 channels)${also}`);
+    const run: Record<string, number | undefined> = {};
+    for (let i = 0; i < steps.length; i++) {
+      const [key, step] = steps[(r + i) % steps.length];
+      run[key] = await step();
+    }
+    if (!other) run.iperf3SameCongestionGBps = run.iperf3GBps;
+    all.push(run);
+    const g = (k: string) => (run[k] === undefined ? '-' : run[k]!.toFixed(2));
+    const also = other ? `, iperf3 -C ${chosen} ${g('iperf3SameCongestionGBps')} GB/s` : '';
+    progress(`  run ${r + 1}/${runs}: iperf3 ${g('iperf3GBps')} GB/s, hostwire ${g('hostwire1chGBps')} / ${g('hostwire2chGBps')} GB/s (1 / 2 channels)${also}`);
   }
   const med = (k: string) => median(all.map((h) => Number(h[k])));
   const have = (k: string) => all.every((h) => h[k] !== undefined);
-  // Each hostwire figure against an iperf3 run next to it: the machine's load drifts between
-  // runs, and a ratio of neighbours cancels most of that drift.
+  // Each hostwire figure against the iperf3 run of its own round: the machine's load drifts
+  // between rounds, and a ratio within one round cancels most of that drift.
   const ratio = (k: string, base = 'iperf3GBps') => (have(base) ? median(all.map((h) => Number(h[k]) / Number(h[base]))) : undefined);
   const sameBase = 'iperf3SameCongestionGBps';
   return {
@@ -492,8 +500,8 @@ async function main(): Promise<void> {
 
   let head: Headline | undefined;
   if (part('headline')) {
-    const runs = QUICK ? 1 : 7;
-    tick(`headline: iperf3 -l 1M -n 1G, then hostwire 1 GiB in 4 MiB messages, ${runs} run(s) interleaved`);
+    const runs = QUICK ? 1 : 12;
+    tick(`headline: iperf3 -l 1M -n 1G and hostwire 1 GiB in 4 MiB messages, ${runs} round(s), order rotating`);
     head = await headline(peer, runs);
   }
 
@@ -530,7 +538,7 @@ async function main(): Promise<void> {
     }
   }
   if (head) {
-    console.log(`\nheadline: 1 GiB in 4 MiB messages (${head.runs.length} runs, each right after an iperf3 run; medians)`);
+    console.log(`\nheadline: 1 GiB in 4 MiB messages (${head.runs.length} rounds, the order rotating; medians)`);
     if (head.iperf3GBps !== undefined) {
       const r = head.ratios;
       const x = (v?: number) => `${f(v ?? NaN)}x iperf3`;
@@ -544,7 +552,7 @@ async function main(): Promise<void> {
       console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x(r.hostwire2ch)}${y(rs.hostwire2ch)})`);
       console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x(r.hostwireHot1ch)}${y(rs.hostwireHot1ch)})`);
       console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x(r.hostwireHot1MiB1ch)}${y(rs.hostwireHot1MiB1ch)})`);
-      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the runs of hostwire against the iperf3 run next to it)');
+      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the rounds of hostwire against the iperf3 run of the same round)');
     } else {
       console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
     }

@@ -176,7 +176,12 @@ struct SessionOptions {
    * `chunkBytes`)
    */
   uint32_t chunk_bytes = UINT32_C(2097152);
-  /** Chunks in flight per channel. Default 8. Range 1..1024. (JS: `windowChunks`) */
+  /**
+   * Chunks a channel holds queued ahead of its socket: the sliding window over which chunks are
+   * striped (a channel whose socket is slow takes no more until it drains). The socket's own buffer
+   * and TCP's flow control bound what is in the kernel. Default 8. Range 1..1024. (JS:
+   * `windowChunks`)
+   */
   uint32_t window_chunks = UINT32_C(8);
   /**
    * Messages up to this size are sent eagerly. Default 65536. Range 0..1048576. (JS:

@@ -54,7 +54,7 @@ export interface SessionOptions {
    */
   chunkBytes?: number;
   /**
-   * Chunks in flight per channel. In 1..1024.
+   * Chunks a channel holds queued ahead of its socket: the sliding window over which chunks are striped (a channel whose socket is slow takes no more until it drains). The socket's own buffer and TCP's flow control bound what is in the kernel. In 1..1024.
    * @defaultValue 8
    */
   windowChunks?: number;

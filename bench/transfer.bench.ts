@@ -407,9 +407,9 @@ type Headline = {
 /**
  * The headline, `runs` rounds. Each round runs iperf3, hostwire in each configuration, and
  * iperf3 with hostwire's congestion control when that is not the system's, in an order
- * rotated by one from round to round: on this kind of machine a run's place in the sequence
- * moves its figure by more than the differences measured (which process ran just before,
- * where the scheduler put the two ends), and rotating spreads that over every configuration.
+ * rotated by one from round to round, so that no configuration always runs right after the
+ * same other one (what ran just before can leave the caches, the scheduler's placement of
+ * the two ends and the socket memory in a state that helps or slows the next run).
  */
 async function headline(peer: Peer, runs: number): Promise<Headline> {
   const all: Array<Record<string, number | undefined>> = [];
@@ -538,7 +538,7 @@ async function main(): Promise<void> {
     }
   }
   if (head) {
-    console.log(`\nheadline: 1 GiB in 4 MiB messages (${head.runs.length} rounds, the order rotating; medians)`);
+    console.log(`\nheadline: 1 GiB in 4 MiB messages (${head.runs.length} round${head.runs.length === 1 ? '' : 's'}, the order rotating; medians)`);
     if (head.iperf3GBps !== undefined) {
       const r = head.ratios;
       const x = (v?: number) => `${f(v ?? NaN)}x iperf3`;

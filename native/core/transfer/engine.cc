@@ -88,7 +88,9 @@ struct Engine::Attempt {
 /** The engine's lock; completions queued under it run once it is released. */
 class Engine::Guard {
  public:
-  explicit Guard(Engine &e) : e_(e), lock_(e.mu_) {}
+  explicit Guard(Engine &e) : e_(e) { e_.mu_.lock_api(); }
+  Guard(const Guard &) = delete;
+  Guard &operator=(const Guard &) = delete;
   ~Guard() {
     // On the loop thread (a completion calling back in), the loop's budget; elsewhere (the
     // JS thread) small frames go out now and bulk is left to the loop thread.
@@ -96,13 +98,12 @@ class Engine::Guard {
     Channel::flush_all(e_.dirty_, loop ? Channel::kLoopWriteBudget : Channel::kInlineWriteBudget);
     std::vector<std::function<void()>> calls;
     calls.swap(e_.deferred_);
-    lock_.unlock();
+    e_.mu_.unlock_api();
     for (auto &c : calls) c();
   }
 
  private:
   Engine &e_;
-  std::unique_lock<std::mutex> lock_;
 };
 
 Engine::Engine(const SessionOptions &options)
@@ -136,7 +137,7 @@ void Engine::run() {
   for (;;) {
     int timeout = -1;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      LoopStep step(mu_);
       if (stopping_) break;
       graveyard_.clear();
       timeout = timers_.next_timeout(mono_now_ms());
@@ -146,7 +147,7 @@ void Engine::run() {
     calls.clear();
     const int n = loop_.wait(events.data(), static_cast<int>(events.size()), timeout);
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      LoopStep step(mu_);
       if (stopping_) break;
       for (int i = 0; i < n; ++i) static_cast<Handler *>(events[i].data.ptr)->on_event(events[i].events);
       for (auto &f : timers_.take_due(mono_now_ms())) f();
@@ -162,7 +163,7 @@ void Engine::run() {
     for (auto &c : calls) c();
     calls.clear();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      LoopStep step(mu_);
       if (stopping_) break;
       Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
       calls.swap(deferred_);
@@ -261,8 +262,9 @@ void Engine::join() {
     std::abort();
   }
   thread_.join();
-  std::lock_guard<std::mutex> lock(mu_);
+  mu_.lock_api();
   graveyard_.clear();
+  mu_.unlock_api();
 }
 
 // ---- listening -------------------------------------------------------------------------------

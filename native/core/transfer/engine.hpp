@@ -2,8 +2,8 @@
 //
 // Threads: the JS thread (or any C++ caller) calls the API; one event-loop thread per
 // session, started by the first listen() or connect(), runs the sockets and timers. One
-// mutex (mu_) guards all engine state; the loop thread takes it to dispatch a batch of
-// events, never while it sleeps in epoll_wait. Completions (`done` callbacks) are queued
+// lock (mu_, an EngineLock) guards all engine state; the loop thread takes it to dispatch a
+// batch of events, never while it sleeps in epoll_wait, and lets waiting API calls go first. Completions (`done` callbacks) are queued
 // under the lock and called after it is released, on whichever thread released it.
 //
 // Lifetime: Session, Transfer handles and nothing else hold a shared_ptr<Engine>; the loop
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/transfer/channel.hpp"
+#include "core/transfer/engine_lock.hpp"
 #include "core/transfer/loop.hpp"
 #include "core/transfer/metrics.hpp"
 #include "core/transfer/op.hpp"
@@ -121,7 +122,7 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   SocketTuning tuning_;
   uint64_t nonce_;
 
-  std::mutex mu_;
+  EngineLock mu_;
   std::vector<std::function<void()>> deferred_;
   Loop loop_;
   std::thread thread_;

@@ -254,6 +254,28 @@ TEST("transfer engine lock: an API call waits for at most the loop thread's step
   CHECK(steps.load() > 50);  // the loop thread went on between the calls
 }
 
+TEST("transfer engine lock: an API call polling in a tight loop does not starve the loop thread") {
+  // isComplete() polled without a pause: the loop thread waits for the calls counted when its
+  // step ended, not for every call that comes after them.
+  tr::EngineLock lock;
+  std::atomic<long> steps{0};
+  std::atomic<bool> stop{false};
+  std::thread loop([&] {
+    while (!stop.load()) {
+      tr::LoopStep step(lock);
+      steps.fetch_add(1);
+    }
+  });
+  long polls = 0;
+  for (; polls < 2000000 && steps.load() < 20; ++polls) {
+    lock.lock_api();
+    lock.unlock_api();
+  }
+  stop.store(true);
+  loop.join();
+  CHECK(steps.load() >= 20);
+}
+
 TEST("transfer tags: EEXIST per direction, stored RTRs, bounded unexpected eager messages") {
   tr::TagTable t;
   auto op = [](bool recv, uint64_t tag, uint64_t id) {

@@ -6,12 +6,14 @@
 // two of them. An API call that blocks on it is woken when a step ends, but the loop thread
 // has taken the lock for its next step before the woken thread runs: measured on a 1 GiB
 // send, the JS thread woke and went back to sleep once per 2 MiB chunk, and a post could wait
-// for tens of milliseconds. Here an API call counts itself from before it waits until it
-// releases, and the loop thread, before each step, sleeps (futex) while any is counted: an
-// API call waits for at most the step in progress.
+// for tens of milliseconds. Here API calls take a ticket before they wait and count out
+// when they release; before each step the loop thread sleeps (futex) until the calls that
+// had arrived by then are done. An API call waits for at most the step in progress, and
+// calls that keep coming cannot hold the loop thread back for more than the ones before it.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 
 namespace hostwire::core::transfer {
@@ -27,9 +29,10 @@ class EngineLock {
 
  private:
   std::mutex mu_;
-  /** API calls waiting for the lock or holding it (a futex word). */
-  std::atomic<int> api_calls_{0};
-  /** The loop thread sleeps on api_calls_. */
+  /** API calls that began waiting for the lock, and that released it (a futex word). */
+  std::atomic<uint32_t> arrived_{0};
+  std::atomic<uint32_t> departed_{0};
+  /** The loop thread sleeps on departed_. */
   std::atomic<int> loop_parked_{0};
 };
 

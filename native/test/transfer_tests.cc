@@ -220,60 +220,68 @@ TEST("transfer wire: conn_info golden vectors are ok, EINVAL or EPROTO") {
   CHECK(tr::parse_conn_info(b, 176, info, why) == -abi::kEPROTO);
 }
 
+/** A stand-in for the engine's loop thread: steps that each hold the lock for `hold_us`. */
+class SteppingLoop {
+ public:
+  SteppingLoop(tr::EngineLock &lock, int hold_us)
+      : thread_([this, &lock, hold_us] {
+          while (!stop_.load()) {
+            tr::LoopStep step(lock);
+            steps_.fetch_add(1);
+            const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(hold_us);
+            while (std::chrono::steady_clock::now() < end) std::this_thread::yield();
+          }
+        }) {}
+  ~SteppingLoop() { stop(); }
+  SteppingLoop(const SteppingLoop &) = delete;
+  SteppingLoop &operator=(const SteppingLoop &) = delete;
+  long steps() const { return steps_.load(); }
+  void stop() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<long> steps_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;  // last: it starts once the counters exist
+};
+
 TEST("transfer engine lock: an API call waits for at most the loop thread's step in progress") {
-  // The loop thread here does nothing but steps that hold the lock (as a 2 MiB copy does),
-  // re-taking it at once. With a plain mutex, 12-40% of these calls waited longer than two
-  // steps (on 2 cores); the engine's lock lets a waiting API call in before the next step.
-  // Counted in steps, not in time.
+  // Steps that hold the lock for 200 us (as a 2 MiB copy does), the next one taken at once.
+  // With a plain mutex, 12-40% of these calls waited longer than two steps (on 2 cores); the
+  // engine's lock lets a waiting API call in before the next step. Counted in steps, not in
+  // time.
   tr::EngineLock lock;
-  std::atomic<long> steps{0};
-  std::atomic<bool> stop{false};
-  std::thread loop([&] {
-    while (!stop.load()) {
-      tr::LoopStep step(lock);
-      steps.fetch_add(1);
-      const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-      while (std::chrono::steady_clock::now() < end) std::this_thread::yield();
-    }
-  });
-  while (steps.load() < 3) std::this_thread::yield();
+  SteppingLoop loop(lock, 200);
+  while (loop.steps() < 3) std::this_thread::yield();
   int within = 0;
   for (int i = 0; i < 100; ++i) {
-    const long before = steps.load();
+    const long before = loop.steps();
     lock.lock_api();
-    if (steps.load() - before <= 2) ++within;
+    if (loop.steps() - before <= 2) ++within;
     lock.unlock_api();
     std::this_thread::sleep_for(std::chrono::microseconds(300));
   }
-  stop.store(true);
-  loop.join();
+  loop.stop();
   // At most: the step in progress, one that began between the read and the call, and one
-  // whose check passed just before the call was counted. (A few calls may exceed it when
-  // this thread is preempted between reading the count and announcing itself.)
+  // whose wait ended just before the call took its ticket. (A few calls may exceed it when
+  // this thread is preempted between reading the count and taking its ticket.)
   CHECK(within >= 95);
-  CHECK(steps.load() > 50);  // the loop thread went on between the calls
+  CHECK(loop.steps() > 50);  // the loop thread went on between the calls
 }
 
 TEST("transfer engine lock: an API call polling in a tight loop does not starve the loop thread") {
-  // isComplete() polled without a pause: the loop thread waits for the calls counted when its
-  // step ended, not for every call that comes after them.
+  // isComplete() polled without a pause: the loop thread waits for the calls that had arrived
+  // when its step ended, not for every call that comes after them.
   tr::EngineLock lock;
-  std::atomic<long> steps{0};
-  std::atomic<bool> stop{false};
-  std::thread loop([&] {
-    while (!stop.load()) {
-      tr::LoopStep step(lock);
-      steps.fetch_add(1);
-    }
-  });
-  long polls = 0;
-  for (; polls < 2000000 && steps.load() < 20; ++polls) {
+  SteppingLoop loop(lock, 0);
+  for (long polls = 0; polls < 2000000 && loop.steps() < 20; ++polls) {
     lock.lock_api();
     lock.unlock_api();
   }
-  stop.store(true);
-  loop.join();
-  CHECK(steps.load() >= 20);
+  loop.stop();
+  CHECK(loop.steps() >= 20);
 }
 
 TEST("transfer tags: EEXIST per direction, stored RTRs, bounded unexpected eager messages") {

@@ -3,8 +3,9 @@
 // Threads: the JS thread (or any C++ caller) calls the API; one event-loop thread per
 // session, started by the first listen() or connect(), runs the sockets and timers. One
 // lock (mu_, an EngineLock) guards all engine state; the loop thread takes it to dispatch a
-// batch of events, never while it sleeps in epoll_wait, and lets waiting API calls go first. Completions (`done` callbacks) are queued
-// under the lock and called after it is released, on whichever thread released it.
+// batch of events, never while it sleeps in epoll_wait, and lets waiting API calls go first.
+// Completions (`done` callbacks) are queued under the lock and called after it is released,
+// on whichever thread released it.
 //
 // Lifetime: Session, Transfer handles and nothing else hold a shared_ptr<Engine>; the loop
 // thread holds none, so the last reference is dropped on the JS thread (for JS, by the

@@ -23,7 +23,7 @@ class EngineLock {
   /** An API call (any thread): ahead of the loop thread's next step. */
   void lock_api();
   void unlock_api();
-  /** The loop thread: once no API call waits for the lock or holds it. */
+  /** The loop thread: once the API calls that had arrived are done. */
   void lock_loop();
   void unlock_loop() { mu_.unlock(); }
 

@@ -6,7 +6,8 @@
  *    from a region of the same size as hostwire's (net's receiver places them nowhere);
  *  - the headline: 1 GiB in 4 MiB messages beside `iperf3 -l 1M -n 1G` (iperf3 -s -1 and
  *    iperf3 -c, JSON), in 12 rounds whose order rotates (each ratio is the median over the
- *    rounds of hostwire against the iperf3 run of the same round); hostwire moves distinct
+ *    rounds of hostwire against the iperf3 run of the same round, printed with the middle half
+ *    of those per-round ratios, [25th-75th percentile], as its spread); hostwire moves distinct
  *    messages through a 128 MiB ring on each side (cold memory), and also, like iperf3 with
  *    its one buffer, every message through the same 4 MiB buffer, and 1 MiB messages through
  *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set). When hostwire's channels chose
@@ -391,14 +392,20 @@ async function idleMemory(peer: Peer, count: number) {
   return { clientBytes: rss / count, serverBytes: server };
 }
 
+/** One figure per hostwire configuration of the headline. */
+type PerConfig<T> = { hostwire1ch?: T; hostwire2ch?: T; hostwireHot1ch?: T; hostwireHot1MiB1ch?: T };
+
 type Headline = {
   /** Median over the rounds of (hostwire / the iperf3 run of the same round). */
-  ratios: { hostwire1ch?: number; hostwire2ch?: number; hostwireHot1ch?: number; hostwireHot1MiB1ch?: number };
+  ratios: PerConfig<number>;
+  /** The middle half of those per-round ratios (25th and 75th percentiles): their spread. */
+  ratioQuartiles: PerConfig<[number, number]>;
   /**
    * Median over the rounds of (hostwire / iperf3 -C <hostwire's congestion control> of the
    * same round): like for like when hostwire chose another algorithm than the system's.
    */
-  ratiosSameCongestion: Headline['ratios'];
+  ratiosSameCongestion: PerConfig<number>;
+  ratioQuartilesSameCongestion: PerConfig<[number, number]>;
   /** The system default (iperf3's) and the one hostwire's sending channels used. */
   congestion: { system: string; hostwire: string };
   iperf3GBps?: number;
@@ -448,21 +455,17 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
   const have = (k: string) => all.every((h) => h[k] !== undefined);
   // Each hostwire figure against the iperf3 run of its own round: the machine's load drifts
   // between rounds, and a ratio within one round cancels most of that drift.
-  const ratio = (k: string, base = 'iperf3GBps') => (have(base) ? median(all.map((h) => Number(h[k]) / Number(h[base]))) : undefined);
+  const perRound = (k: string, base: string) => all.map((h) => Number(h[k]) / Number(h[base]));
+  const configs = ['hostwire1ch', 'hostwire2ch', 'hostwireHot1ch', 'hostwireHot1MiB1ch'] as const;
+  const each = <T>(base: string, stat: (rs: number[]) => T): PerConfig<T> =>
+    have(base) ? Object.fromEntries(configs.map((c) => [c, stat(perRound(`${c}GBps`, base))])) : {};
+  const quartiles = (rs: number[]): [number, number] => [percentile(rs, 25), percentile(rs, 75)];
   const sameBase = 'iperf3SameCongestionGBps';
   return {
-    ratios: {
-      hostwire1ch: ratio('hostwire1chGBps'),
-      hostwire2ch: ratio('hostwire2chGBps'),
-      hostwireHot1ch: ratio('hostwireHot1chGBps'),
-      hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps'),
-    },
-    ratiosSameCongestion: {
-      hostwire1ch: ratio('hostwire1chGBps', sameBase),
-      hostwire2ch: ratio('hostwire2chGBps', sameBase),
-      hostwireHot1ch: ratio('hostwireHot1chGBps', sameBase),
-      hostwireHot1MiB1ch: ratio('hostwireHot1MiB1chGBps', sameBase),
-    },
+    ratios: each('iperf3GBps', median),
+    ratioQuartiles: each('iperf3GBps', quartiles),
+    ratiosSameCongestion: each(sameBase, median),
+    ratioQuartilesSameCongestion: each(sameBase, quartiles),
     congestion: { system, hostwire: chosen },
     iperf3GBps: have('iperf3GBps') ? med('iperf3GBps') : undefined,
     iperf3SameCongestionGBps: have(sameBase) ? med(sameBase) : undefined,
@@ -546,19 +549,19 @@ async function main(): Promise<void> {
   if (head) {
     console.log(`\nheadline: 1 GiB in 4 MiB messages (${head.runs.length} round${head.runs.length === 1 ? '' : 's'}, the order rotating; medians)`);
     if (head.iperf3GBps !== undefined) {
-      const r = head.ratios;
-      const x = (v?: number) => `${f(v ?? NaN)}x iperf3`;
       const cc = head.congestion;
       const differs = cc.hostwire !== '' && cc.hostwire !== cc.system;
-      const rs = head.ratiosSameCongestion;
-      const y = (v?: number) => (differs ? `, ${f(v ?? NaN)}x iperf3 -C ${cc.hostwire}` : '');
+      const q = (v?: [number, number]) => (v ? ` [${f(v[0])}-${f(v[1])}]` : '');
+      const x = (c: keyof PerConfig<number>) => `${f(head.ratios[c] ?? NaN)}x${q(head.ratioQuartiles[c])} iperf3`;
+      const y = (c: keyof PerConfig<number>) =>
+        differs ? `, ${f(head.ratiosSameCongestion[c] ?? NaN)}x${q(head.ratioQuartilesSameCongestion[c])} iperf3 -C ${cc.hostwire}` : '';
       console.log(`  iperf3 -l 1M       ${f(head.iperf3GBps)} GB/s  (the system's congestion control, ${cc.system || 'unknown'})`);
       if (differs) console.log(`  iperf3 -l 1M -C ${cc.hostwire} ${f(head.iperf3SameCongestionGBps ?? NaN)} GB/s  (the congestion control hostwire chose on loopback)`);
-      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${x(r.hostwire1ch)}${y(rs.hostwire1ch)})`);
-      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x(r.hostwire2ch)}${y(rs.hostwire2ch)})`);
-      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x(r.hostwireHot1ch)}${y(rs.hostwireHot1ch)})`);
-      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x(r.hostwireHot1MiB1ch)}${y(rs.hostwireHot1MiB1ch)})`);
-      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the rounds of hostwire against the iperf3 run of the same round)');
+      console.log(`  hostwire 1 channel ${f(head.hostwire1chGBps)} GB/s  (${x('hostwire1ch')}${y('hostwire1ch')})`);
+      console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x('hostwire2ch')}${y('hostwire2ch')})`);
+      console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x('hostwireHot1ch')}${y('hostwireHot1ch')})`);
+      console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x('hostwireHot1MiB1ch')}${y('hostwireHot1MiB1ch')})`);
+      console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the rounds of hostwire against the iperf3 run of the same round, [the middle half of those per-round ratios])');
     } else {
       console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);
     }

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -455,6 +457,59 @@ TEST("transfer sockets: congestion control by policy (auto on a local link never
     ::close(c);
     ::close(a);
   }
+}
+
+namespace {
+
+int int_sockopt(int fd, int level, int name) {
+  int v = -1;
+  socklen_t n = sizeof v;
+  return getsockopt(fd, level, name, &v, &n) == 0 ? v : -1;
+}
+
+/** The largest receive buffer autotuning may reach (net.ipv4.tcp_rmem's third field). */
+long tcp_rmem_max() {
+  long lo = 0, mid = 0, hi = 0;
+  FILE *f = std::fopen("/proc/sys/net/ipv4/tcp_rmem", "r");
+  if (f == nullptr) return 0;
+  const int n = std::fscanf(f, "%ld %ld %ld", &lo, &mid, &hi);
+  std::fclose(f);
+  return n == 3 ? hi : 0;
+}
+
+}  // namespace
+
+TEST("transfer sockets: a channel opens its receive window at the start and leaves autotuning on") {
+  const long cap = tcp_rmem_max() / 2;  // the kernel's bound on a low-water mark
+  CHECK(cap > 0);
+  tr::SocketTuning t;
+  auto [c, a] = tcp_pair("127.0.0.1");
+  CHECK(c >= 0 && a >= 0);
+  const int clamp0 = int_sockopt(a, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+  tr::tune_socket(a, t);
+  const long want = std::min<long>(t.rcvwin, cap);
+  const int clamp = int_sockopt(a, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+  CHECK(clamp >= want && clamp > clamp0);
+  CHECK(int_sockopt(a, SOL_SOCKET, SO_RCVBUF) >= want);
+  CHECK(int_sockopt(a, SOL_SOCKET, SO_RCVLOWAT) == 1);  // back to waking for any byte
+  // Not locked (SO_RCVBUF would lock it): a larger mark still grows the buffer.
+  if (cap >= 2L * want) {
+    const int before = int_sockopt(a, SOL_SOCKET, SO_RCVBUF);
+    CHECK(tr::set_rcvlowat(a, static_cast<int>(2 * want)) == 0);
+    CHECK(int_sockopt(a, SOL_SOCKET, SO_RCVBUF) > before);
+  }
+  ::close(c);
+  ::close(a);
+
+  // 0: the kernel's own start, untouched.
+  t.rcvwin = 0;
+  auto [c2, a2] = tcp_pair("127.0.0.1");
+  CHECK(c2 >= 0 && a2 >= 0);
+  const int clamp2 = int_sockopt(a2, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+  tr::tune_socket(a2, t);
+  CHECK(int_sockopt(a2, IPPROTO_TCP, TCP_WINDOW_CLAMP) == clamp2);
+  ::close(c2);
+  ::close(a2);
 }
 
 TEST("transfer engine: a hostile raw socket gets EPROTO and nothing lands outside the posted range") {

@@ -36,13 +36,15 @@ Frame hello(uint64_t tag, uint64_t msg_id, uint32_t index, uint32_t count) {
 
 /**
  * Socket buffers: HOSTWIRE_TRANSFER_SNDBUF / _RCVBUF override (bytes; 0 = kernel autotuning);
- * HOSTWIRE_TRANSFER_RCVLOWAT the largest receive low-water mark (bytes; 1 = none).
+ * HOSTWIRE_TRANSFER_RCVLOWAT the largest receive low-water mark (bytes; 1 = none);
+ * HOSTWIRE_TRANSFER_RCVWIN the receive window opened at the start (bytes; 0 = the kernel's).
  */
 SocketTuning default_tuning() {
   SocketTuning t;
   if (const char *v = std::getenv("HOSTWIRE_TRANSFER_SNDBUF")) t.sndbuf = std::atoi(v);
   if (const char *v = std::getenv("HOSTWIRE_TRANSFER_RCVBUF")) t.rcvbuf = std::atoi(v);
   if (const char *v = std::getenv("HOSTWIRE_TRANSFER_RCVLOWAT")) t.rcvlowat_max = std::atoi(v);
+  if (const char *v = std::getenv("HOSTWIRE_TRANSFER_RCVWIN")) t.rcvwin = std::atoi(v);
   return t;
 }
 

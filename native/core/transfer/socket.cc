@@ -152,7 +152,13 @@ void tune_socket(int fd, const SocketTuning &t) {
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (t.sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &t.sndbuf, sizeof t.sndbuf);
-  if (t.rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &t.rcvbuf, sizeof t.rcvbuf);
+  if (t.rcvbuf > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &t.rcvbuf, sizeof t.rcvbuf);
+  } else if (t.rcvwin > 1 && set_rcvlowat(fd, t.rcvwin) == 0) {
+    // A low-water mark above the buffer grows the buffer to hold it and sets the window clamp
+    // to it (tcp_set_rcvlowat), without locking autotuning. Then back to waking for any byte.
+    set_rcvlowat(fd, 1);
+  }
 }
 
 std::string congestion_of(int fd) {

@@ -18,6 +18,15 @@ struct SocketTuning {
    * 0 or 1: wake for every segment.
    */
   int rcvlowat_max = 2 << 20;
+  /**
+   * The receive window a channel opens at once, in bytes (0: the kernel's own start). Raising
+   * the low-water mark past what the receive buffer holds clamps the window to the mark, so
+   * the sender could put only one mark's worth in flight and then stop until the loop thread
+   * woke and read it: stop-and-go until autotuning grew the buffer. Opened to a few marks at
+   * the start, the window leaves the sender room while the receiver wakes. Autotuning stays
+   * on (unlike SO_RCVBUF), and the kernel caps the request at half of tcp_rmem's maximum.
+   */
+  int rcvwin = 8 << 20;
 };
 
 /** Set the socket's receive low-water mark; 0 or -errno. */

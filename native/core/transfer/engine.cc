@@ -139,17 +139,15 @@ void Engine::run() {
   pthread_setname_np(pthread_self(), "hostwire-xfer");
   std::vector<epoll_event> events(64);
   std::vector<std::function<void()>> calls;
+  int timeout = -1;
+  {
+    LoopStep step(mu_);
+    if (stopping_) return;
+    timeout = timers_.next_timeout(mono_now_ms());
+  }
+  // One locked step per wake-up (two when it completed something): every step of the lock
+  // taken is one the JS thread may have to wait for, and one more hand-off of the lock.
   for (;;) {
-    int timeout = -1;
-    {
-      LoopStep step(mu_);
-      if (stopping_) break;
-      graveyard_.clear();
-      timeout = timers_.next_timeout(mono_now_ms());
-      calls.swap(deferred_);
-    }
-    for (auto &c : calls) c();
-    calls.clear();
     const int n = loop_.wait(events.data(), static_cast<int>(events.size()), timeout);
     {
       LoopStep step(mu_);
@@ -158,8 +156,7 @@ void Engine::run() {
       for (auto &f : timers_.take_due(mono_now_ms())) f();
       calls.swap(deferred_);
       if (calls.empty()) {
-        Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
-        calls.swap(deferred_);
+        end_step_locked(timeout, calls);
       }
     }
     if (calls.empty()) continue;
@@ -170,12 +167,20 @@ void Engine::run() {
     {
       LoopStep step(mu_);
       if (stopping_) break;
-      Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
-      calls.swap(deferred_);
+      end_step_locked(timeout, calls);
     }
     for (auto &c : calls) c();
     calls.clear();
   }
+}
+
+void Engine::end_step_locked(int &timeout, std::vector<std::function<void()>> &calls) {
+  Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
+  graveyard_.clear();
+  timeout = timers_.next_timeout(mono_now_ms());
+  calls.swap(deferred_);
+  // A completion run after this step may add a timer (a C++ caller's wait with a timeout
+  // from inside its callback): it wakes the loop, which then computes the timeout again.
 }
 
 void Engine::schedule_tick() {

@@ -103,6 +103,8 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
 
   int32_t ensure_started();
   void run();
+  /** The end of a loop step (lock held): its frames written, the next timeout, the completions to run. */
+  void end_step_locked(int &timeout, std::vector<std::function<void()>> &calls);
   void tick();
   void schedule_tick();
   void stop_locked(int32_t err);

@@ -9,6 +9,8 @@
 
 namespace hostwire::glue {
 
+class Settler;
+
 /**
  * Whether a JS environment still exists, for threads that outlive it. A thread-safe function
  * is freed when its environment ends (whatever its thread count), so every call into one
@@ -47,6 +49,8 @@ struct AddonData {
   Napi::FunctionReference transfer;
   /** `new ErrorClass(errno, message)` makes errno errors when set (see `setErrorClass`). */
   Napi::FunctionReference error_class;
+  /** Carries completions to this environment's thread (completion.hpp; made on first use). */
+  std::shared_ptr<Settler> settler;
   /** Whether this environment still exists. */
   std::shared_ptr<EnvLife> life = std::make_shared<EnvLife>();
   /** The core object an internal construction is handing to a constructor (see wrap.hpp). */

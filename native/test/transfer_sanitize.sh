@@ -5,7 +5,8 @@
 #                                             the rest of hostwire_core_tests) under ASan + UBSan,
 #                                             plain cmake, no Node: build-transfer/asan/
 #   native/test/transfer_sanitize.sh --addon  also the two-process, hostile-peer and worker tests
-#                                             (test/transfer/, mocha) against an ASan build of the
+#                                             (test/transfer/, mocha) and the Session glue tests
+#                                             (test/native/session.test.ts) against an ASan build of the
 #                                             addon (build-transfer/asan-addon/), libasan preloaded
 #                                             into node and into the peer processes it spawns
 #
@@ -35,7 +36,7 @@ fi
 [ "$rc" -eq 0 ] || echo "== note: checks of other suites failed (rc $rc); the transfer tests passed"
 
 if [ "${1:-}" = "--addon" ]; then
-  echo "== test/transfer against an ASan addon: build-transfer/asan-addon/"
+  echo "== test/transfer and the Session glue tests against an ASan addon: build-transfer/asan-addon/"
   npx cmake-js compile -d native -O build-transfer/asan-addon \
     --CDCMAKE_CXX_FLAGS_RELEASE="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
     --CDCMAKE_MODULE_LINKER_FLAGS_RELEASE="-fsanitize=address" >/dev/null
@@ -43,6 +44,6 @@ if [ "${1:-}" = "--addon" ]; then
   HOSTWIRE_ADDON="$ROOT/build-transfer/asan-addon/Release/hostwire.node" \
   LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-    npx mocha --no-config --timeout 120000 "dist/test/transfer/*.test.js"
+    npx mocha --no-config --timeout 120000 "dist/test/transfer/*.test.js" dist/test/native/session.test.js
 fi
 echo "== transfer sanitize: passed"

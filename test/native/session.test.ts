@@ -55,8 +55,10 @@ describe('native: Session, MemoryRegion, Transfer', () => {
     for (const [options, message] of cases) throwsTypeError(() => session(options), `new Session: ${message}`);
   });
 
-  it('await session.listen() settles later, on the JS thread, with a conn_info blob', async () => {
+  it('await session.listen() resolves with a conn_info blob, settled as the core completes it', async () => {
     const s = session({ channels: 2 });
+    let turned = false;
+    setImmediate(() => (turned = true));
     let settled = false;
     const p = s.listen() as Promise<Uint8Array>;
     assert.ok(p instanceof Promise);
@@ -64,14 +66,44 @@ describe('native: Session, MemoryRegion, Transfer', () => {
       () => (settled = true),
       () => (settled = true),
     );
+    // The core completes a listen during the call: the promise is settled when the call
+    // returns (its callbacks run as microtasks), not an event-loop turn later.
     await Promise.resolve();
-    assert.equal(settled, false, 'settled on the JS thread later, not inside the call');
-    const blob = await p;
     assert.equal(settled, true);
-    const info = ConnInfoCodec.decode(blob);
+    assert.equal(turned, false);
+    const info = ConnInfoCodec.decode(await p);
     assert.equal(info.channel_count, 2);
     assert.equal(info.abi_major, idl().abi.version.major);
     await s.close();
+  });
+
+  it('a wait on a finished transfer settles at once; one on an unfinished transfer when the loop thread finishes it', async () => {
+    const server = session({ channels: 1 });
+    const client = session({ channels: 1 });
+    client.loadRemoteConnInfo('s', await (server.listen() as Promise<Uint8Array>));
+    await Promise.all([client.connect('s'), server.accept('c')]);
+    const src = server.allocMemory(4096, { send: true }) as unknown as AnySession;
+    const dst = client.allocMemory(4096, { recv: true }) as unknown as AnySession;
+    const rx = client.createTransfer('s') as unknown as AnySession;
+    rx.postRecv(dst, 0, 4096, 7);
+    let done = false;
+    const pending = (rx.wait() as Promise<void>).then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(done, false, 'nothing was sent yet');
+    const tx = server.createTransfer('c') as unknown as AnySession;
+    tx.postSend(src, 0, 4096, 7);
+    await pending; // completed on the receiving session's loop thread
+    await tx.wait();
+    let turned = false;
+    setImmediate(() => (turned = true));
+    let settled = false;
+    (rx.wait() as Promise<void>).then(() => (settled = true));
+    await Promise.resolve();
+    assert.equal(settled, true, 'a finished transfer: settled inside the call');
+    assert.equal(turned, false);
+    rx.release();
+    tx.release();
+    await Promise.all([client.close(), server.close()]);
   });
 
   it('async methods reject with the errno of the failure; a wrong argument rejects with a TypeError', async () => {
@@ -141,9 +173,18 @@ describe('native: Session, MemoryRegion, Transfer', () => {
       const body = \`
         const { Session } = require(${native}).loadNative();
         const s = new Session();
+        const c = new Session();
         for (let i = 0; i < 200; i++) s.listen().catch(() => {});
         try { s.registerMemory(new ArrayBuffer(64)); } catch (e) {}
-        require('node:worker_threads').parentPort.postMessage('busy');\`;
+        (async () => {
+          // Completions the loop threads send while the worker ends: waits timing out.
+          c.loadRemoteConnInfo('s', await s.listen());
+          await Promise.all([c.connect('s'), s.accept('c')]);
+          const t = c.createTransfer('s');
+          t.postRecv(c.allocMemory(64, { recv: true }), 0, 64, 1);
+          for (let i = 0; i < 200; i++) t.wait({ timeoutMs: 1 + (i % 5) }).catch(() => {});
+          require('node:worker_threads').parentPort.postMessage('busy');
+        })();\`;
       (async () => {
         for (let i = 0; i < 20; i++) {
           const w = new Worker(body, { eval: true });

@@ -388,6 +388,40 @@ TEST("transfer engine: striped rendezvous and eager messages between two session
   close(*server);
 }
 
+TEST("transfer engine: wait timeouts fire before the loop thread's next tick and after it") {
+  // The loop thread is woken for a timer only if it would otherwise sleep past it. With a
+  // tick every 30 s, every wait here needs that wake-up (a missed one would be seen as a
+  // wait still pending after 10 s); with a tick every 10 ms, most are found at a tick.
+  for (uint32_t heartbeat : {60000u, 20u}) {
+    core::SessionOptions o;
+    o.channels = 1;
+    o.heartbeat_ms = heartbeat;
+    o.peer_timeout_ms = 60000;
+    std::shared_ptr<core::SessionApi> server, client;
+    core::make_session(o, server);
+    core::make_session(o, client);
+    pair(*server, *client);
+    auto dst = alloc(*server, 64, true);
+    std::shared_ptr<core::TransferApi> t;
+    CHECK(server->create_transfer("c", t) == 0);
+    CHECK(t->post_recv(dst, 0, 64, 1) == 0);
+    CHECK(wait(*t, 1) == -abi::kETIMEDOUT);
+    CHECK(wait(*t, 45) == -abi::kETIMEDOUT);
+    // Two at once, the later one first.
+    Latch late, early;
+    core::WaitOptions lo, eo;
+    lo.timeout_ms = 60;
+    eo.timeout_ms = 2;
+    t->wait(lo, late.fn());
+    t->wait(eo, early.fn());
+    CHECK(early.get() == -abi::kETIMEDOUT);
+    CHECK(late.get() == -abi::kETIMEDOUT);
+    CHECK(t->release() == 0);
+    close(*client);
+    close(*server);
+  }
+}
+
 namespace {
 
 /** The system's default congestion control (net.ipv4.tcp_congestion_control). */

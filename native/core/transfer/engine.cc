@@ -143,7 +143,7 @@ void Engine::run() {
   {
     LoopStep step(mu_);
     if (stopping_) return;
-    timeout = timers_.next_timeout(mono_now_ms());
+    timeout = next_timeout_locked();
   }
   // One locked step per wake-up (two when it completed something): every step of the lock
   // taken is one the JS thread may have to wait for, and one more hand-off of the lock.
@@ -177,10 +177,17 @@ void Engine::run() {
 void Engine::end_step_locked(int &timeout, std::vector<std::function<void()>> &calls) {
   Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
   graveyard_.clear();
-  timeout = timers_.next_timeout(mono_now_ms());
+  timeout = next_timeout_locked();
   calls.swap(deferred_);
   // A completion run after this step may add a timer (a C++ caller's wait with a timeout
   // from inside its callback): it wakes the loop, which then computes the timeout again.
+}
+
+int Engine::next_timeout_locked() {
+  const int64_t now = mono_now_ms();
+  const int timeout = timers_.next_timeout(now);
+  loop_deadline_ms_ = timeout < 0 ? -1 : now + timeout;
+  return timeout;
 }
 
 void Engine::schedule_tick() {
@@ -775,15 +782,22 @@ void Engine::wait(const std::shared_ptr<XferState> &x, const WaitOptions &option
   if (options.timeout_ms > 0) {
     auto it = std::prev(x->waiters.end());
     XferState *raw = x.get();
-    w.timer = timers_.add(mono_now_ms() + options.timeout_ms, [this, raw, it] {
+    const int64_t at = mono_now_ms() + options.timeout_ms;
+    w.timer = timers_.add(at, [this, raw, it] {
       // ETIMEDOUT: this wait ends; the transfer stays active.
       if (it->token) it->token->remove(it->abort_id);
       DoneVoid d = std::move(it->done);
       raw->waiters.erase(it);
       defer([d] { d(-abi::kETIMEDOUT); });
     });
-    if (ensure_started() == 0) loop_.wake();
+    if (ensure_started() == 0) wake_for_timer(at);
   }
+}
+
+void Engine::wake_for_timer(int64_t at_ms) {
+  // The loop thread sleeps until loop_deadline_ms_ at the latest (the heartbeat tick keeps it
+  // finite): a timer due after that is found when it wakes, without a wake-up of its own.
+  if (loop_deadline_ms_ < 0 || at_ms < loop_deadline_ms_) loop_.wake();
 }
 
 int32_t Engine::is_complete(XferState &x, bool &result) {

@@ -105,6 +105,10 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   void run();
   /** The end of a loop step (lock held): its frames written, the next timeout, the completions to run. */
   void end_step_locked(int &timeout, std::vector<std::function<void()>> &calls);
+  /** The loop thread's next epoll timeout (ms, -1 for none), remembered as loop_deadline_ms_. */
+  int next_timeout_locked();
+  /** Wake the loop thread for a timer due at `at_ms` unless it wakes by then anyway. */
+  void wake_for_timer(int64_t at_ms);
   void tick();
   void schedule_tick();
   void stop_locked(int32_t err);
@@ -134,6 +138,8 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   bool stopping_ = false;
   bool closed_ = false;
   uint64_t tick_timer_ = 0;
+  /** When the loop thread wakes at the latest (mono ms; -1: not before an event). */
+  int64_t loop_deadline_ms_ = -1;
   Timers timers_;
   std::vector<std::unique_ptr<Handler>> graveyard_;
   /** Channels with frames queued: written at the end of each locked section. */

@@ -322,6 +322,32 @@ TEST("transfer tags: EEXIST per direction, stored RTRs, bounded unexpected eager
   CHECK(t.take_all().size() == 2 && t.active() == 0);
 }
 
+TEST("transfer engine: a batch is checked whole, a tag repeated anywhere in it is EEXIST, errors in op order") {
+  auto server = session(1);
+  auto client = session(1);
+  pair(*server, *client);
+  auto dst = alloc(*server, 1 << 20, true);
+  std::shared_ptr<core::TransferApi> t;
+  CHECK(server->create_transfer("c", t) == 0);
+  std::vector<core::PostOp> ops;
+  for (uint64_t i = 0; i < 1000; ++i) ops.push_back({dst, i * 64, 64, 10000 + i});
+  ops[700].tag = ops[100].tag;     // the first repeat
+  ops[900].tag = ops[800].tag;     // a later one
+  ops[850].offset = 2 << 20;       // an invalid op after the first repeat
+  CHECK(t->post_recv_batch(ops) == -abi::kEEXIST);
+  ops[650].offset = 2 << 20;       // an invalid op before it comes first
+  CHECK(t->post_recv_batch(ops) == -abi::kEINVAL);
+  CHECK(server->deregister_memory(dst) == 0);  // nothing of either batch was posted
+  dst = alloc(*server, 1 << 20, true);
+  for (uint64_t i = 0; i < 1000; ++i) ops[i] = {dst, i * 64, 64, 10000 + i};
+  CHECK(t->post_recv_batch(ops) == 0);
+  CHECK(server->deregister_memory(dst) == -abi::kEBUSY);
+  std::vector<core::PostOp> again{{dst, 0, 64, 20000}, {dst, 64, 64, 10999}};
+  CHECK(t->post_recv_batch(again) == -abi::kEEXIST);  // active in the first batch
+  CHECK(t->release() == 0);
+  CHECK(server->deregister_memory(dst) == 0);
+}
+
 TEST("transfer engine: striped rendezvous and eager messages between two sessions, sizes, cancel") {
   auto server = session(2);
   auto client = session(2);

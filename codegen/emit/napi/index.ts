@@ -70,14 +70,19 @@ export function emitNapi(model: Model): GeneratedFile[] {
 
   const interfaces = model.interfaces.map(interfaceView);
   const classFiles = interfaces.map((i) => i.file);
-  const dictionaries = model.dictionaries.map(dictionaryView);
+  // The dictionaries' keys, each once; a field reads its key by index (dictionaries.cc).
+  const views = model.dictionaries.map(dictionaryView);
+  const keys = [...new Set(views.flatMap((d) => d.fields.map((f) => f.key)))];
+  const dictionaries = views.map((d) => ({ ...d, fields: d.fields.map((f) => ({ ...f, keyIndex: keys.indexOf(f.key) })) }));
   const arrays = arrayTypes(apiTypes(model)).map((t) => {
     const element = (t as Extract<ApiType, { kind: 'array' }>).element;
     return {
       type: cppType(t, 'core::'),
       converter: arrayConverter(t),
       element: element.kind === 'dictionary' ? `\`${element.def.name}\`` : element.kind,
-      convert: fromJs(element, 'v', 'where.index(i)'),
+      // An array of dictionaries reads every element with the same keys.
+      dictionary: element.kind === 'dictionary',
+      convert: element.kind === 'dictionary' ? `read_${element.def.name}(v, where.index(i), keys)` : fromJs(element, 'v', 'where.index(i)'),
     };
   });
   const hostcalls = model.hostcalls.map(hostcallView);
@@ -103,7 +108,7 @@ export function emitNapi(model: Model): GeneratedFile[] {
   add('completion.hpp', 'completion.hpp', {});
   add('wrap.hpp', 'wrap.hpp', {});
   add('dictionaries.hpp', 'dictionaries.hpp', { dictionaries, arrays });
-  add('dictionaries.cc', 'dictionaries.cc', { dictionaries, arrays, includes: classFiles });
+  add('dictionaries.cc', 'dictionaries.cc', { dictionaries, arrays, keys, includes: classFiles });
   add('guest_instance.hpp', 'guest_instance.hpp', { module: model.abi.module, hostcalls, tag: typeTag('GuestInstance') });
   add('guest_instance.cc', 'guest_instance.cc', { hostcalls });
   for (const i of interfaces) {

@@ -707,6 +707,8 @@ int32_t Engine::post(XferState &x, bool is_recv, const std::vector<PostOp> &ops)
     if (is_recv ? !st.allow_recv : !st.allow_send) return -abi::kEINVAL;
     if (p->has_active(is_recv, o.tag) || i == repeated) return -abi::kEEXIST;
   }
+  const int64_t posted_us = now_us();  // one reading for the batch
+  x.ops.reserve(x.ops.size() + ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     auto op = std::make_shared<Op>();
     op->is_recv = is_recv;
@@ -717,7 +719,7 @@ int32_t Engine::post(XferState &x, bool is_recv, const std::vector<PostOp> &ops)
     op->size = ops[i].size;
     op->xfer = &x;
     op->peer_id = x.peer_id;
-    op->posted_us = now_us();
+    op->posted_us = posted_us;
     ++op->region->busy;
     ++x.active;
     x.ops.push_back(op);

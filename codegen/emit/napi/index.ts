@@ -21,7 +21,7 @@ import type { ApiType, GeneratedFile, Model } from '../../model';
 import { headerLine, ident, kName, pascal, snake, templateRenderer } from '../cpp/text';
 import { hostcallView } from './hostcalls';
 import { dictionaryView, interfaceView, typeTag } from './interfaces';
-import { arrayConverter, arrayTypes, cppType, fromJs } from './types';
+import { arrayConverter, arrayTypes, cppType, dictReader, fromJs } from './types';
 
 const render = templateRenderer(path.resolve(__dirname, '../../../../codegen/emit/napi/templates'));
 
@@ -82,7 +82,7 @@ export function emitNapi(model: Model): GeneratedFile[] {
       element: element.kind === 'dictionary' ? `\`${element.def.name}\`` : element.kind,
       // An array of dictionaries reads every element with the same keys.
       dictionary: element.kind === 'dictionary',
-      convert: element.kind === 'dictionary' ? `read_${element.def.name}(v, where.index(i), keys)` : fromJs(element, 'v', 'where.index(i)'),
+      convert: element.kind === 'dictionary' ? `${dictReader(element.def)}(v, where.index(i), keys)` : fromJs(element, 'v', 'where.index(i)'),
     };
   });
   const hostcalls = model.hostcalls.map(hostcallView);

@@ -10,7 +10,7 @@
  */
 import type { ApiParam, ApiType, DictionaryDef, DictionaryField, Errno, InterfaceDef, Method } from '../../model';
 import { cppLiteral, cppString, docComment, ident, pascal, snake, wrapList } from '../cpp/text';
-import { coreApi, coreArgs, coreParams, cppType, dictConverter, fromJs, jsName, toJs } from './types';
+import { coreApi, coreArgs, coreParams, cppType, dictConverter, dictReader, fromJs, jsName, toJs } from './types';
 
 /** A deterministic 128-bit napi type tag for a class (FNV-1a over its name, twice). */
 export function typeTag(name: string): string {
@@ -188,6 +188,7 @@ export function dictionaryView(d: DictionaryDef) {
     idl: d.name,
     doc: docComment([`${d.doc} (dictionary \`${d.name}\`)`]),
     converter: dictConverter(d),
+    reader: dictReader(d),
     fields,
     required,
   };

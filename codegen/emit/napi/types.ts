@@ -31,6 +31,8 @@ export function intFromJs(int: IntInfo, v: string, where: string, range?: [bigin
 const glueClass = (iface: string): string => iface;
 export const coreApi = (iface: string): string => `core::${iface}Api`;
 export const dictConverter = (d: DictionaryDef): string => `to_${d.name}`;
+/** The glue's reader of a dictionary with a conversion's keys (dictionaries.cc; `read_post_op`). */
+export const dictReader = (d: DictionaryDef): string => `read_${d.name}`;
 
 /** A name for a type, for converter functions of arrays (`post_op`, `string`, `u32`). */
 function typeKey(t: ApiType): string {

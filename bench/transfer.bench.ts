@@ -12,7 +12,9 @@
  *    its one buffer, every message through the same 4 MiB buffer, and 1 MiB messages through
  *    one 1 MiB buffer (`hot`: iperf3 -l 1M's working set). When hostwire's channels chose
  *    another congestion control than the system's (SessionOptions.congestion "auto" on
- *    loopback), iperf3 also runs with that one (`-C`) in each round, as a like-for-like baseline;
+ *    loopback), iperf3 also runs with that one (`-C`) in each round, and hostwire once more at
+ *    the system's (SessionOptions.congestion "system", cold ring, 1 channel): like for like
+ *    both ways;
  *  - 4 KiB messages: message rate (one way, pipelined) and round-trip latency p50/p99
  *    (ping-pong, a JS completion on each side) beside a Node `net` ping-pong;
  *  - resident memory per idle connection (a 1-channel session connected, both sides).
@@ -90,7 +92,7 @@ async function peerMain(): Promise<void> {
   const reply = (id: number, result: unknown) => process.stdout.write(`${JSON.stringify({ id, result })}\n`);
   const handlers: Record<string, (a: Record<string, number | string>) => Promise<unknown>> = {
     async hwSetup(a) {
-      s = newSession({ channels: Number(a.channels) });
+      s = newSession({ channels: Number(a.channels), ...(a.congestion ? { congestion: String(a.congestion) } : {}) });
       s.loadRemoteConnInfo('server', Buffer.from(String(a.blob), 'hex'));
       await s.connect('server');
       region = s.allocMemory(Number(a.regionBytes), { recv: true });
@@ -218,35 +220,38 @@ function progress(msg: string) {
 }
 const fmtSize = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n / KiB} KiB`);
 
-/** hostwire: `count` messages of `size` from the peer to this process; GB/s and msgs/s. */
-async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false, bytes?: number) {
+/**
+ * hostwire: `count` messages of `size` from the peer to this process; GB/s and msgs/s.
+ * `congestion` sets SessionOptions.congestion on both sides (default: the engine's "auto").
+ */
+async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false, bytes?: number, congestion?: string) {
   const { batch, total: planned } = plan(size);
   const total = bytes ?? planned;
   const count = Math.floor(total / size);
   // The engine's defaults (chunk size, window, eager limit): what a user gets.
-  const s = newSession({ channels });
+  const s = newSession({ channels, ...(congestion ? { congestion } : {}) });
   const blob = await s.listen();
   const regionBytes = hot ? size : 2 * batch * size;
-  const setup = peer.call('hwSetup', { channels, blob: Buffer.from(blob).toString('hex'), regionBytes });
+  const setup = peer.call('hwSetup', { channels, blob: Buffer.from(blob).toString('hex'), regionBytes, congestion: congestion ?? '' });
   await s.accept('client');
   await setup;
   const region = s.allocMemory(regionBytes, { recv: true });
   region.view().fill(0); // fault the pages in before timing
   const runs: number[] = [];
-  let congestion = '';
+  let used = '';
   for (let r = 0; r < repeat; r++) {
     const tag = r * 1e7;
     const t0 = now();
     const sent = peer.call('hwSend', { size, count, batch, tag, hot: hot ? 1 : 0 });
     await stream(s, 'client', region, 'recv', size, count, batch, tag, hot);
     const ms = now() - t0;
-    congestion = String((await sent).congestion);
+    used = String((await sent).congestion);
     runs.push(ms);
   }
   await peer.call('hwClose');
   await s.close();
   const ms = median(runs);
-  return { bytes: count * size, ms, gbps: (count * size) / ms / 1e6, msgs: count / (ms / 1000), congestion };
+  return { bytes: count * size, ms, gbps: (count * size) / ms / 1e6, msgs: count / (ms / 1000), congestion: used };
 }
 
 /**
@@ -392,8 +397,12 @@ async function idleMemory(peer: Peer, count: number) {
   return { clientBytes: rss / count, serverBytes: server };
 }
 
-/** One figure per hostwire configuration of the headline. */
-type PerConfig<T> = { hostwire1ch?: T; hostwire2ch?: T; hostwireHot1ch?: T; hostwireHot1MiB1ch?: T };
+/**
+ * One figure per hostwire configuration of the headline. `hostwireSystem1ch` (the cold ring,
+ * 1 channel, SessionOptions.congestion "system") runs only when "auto" chose another
+ * algorithm than the system's: it is hostwire at iperf3's own settings.
+ */
+type PerConfig<T> = { hostwire1ch?: T; hostwire2ch?: T; hostwireHot1ch?: T; hostwireHot1MiB1ch?: T; hostwireSystem1ch?: T };
 
 type Headline = {
   /** Median over the rounds of (hostwire / the iperf3 run of the same round). */
@@ -414,6 +423,7 @@ type Headline = {
   hostwire2chGBps: number;
   hostwireHot1chGBps: number;
   hostwireHot1MiB1chGBps: number;
+  hostwireSystem1chGBps?: number;
   runs: Array<Record<string, number | undefined>>;
 };
 
@@ -438,7 +448,10 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
     ['hostwireHot1chGBps', async () => (await hostwireThroughput(peer, 1, 4 * MiB, 1, true)).gbps],
     ['hostwireHot1MiB1chGBps', async () => (await hostwireThroughput(peer, 1, MiB, 1, true)).gbps],
   ];
-  if (other) steps.push(['iperf3SameCongestionGBps', async () => iperf3(GiB, chosen)?.gbps]);
+  if (other) {
+    steps.push(['iperf3SameCongestionGBps', async () => iperf3(GiB, chosen)?.gbps]);
+    steps.push(['hostwireSystem1chGBps', async () => (await hostwireThroughput(peer, 1, 4 * MiB, 1, false, undefined, 'system')).gbps]);
+  }
   for (let r = 0; r < runs; r++) {
     const run: Record<string, number | undefined> = {};
     for (let i = 0; i < steps.length; i++) {
@@ -448,7 +461,7 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
     if (!other) run.iperf3SameCongestionGBps = run.iperf3GBps;
     all.push(run);
     const g = (k: string) => (run[k] === undefined ? '-' : run[k]!.toFixed(2));
-    const also = other ? `, iperf3 -C ${chosen} ${g('iperf3SameCongestionGBps')} GB/s` : '';
+    const also = other ? `, iperf3 -C ${chosen} ${g('iperf3SameCongestionGBps')} GB/s, hostwire at ${system} ${g('hostwireSystem1chGBps')} GB/s` : '';
     progress(`  run ${r + 1}/${runs}: iperf3 ${g('iperf3GBps')} GB/s, hostwire ${g('hostwire1chGBps')} / ${g('hostwire2chGBps')} GB/s (1 / 2 channels)${also}`);
   }
   const med = (k: string) => median(all.map((h) => Number(h[k])));
@@ -456,7 +469,7 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
   // Each hostwire figure against the iperf3 run of its own round: the machine's load drifts
   // between rounds, and a ratio within one round cancels most of that drift.
   const perRound = (k: string, base: string) => all.map((h) => Number(h[k]) / Number(h[base]));
-  const configs = ['hostwire1ch', 'hostwire2ch', 'hostwireHot1ch', 'hostwireHot1MiB1ch'] as const;
+  const configs = ['hostwire1ch', 'hostwire2ch', 'hostwireHot1ch', 'hostwireHot1MiB1ch', ...(other ? ['hostwireSystem1ch' as const] : [])];
   const each = <T>(base: string, stat: (rs: number[]) => T): PerConfig<T> =>
     have(base) ? Object.fromEntries(configs.map((c) => [c, stat(perRound(`${c}GBps`, base))])) : {};
   const quartiles = (rs: number[]): [number, number] => [percentile(rs, 25), percentile(rs, 75)];
@@ -473,6 +486,7 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
     hostwire2chGBps: med('hostwire2chGBps'),
     hostwireHot1chGBps: med('hostwireHot1chGBps'),
     hostwireHot1MiB1chGBps: med('hostwireHot1MiB1chGBps'),
+    hostwireSystem1chGBps: other ? med('hostwireSystem1chGBps') : undefined,
     runs: all,
   };
 }
@@ -561,6 +575,7 @@ async function main(): Promise<void> {
       console.log(`  hostwire 2 channels ${f(head.hostwire2chGBps)} GB/s (${x('hostwire2ch')}${y('hostwire2ch')})`);
       console.log(`  hostwire 1 channel, one 4 MiB buffer each side ${f(head.hostwireHot1chGBps)} GB/s (${x('hostwireHot1ch')}${y('hostwireHot1ch')})`);
       console.log(`  hostwire 1 channel, 1 MiB messages through one 1 MiB buffer each side (iperf3 -l 1M's working set) ${f(head.hostwireHot1MiB1chGBps)} GB/s (${x('hostwireHot1MiB1ch')}${y('hostwireHot1MiB1ch')})`);
+      if (differs) console.log(`  hostwire 1 channel, the system's congestion control (${cc.system}, as iperf3 -l 1M) ${f(head.hostwireSystem1chGBps ?? NaN)} GB/s (${x('hostwireSystem1ch')})`);
       console.log('  (1 GiB through a 128 MiB ring of distinct messages each side, unless noted; a ratio is the median over the rounds of hostwire against the iperf3 run of the same round, [the middle half of those per-round ratios])');
     } else {
       console.log(`  iperf3: not installed (apt-get install iperf3); hostwire ${f(head.hostwire1chGBps)} / ${f(head.hostwire2chGBps)} GB/s (1 / 2 channels)`);

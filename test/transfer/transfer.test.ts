@@ -412,4 +412,64 @@ describe('transfer: sessions', function () {
     await c.close();
     await s.close();
   });
+
+  it('one session serves several peers at once: the same tags on each, every byte intact, one peer lost fails only its own', async () => {
+    const s = newSession({ channels: 2, chunkBytes: 256 * 1024 });
+    const blob = await s.listen();
+    const names = ['a', 'b', 'c'];
+    const clients = names.map(() => newSession({ channels: 2 }));
+    await Promise.all(
+      clients.map(async (c, i) => {
+        c.loadRemoteConnInfo('s', blob);
+        await Promise.all([c.connect('s'), s.accept(names[i])]);
+      }),
+    );
+    // Each peer sends 4 messages (eager and rendezvous sizes) under the same tags 1..4.
+    const sizes = [100, 64 * 1024, MiB, 3 * MiB + 7];
+    const total = sizes.reduce((x, y) => x + y, 0);
+    const srcs = clients.map((c) => {
+      const r = c.allocMemory(total);
+      randomFillSync(r.view());
+      return r;
+    });
+    const dsts = names.map(() => s.allocMemory(total, { recv: true }));
+    const recvs = names.map((name, i) => {
+      const t = s.createTransfer(name);
+      t.postRecvBatch(sizes.map((size, k) => ({ region: dsts[i], offset: sizes.slice(0, k).reduce((x, y) => x + y, 0), size, tag: k + 1 })));
+      return t;
+    });
+    const sends = clients.map((c, i) => {
+      const t = c.createTransfer('s');
+      t.postSendBatch(sizes.map((size, k) => ({ region: srcs[i], offset: sizes.slice(0, k).reduce((x, y) => x + y, 0), size, tag: k + 1 })));
+      return t;
+    });
+    await Promise.all([...recvs, ...sends].map((t) => t.wait({ timeoutMs: 20000 })));
+    for (let i = 0; i < names.length; i++) assert.ok(dsts[i].view().equals(srcs[i].view()), `peer ${names[i]}'s bytes`);
+    const m = JSON.parse(s.metrics());
+    for (const name of names) assert.equal(m.peers[name].bytesReceived, total);
+    for (const t of [...recvs, ...sends]) t.release();
+
+    // Receives pending from every peer; b goes away; a and c still deliver.
+    const pending = names.map((name, i) => {
+      const t = s.createTransfer(name);
+      t.postRecv(dsts[i], 0, MiB, 9);
+      return t;
+    });
+    const lost = quiet(pending[1].wait({ timeoutMs: 20000 }));
+    await clients[1].close();
+    await rejectsWith(lost, 'ECONNRESET');
+    for (const i of [0, 2]) {
+      const t = clients[i].createTransfer('s');
+      t.postSend(srcs[i], 0, MiB, 9);
+      await Promise.all([t.wait({ timeoutMs: 20000 }), pending[i].wait({ timeoutMs: 20000 })]);
+      assert.ok(dsts[i].view().subarray(0, MiB).equals(srcs[i].view().subarray(0, MiB)));
+      t.release();
+    }
+    throwsWith(() => s.createTransfer('b'), 'ENOTCONN');
+    const after = JSON.parse(s.metrics());
+    assert.deepEqual([after.peers.a.state, after.peers.b.state, after.peers.c.state], ['connected', 'closed', 'connected']);
+    for (const t of pending) t.release();
+    for (const i of [0, 2]) await clients[i].close();
+    await s.close();
+  });
 });

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomFillSync } from 'node:crypto';
 import * as net from 'node:net';
-import { ConnInfoCodec } from '../../generated/ts/records';
+import { MemKind } from '../../generated/ts/constants';
+import { ConnInfoCodec, MemoryDescriptorCodec } from '../../generated/ts/records';
 import type { Session } from '../../generated/ts/sdk';
 import { connectPair, MiB, newSession, peerRejectsWith, PeerProcess, quiet, rejectsWith, throwsWith } from './helpers';
 
@@ -411,6 +412,33 @@ describe('transfer: sessions', function () {
     assert.ok(src.view().equals(dst.view()));
     await c.close();
     await s.close();
+  });
+
+  it("a region's descriptor() decodes with MemoryDescriptorCodec: its address, size, id, kind and a random key", () => {
+    const s = newSession();
+    const engine = s.allocMemory(MiB);
+    const buf = Buffer.alloc(4096);
+    const whole = s.registerMemory(buf, { recv: true });
+    const tail = s.registerMemory(buf.subarray(100), { recv: true });
+    const d = [engine, whole, tail].map((r) => MemoryDescriptorCodec.decode(r.descriptor()));
+    assert.deepEqual(
+      d.map((x) => [x.size, x.kind, x.region_id]),
+      [
+        [BigInt(MiB), MemKind.HOST, engine.id()],
+        [4096n, MemKind.HOST, whole.id()],
+        [3996n, MemKind.HOST, tail.id()],
+      ],
+    );
+    assert.equal(d[2].base_addr - d[1].base_addr, 100n, 'the address of the registered bytes');
+    assert.notEqual(d[0].base_addr, 0n);
+    assert.equal(new Set(d.map((x) => x.rkey)).size, 3, 'a key of its own per region');
+    assert.ok(d.every((x) => x.rkey !== 0n));
+    // A peer's bytes are checked: short, or naming an unknown memory kind.
+    assert.throws(() => MemoryDescriptorCodec.decode(whole.descriptor().subarray(0, 31)), /memory_descriptor/);
+    const bad = Uint8Array.from(whole.descriptor());
+    bad[MemoryDescriptorCodec.fields.kind.offset] = 7;
+    assert.throws(() => MemoryDescriptorCodec.decode(bad), /kind/);
+    for (const r of [tail, whole, engine]) s.deregisterMemory(r);
   });
 
   it('one session serves several peers at once: the same tags on each, every byte intact, one peer lost fails only its own', async () => {

@@ -414,7 +414,7 @@ describe('transfer: sessions', function () {
     await s.close();
   });
 
-  it("a region's descriptor() decodes with MemoryDescriptorCodec: its address, size, id, kind and a random key", () => {
+  it("a region's descriptor() decodes with MemoryDescriptorCodec: its address, size, id, kind and a random key", async () => {
     const s = newSession();
     const engine = s.allocMemory(MiB);
     const buf = Buffer.alloc(4096);
@@ -439,6 +439,7 @@ describe('transfer: sessions', function () {
     bad[MemoryDescriptorCodec.fields.kind.offset] = 7;
     assert.throws(() => MemoryDescriptorCodec.decode(bad), /kind/);
     for (const r of [tail, whole, engine]) s.deregisterMemory(r);
+    await s.close();
   });
 
   it('one session serves several peers at once: the same tags on each, every byte intact, one peer lost fails only its own', async () => {
@@ -446,15 +447,16 @@ describe('transfer: sessions', function () {
     const blob = await s.listen();
     const names = ['a', 'b', 'c'];
     const clients = names.map(() => newSession({ channels: 2 }));
-    await Promise.all(
-      clients.map(async (c, i) => {
-        c.loadRemoteConnInfo('s', blob);
-        await Promise.all([c.connect('s'), s.accept(names[i])]);
-      }),
-    );
+    // accept() names the next peer whose handshake completes: one client at a time, so that
+    // each name goes to its own client.
+    for (const [i, c] of clients.entries()) {
+      c.loadRemoteConnInfo('s', blob);
+      await Promise.all([c.connect('s'), s.accept(names[i])]);
+    }
     // Each peer sends 4 messages (eager and rendezvous sizes) under the same tags 1..4.
     const sizes = [100, 64 * 1024, MiB, 3 * MiB + 7];
-    const total = sizes.reduce((x, y) => x + y, 0);
+    const offsets = sizes.map((_, k) => sizes.slice(0, k).reduce((x, y) => x + y, 0));
+    const total = offsets[3] + sizes[3];
     const srcs = clients.map((c) => {
       const r = c.allocMemory(total);
       randomFillSync(r.view());
@@ -463,12 +465,12 @@ describe('transfer: sessions', function () {
     const dsts = names.map(() => s.allocMemory(total, { recv: true }));
     const recvs = names.map((name, i) => {
       const t = s.createTransfer(name);
-      t.postRecvBatch(sizes.map((size, k) => ({ region: dsts[i], offset: sizes.slice(0, k).reduce((x, y) => x + y, 0), size, tag: k + 1 })));
+      t.postRecvBatch(sizes.map((size, k) => ({ region: dsts[i], offset: offsets[k], size, tag: k + 1 })));
       return t;
     });
     const sends = clients.map((c, i) => {
       const t = c.createTransfer('s');
-      t.postSendBatch(sizes.map((size, k) => ({ region: srcs[i], offset: sizes.slice(0, k).reduce((x, y) => x + y, 0), size, tag: k + 1 })));
+      t.postSendBatch(sizes.map((size, k) => ({ region: srcs[i], offset: offsets[k], size, tag: k + 1 })));
       return t;
     });
     await Promise.all([...recvs, ...sends].map((t) => t.wait({ timeoutMs: 20000 })));

@@ -48,7 +48,10 @@ class SessionApi {
   virtual void connect(const std::string &name, DoneVoid done) = 0;
 
   /**
-   * Resolves once the peer `name` has connected all its channels to this session.
+   * Give the name `name` to the next peer that connects all its channels to this session, and
+   * resolve then. Peers are named in the order their handshakes complete, by accepts in the order
+   * they were called: to tell apart clients that connect at the same time, let them connect one
+   * after another (or give each a session of its own to connect to).
    *
    * `name`: The name to give the peer.
    *

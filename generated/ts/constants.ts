@@ -6,13 +6,13 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.2.0',
+  version: '1.2.1',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
   minor: 2,
   /** Incremented by fixes. */
-  patch: 0,
+  patch: 1,
   /** The wasm import module of the hostcalls. */
   module: 'spear',
 } as const;

@@ -129,7 +129,7 @@ export interface Session {
    */
   connect(name: string): Promise<void>;
   /**
-   * Resolves once the peer `name` has connected all its channels to this session.
+   * Give the name `name` to the next peer that connects all its channels to this session, and resolve then. Peers are named in the order their handshakes complete, by accepts in the order they were called: to tell apart clients that connect at the same time, let them connect one after another (or give each a session of its own to connect to).
    * @param name The name to give the peer.
    * @throws {HostwireError} The promise rejects with EEXIST, EINVAL, ECONNRESET, ETIMEDOUT, ECANCELED.
    */

@@ -282,6 +282,9 @@ void Engine::join() {
   thread_.join();
   mu_.lock_api();
   graveyard_.clear();
+  // Nothing waits on the loop any more: its epoll and eventfd go now, not when the last
+  // handle is garbage-collected (closed sessions kept referenced held two descriptors each).
+  loop_.close();
   mu_.unlock_api();
 }
 

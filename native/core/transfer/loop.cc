@@ -7,9 +7,12 @@
 
 namespace hostwire::core::transfer {
 
-Loop::~Loop() {
+Loop::~Loop() { close(); }
+
+void Loop::close() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
   if (ep_ >= 0) ::close(ep_);
+  wake_fd_ = ep_ = -1;
 }
 
 int32_t Loop::open() {
@@ -17,11 +20,15 @@ int32_t Loop::open() {
   ep_ = epoll_create1(EPOLL_CLOEXEC);
   if (ep_ < 0) return -errno;
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) return -errno;
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = nullptr;  // the wake-up event
-  if (epoll_ctl(ep_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) return -errno;
+  if (wake_fd_ < 0 || epoll_ctl(ep_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+    // Half open (EMFILE...): nothing stays open, and the next open() starts over.
+    const int32_t err = -errno;
+    close();
+    return err;
+  }
   return 0;
 }
 

@@ -26,9 +26,14 @@ class Loop {
   Loop &operator=(const Loop &) = delete;
   ~Loop();
 
-  /** Create the epoll and eventfd descriptors; 0 or -errno. */
+  /** Create the epoll and eventfd descriptors; 0 or -errno (then neither is open). */
   int32_t open();
   bool is_open() const { return ep_ >= 0; }
+  /**
+   * Close both descriptors (idempotent). Only once no thread waits in wait() any more: the
+   * engine calls it after joining its loop thread. Later calls fail (EBADF) or do nothing.
+   */
+  void close();
 
   /** Watch `fd` for `events` on behalf of `h` (add, or modify when already watched). */
   int32_t add(int fd, uint32_t events, Handler *h);

@@ -450,6 +450,80 @@ TEST("transfer engine: wait timeouts fire before the loop thread's next tick and
 
 namespace {
 
+/** Memory whose owner says when it is gone (so is every region, op and transfer holding it). */
+struct TrackedOwner final : core::MemoryOwner {
+  std::vector<uint8_t> bytes;
+  explicit TrackedOwner(size_t n) : bytes(n) {}
+};
+
+std::shared_ptr<core::MemoryRegionApi> tracked(core::SessionApi &s, size_t n, std::weak_ptr<core::MemoryOwner> &gone) {
+  auto owner = std::make_shared<TrackedOwner>(n);
+  core::Memory m;
+  m.data = owner->bytes.data();
+  m.size = n;
+  m.owner = owner;
+  gone = owner;
+  core::RegisterOptions o;
+  o.recv = true;
+  std::shared_ptr<core::MemoryRegionApi> r;
+  CHECK(s.register_memory(m, o, r) == 0);
+  return r;
+}
+
+}  // namespace
+
+TEST("transfer engine: a dropped transfer handle keeps its active operations and waits, and is freed once they settle") {
+  auto server = session(1);
+  auto client = session(1);
+  pair(*server, *client);
+  std::weak_ptr<core::MemoryOwner> gone;
+  auto dst = tracked(*server, 1 << 20, gone);
+  auto src = alloc(*client, 1 << 20, false);
+  for (size_t i = 0; i < (1 << 20); ++i) data_of(*src)[i] = static_cast<uint8_t>(i * 7);
+  Latch waited;
+  {
+    std::shared_ptr<core::TransferApi> t;
+    CHECK(server->create_transfer("c", t) == 0);
+    CHECK(t->post_recv(dst, 0, 1 << 20, 1) == 0);  // rendezvous
+    CHECK(t->post_recv(dst, 0, 100, 2) == 0);      // eager
+    core::WaitOptions o;
+    t->wait(o, waited.fn());
+  }  // the only handle is gone, with both receives and a wait pending
+  std::shared_ptr<core::TransferApi> ts;
+  CHECK(client->create_transfer("s", ts) == 0);
+  CHECK(ts->post_send(src, 0, 1 << 20, 1) == 0);
+  CHECK(wait(*ts) == 0);
+  CHECK(ts->post_send(src, 0, 100, 2) == 0);
+  CHECK(wait(*ts) == 0);
+  CHECK(waited.get() == 0);
+  CHECK(std::memcmp(data_of(*src), data_of(*dst), 100) == 0);
+  CHECK(std::memcmp(data_of(*src) + 100, data_of(*dst) + 100, (1 << 20) - 100) == 0);
+  // Settled: the engine let go of the transfer (and so of its ops and their region).
+  CHECK(server->deregister_memory(dst) == 0);
+  dst.reset();
+  CHECK(gone.expired());
+
+  // Still pending when the session closes: the wait settles ECANCELED, the state is freed.
+  auto dst2 = tracked(*server, 4096, gone);
+  Latch cancelled;
+  {
+    std::shared_ptr<core::TransferApi> t;
+    CHECK(server->create_transfer("c", t) == 0);
+    CHECK(t->post_recv(dst2, 0, 4096, 3) == 0);
+    core::WaitOptions o;
+    t->wait(o, cancelled.fn());
+  }
+  CHECK(server->deregister_memory(dst2) == -abi::kEBUSY);  // the orphaned receive still uses it
+  close(*server);
+  CHECK(cancelled.get() == -abi::kECANCELED);
+  CHECK(server->deregister_memory(dst2) == 0);
+  dst2.reset();
+  CHECK(gone.expired());
+  close(*client);
+}
+
+namespace {
+
 /** The system's default congestion control (net.ipv4.tcp_congestion_control). */
 std::string system_congestion() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

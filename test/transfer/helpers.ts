@@ -27,8 +27,16 @@ export class PeerProcess {
   private exited = false;
   stderr = '';
 
-  constructor() {
-    this.child = spawn(process.execPath, [path.join(__dirname, 'peer.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * `nodeArgs` go to node before the script (`--expose-gc`); `nofile` runs it with that
+   * RLIMIT_NOFILE (`ulimit -n`, through sh).
+   */
+  constructor(opts: { nodeArgs?: string[]; nofile?: number } = {}) {
+    const args = [...(opts.nodeArgs ?? []), path.join(__dirname, 'peer.js')];
+    this.child =
+      opts.nofile === undefined
+        ? spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawn('sh', ['-c', `ulimit -n ${opts.nofile} && exec "$0" "$@"`, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     let ready!: () => void;
     this.ready = new Promise((r) => (ready = r));
@@ -80,8 +88,9 @@ export function newSession(options?: SessionOptions): Session {
 export async function connectPair(
   options: SessionOptions = { channels: 2 },
   peerOptions: SessionOptions = options,
+  peerProcess: ConstructorParameters<typeof PeerProcess>[0] = {},
 ): Promise<{ local: Session; peer: PeerProcess }> {
-  const peer = new PeerProcess();
+  const peer = new PeerProcess(peerProcess);
   await peer.ready;
   const local = newSession(options);
   const blob = await local.listen();

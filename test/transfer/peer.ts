@@ -19,6 +19,12 @@ const aborts = new Map<number, AbortController>();
 /** Waits started by `post` with `abort: true`, for the next `wait` of that transfer to report. */
 const started = new Map<number, Promise<void>>();
 let nextXfer = 0;
+/** Waits of transfers this process no longer references (`orphan`), by number. */
+const orphanWaits = new Map<number, Promise<void>>();
+let nextOrphan = 0;
+/** Transfers the garbage collector has reclaimed. */
+let collected = 0;
+const finalized = new FinalizationRegistry<number>(() => collected++);
 
 function s(): Session {
   if (!session) throw new Error('no session: send {cmd: "session"} first');
@@ -130,6 +136,38 @@ const commands: Record<string, (a: Args) => unknown> = {
       aborts.delete(a.xfer as number);
     }
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+  },
+  /**
+   * Post on a new transfer and start waiting for it, keeping only the wait's promise (for
+   * `orphanWait`): nothing references the Transfer any more.
+   */
+  orphan: (a) => {
+    const t = s().createTransfer(a.peer as string);
+    const args = [region(a), a.offset as number, a.size as number, a.tag as number] as const;
+    if (a.dir === 'send') t.postSend(...args);
+    else t.postRecv(...args);
+    const p = t.wait();
+    p.catch(() => {});
+    orphanWaits.set(++nextOrphan, p);
+    finalized.register(t, nextOrphan);
+    return { orphan: nextOrphan };
+  },
+  orphanWait: async (a) => {
+    await orphanWaits.get(a.orphan as number);
+    return {};
+  },
+  /** Collect garbage (node --expose-gc) until `atLeast` transfers were reclaimed, or give up. */
+  gc: async (a) => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error('gc: run the peer with --expose-gc');
+    const want = (a.atLeast as number | undefined) ?? 0;
+    for (let i = 0; i < 50 && collected < want; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    // The native finalizers run from the event loop after the collection: a few more turns.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    return { collected };
   },
   abort: (a) => {
     aborts.get(a.xfer as number)?.abort();

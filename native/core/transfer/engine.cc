@@ -102,6 +102,7 @@ class Engine::Guard {
     Channel::flush_all(e_.dirty_, loop ? Channel::kLoopWriteBudget : Channel::kInlineWriteBudget);
     std::vector<std::function<void()>> calls;
     calls.swap(e_.deferred_);
+    e_.freed_.clear();
     e_.mu_.unlock_api();
     for (auto &c : calls) c();
   }
@@ -178,6 +179,7 @@ void Engine::run() {
 void Engine::end_step_locked(int &timeout, std::vector<std::function<void()>> &calls) {
   Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
   graveyard_.clear();
+  freed_.clear();
   timeout = next_timeout_locked();
   calls.swap(deferred_);
   // A completion run after this step may add a timer (a C++ caller's wait with a timeout
@@ -748,6 +750,14 @@ void Engine::finish_op(Op &op, int32_t err) {
   if (x->active > 0) --x->active;
   if (err != 0 && x->err == 0) x->err = err;
   settle(*x);
+  if (x->orphaned && x->active == 0) {
+    // Its last operation settled and nothing else refers to it: freed once this section ends.
+    auto it = orphans_.find(x);
+    if (it != orphans_.end()) {
+      freed_.push_back(std::move(it->second));
+      orphans_.erase(it);
+    }
+  }
 }
 
 void Engine::settle(XferState &x) {
@@ -865,6 +875,15 @@ void Engine::cancel(XferState &x, bool release) {
     for (auto &op : x.ops) op->xfer = nullptr;
     x.ops.clear();
   }
+}
+
+void Engine::abandon(const std::shared_ptr<XferState> &x) {
+  Guard g(*this);
+  if (x->released) return;
+  // Waiters exist only while operations are active (settle() ends them all at the last one).
+  if (x->active == 0) return;
+  x->orphaned = true;
+  orphans_.emplace(x.get(), x);
 }
 
 // ---- session ---------------------------------------------------------------------------------

@@ -68,6 +68,11 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   int32_t received_bytes(XferState &x, uint64_t tag, uint64_t &result);
   /** Cancel the transfer's active operations (ECANCELED both sides); `release` also ends it. */
   void cancel(XferState &x, bool release);
+  /**
+   * The transfer's handle is gone. Its active operations go on: the engine keeps the state
+   * until they have all settled (then frees it), or the session closes.
+   */
+  void abandon(const std::shared_ptr<XferState> &x);
 
   // ---- for Peer and the handshake (under mu_) ----------------------------------------
   const SessionOptions &options() const { return options_; }
@@ -162,6 +167,10 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   std::map<uint64_t, std::unique_ptr<Peer>> peers_;
   std::map<std::string, uint64_t> names_;
   std::unordered_map<uint32_t, std::shared_ptr<RegionState>> regions_;
+  /** Transfers whose handle is gone while operations were active (abandon). */
+  std::unordered_map<XferState *, std::shared_ptr<XferState>> orphans_;
+  /** Orphans whose last operation settled: freed at the end of the locked section. */
+  std::vector<std::shared_ptr<XferState>> freed_;
   uint64_t next_peer_ = 0;
   uint32_t next_region_ = 0;
   uint64_t next_send_ = 0;

@@ -77,6 +77,8 @@ struct XferState {
   int32_t err = 0;
   bool released = false;
   bool cancelled = false;
+  /** Its handle is gone with operations still active: the engine holds it until they settle. */
+  bool orphaned = false;
   std::list<Waiter> waiters;
 };
 

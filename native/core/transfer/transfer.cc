@@ -15,7 +15,7 @@ std::vector<PostOp> one(const std::shared_ptr<MemoryRegionApi> &region, uint64_t
 
 }  // namespace
 
-TransferImpl::~TransferImpl() { engine_->cancel(*state_, true); }
+TransferImpl::~TransferImpl() { engine_->abandon(state_); }
 
 int32_t TransferImpl::post_send(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size,
                                 uint64_t tag) {

@@ -12,7 +12,11 @@ class TransferImpl final : public TransferApi {
  public:
   TransferImpl(std::shared_ptr<Engine> engine, std::shared_ptr<XferState> state)
       : engine_(std::move(engine)), state_(std::move(state)) {}
-  /** Dropping an unreleased transfer releases it (its active operations are cancelled). */
+  /**
+   * Dropping the handle (the JS object collected) does not cancel anything: a transfer with
+   * active operations stays with the engine until they settle (its pending waits settle with
+   * them) or the session closes. release() cancels.
+   */
   ~TransferImpl() override;
 
   int32_t post_send(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size,

@@ -34,6 +34,8 @@ export interface SessionMetrics {
   totals: Pick<PeerMetrics, 'bytesSent' | 'bytesReceived' | 'sendsCompleted' | 'recvsCompleted' | 'opsFailed'>;
   /** Failed operations by errno code (`ECONNRESET`). */
   errors: Record<string, number>;
+  /** Times a listener's accept() failed for want of descriptors or memory (EMFILE...) and it backed off. */
+  acceptFailures: number;
   /** Operation latency, post to completion: log2 buckets of microseconds (not cumulative). */
   latency: { unit: 'us'; count: number; sum: number; buckets: Array<{ le: number | '+Inf'; count: number }> };
 }
@@ -119,6 +121,16 @@ export function sessionMetricsRegistry(session: Pick<Session, 'metrics'>, option
     collect(this: Counter<string>) {
       this.reset();
       for (const [code, n] of Object.entries(read().errors)) this.inc({ code, ...constant }, n);
+    },
+  });
+  new Counter({
+    name: `${prefix}accept_failures_total`,
+    help: 'Failed accepts for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM); each backs the listener off.',
+    labelNames: [...constNames],
+    registers: [registry],
+    collect(this: Counter<string>) {
+      this.reset();
+      this.inc({ ...constant }, read().acceptFailures ?? 0);
     },
   });
   new Gauge({

@@ -41,6 +41,7 @@ describe('transfer: metrics (runtime/transfer/metrics.ts)', function () {
     assert.equal(line(/^hostwire_transfer_operations_completed_total\{peer="c",direction="recv",session="server"\}/), 2);
     assert.equal(line(/^hostwire_transfer_operations_failed_total\{peer="c",session="server"\}/), 1);
     assert.equal(line(/^hostwire_transfer_errors_total\{code="ECANCELED",session="server"\}/), 1);
+    assert.equal(line(/^hostwire_transfer_accept_failures_total\{session="server"\}/), 0);
     assert.equal(line(/^hostwire_transfer_peer_up\{peer="c",state="connected",session="server"\}/), 1);
     assert.ok(/^[a-z0-9_]+$/.test(m.peers.c.congestion), m.peers.c.congestion);
     assert.equal(line(new RegExp(`^hostwire_transfer_peer_channels\\{peer="c",congestion="${m.peers.c.congestion}",session="server"\\}`)), 2);

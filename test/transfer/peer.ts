@@ -5,6 +5,7 @@
  * replies when it settles). Run by test/transfer/helpers.ts as `node dist/test/transfer/peer.js`.
  */
 import { createHash, randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { loadNative } from '../../runtime/native';
 import type { MemoryRegion, Session, SessionOptions, Transfer } from '../../generated/ts/sdk';
@@ -19,6 +20,8 @@ const aborts = new Map<number, AbortController>();
 /** Waits started by `post` with `abort: true`, for the next `wait` of that transfer to report. */
 const started = new Map<number, Promise<void>>();
 let nextXfer = 0;
+/** Descriptors opened by `hoard` to exhaust RLIMIT_NOFILE. */
+const hoarded: number[] = [];
 /** Waits of transfers this process no longer references (`orphan`), by number. */
 const orphanWaits = new Map<number, Promise<void>>();
 let nextOrphan = 0;
@@ -168,6 +171,26 @@ const commands: Record<string, (a: Args) => unknown> = {
     // The native finalizers run from the event loop after the collection: a few more turns.
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     return { collected };
+  },
+  /** Open /dev/null until the process is out of descriptors (EMFILE); `unhoard` gives them back. */
+  hoard: () => {
+    for (;;) {
+      try {
+        hoarded.push(fs.openSync('/dev/null', 'r'));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EMFILE') throw e;
+        return { count: hoarded.length };
+      }
+    }
+  },
+  unhoard: () => {
+    for (const fd of hoarded.splice(0)) fs.closeSync(fd);
+    return {};
+  },
+  /** CPU time used by the whole process (every thread), and the monotonic clock, in microseconds. */
+  cpu: () => {
+    const u = process.cpuUsage();
+    return { cpuUs: u.user + u.system, nowUs: Number(process.hrtime.bigint() / 1000n) };
   },
   abort: (a) => {
     aborts.get(a.xfer as number)?.abort();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +27,14 @@ std::atomic<uint64_t> g_next_engine{0};
 
 /** Accepted connections (or incomplete peers) waiting for their HELLO, at most. */
 constexpr size_t kMaxHandshakes = 1024;
+
+/**
+ * A listener whose accept() failed for want of descriptors or memory stops being watched for
+ * this long (ms), doubling at each failure in a row up to the maximum: its connection stays
+ * queued, so the level-triggered listener stays readable and the loop thread would spin.
+ */
+constexpr uint32_t kAcceptBackoffMinMs = 50;
+constexpr uint32_t kAcceptBackoffMaxMs = 1000;
 
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(MonoClock::now().time_since_epoch()).count();
@@ -69,6 +78,10 @@ class Listener final : public Handler {
   Engine &engine;
   int fd;
   uint32_t index;
+  /** Not watched (accept() ran out of descriptors) until the re-arm timer. */
+  bool paused = false;
+  /** The last pause (ms); 0 once an accept works again. */
+  uint32_t backoff_ms = 0;
 };
 
 /** Channels of one connecting peer (by its connection id) until all arrived. */
@@ -339,7 +352,15 @@ void Engine::listen(Done<std::vector<uint8_t>> done) {
 void Engine::on_listener_ready(Listener &l) {
   for (;;) {
     const int fd = accept_one(l.fd);
-    if (fd < 0) return;  // EAGAIN, or a transient error (EMFILE...): try at the next event
+    if (fd < 0) {
+      if (fd == -EAGAIN || fd == -EWOULDBLOCK) return;
+      // That one connection failed (aborted before it was accepted, refused by a filter).
+      if (fd == -EINTR || fd == -ECONNABORTED || fd == -EPROTO || fd == -EPERM) continue;
+      // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays queued.
+      metrics_.accept_failure();
+      return pause_listener(l);
+    }
+    l.backoff_ms = 0;
     if (pending_in_.size() + groups_.size() >= kMaxHandshakes) {
       ::close(fd);  // too many connections that have not said HELLO yet: refuse more
       continue;
@@ -352,6 +373,21 @@ void Engine::on_listener_ready(Listener &l) {
     Channel *raw = ch.get();
     pending_in_.emplace(raw, std::move(ch));
   }
+}
+
+void Engine::pause_listener(Listener &l) {
+  l.backoff_ms = l.backoff_ms == 0 ? kAcceptBackoffMinMs : std::min(kAcceptBackoffMaxMs, 2 * l.backoff_ms);
+  l.paused = true;
+  loop_.remove(l.fd);
+  const uint32_t index = l.index;
+  timers_.add(mono_now_ms() + l.backoff_ms, [this, index] {
+    // By index: a listener stopped meanwhile is gone from listeners_ (or is another one).
+    if (index >= listeners_.size() || !listeners_[index]) return;
+    Listener &x = *listeners_[index];
+    if (!x.paused || x.fd < 0) return;
+    x.paused = false;
+    loop_.add(x.fd, EPOLLIN, &x);  // level-triggered: a queued connection is reported at once
+  });
 }
 
 std::unique_ptr<Channel> Engine::take_pending(Channel &ch) {

@@ -100,6 +100,8 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
 
   /** A listening socket is readable. */
   void on_listener_ready(Listener &l);
+  /** accept() ran out of descriptors: stop watching `l`, and watch it again after a back-off. */
+  void pause_listener(Listener &l);
 
  private:
   class Guard;

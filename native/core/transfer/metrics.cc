@@ -85,7 +85,7 @@ std::string Metrics::json() const {
     const char *name = abi::errno_name(kv.first);
     s += quote(name ? name : std::to_string(kv.first)) + ":" + std::to_string(kv.second);
   }
-  return s + "},\"latency\":" + latency_.json() + "}";
+  return s + "},\"acceptFailures\":" + std::to_string(accept_failures_) + ",\"latency\":" + latency_.json() + "}";
 }
 
 }  // namespace hostwire::core::transfer

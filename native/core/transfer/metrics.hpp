@@ -41,12 +41,15 @@ class Metrics {
   std::shared_ptr<PeerStats> peer(const std::string &name);
   void error(int32_t err);  // err < 0
   void latency_us(uint64_t us) { latency_.add(us); }
+  /** A listener's accept() failed for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM). */
+  void accept_failure() { ++accept_failures_; }
   std::string json() const;
 
  private:
   std::map<std::string, std::shared_ptr<PeerStats>> peers_;
   std::map<int32_t, uint64_t> errors_;
   LatencyHistogram latency_;
+  uint64_t accept_failures_ = 0;
 };
 
 }  // namespace hostwire::core::transfer

@@ -312,14 +312,38 @@ TEST("transfer tags: EEXIST per direction, stored RTRs, bounded unexpected eager
   CHECK(t.take_rtr(9, r) && r.recv_id == 5 && !t.take_rtr(9, r));
   tr::UnexpectedEager m;
   m.send_id = 3;
-  m.data.assign(tr::kEagerCreditBytes, 1);
+  m.data.assign(tr::kEagerCreditBytes - tr::kEagerEntryBytes, 1);  // the budget, with its entry
   CHECK(t.store_eager(1, std::move(m)));
-  CHECK(!t.eager_fits(1));
+  CHECK(t.buffered_bytes() == tr::kEagerCreditBytes);
+  CHECK(!t.eager_fits(0));
   tr::UnexpectedEager m2;
-  m2.data.assign(1, 1);
-  CHECK(!t.store_eager(2, std::move(m2)));
+  CHECK(!t.store_eager(2, std::move(m2)));  // even an empty message costs its entry
   CHECK(!t.drop_eager(1, 4) && t.drop_eager(1, 3) && t.buffered_bytes() == 0);
   CHECK(t.take_all().size() == 2 && t.active() == 0);
+
+  // Counts: empty eager messages up to kEagerCreditBytes / kEagerEntryBytes, stored RTRs up to
+  // kMaxStoredRtrs.
+  const uint64_t most = tr::kEagerCreditBytes / tr::kEagerEntryBytes;
+  for (uint64_t i = 0; i < most; ++i) {
+    tr::UnexpectedEager e;
+    e.send_id = i + 1;
+    if (!t.store_eager(100 + i, std::move(e))) {
+      CHECK_MSG(false, "an empty eager message within the budget refused");
+      break;
+    }
+  }
+  CHECK(t.buffered_messages() == most && !t.eager_fits(0));
+  for (size_t i = 0; i < tr::kMaxStoredRtrs; ++i) {
+    if (!t.store_rtr(100 + i, {(i + 1) | tr::kRecvIdBit, 10, 1})) {
+      CHECK_MSG(false, "an RTR within the bound refused");
+      break;
+    }
+  }
+  CHECK(t.stored_rtrs() == tr::kMaxStoredRtrs && !t.rtr_fits());
+  CHECK(!t.store_rtr(1, {1 | tr::kRecvIdBit, 10, 1}));
+  CHECK(t.take_rtr(100, r) && t.rtr_fits());
+  t.clear_unexpected();
+  CHECK(t.stored_rtrs() == 0 && t.buffered_messages() == 0 && t.buffered_bytes() == 0);
 }
 
 TEST("transfer engine: a batch is checked whole, a tag repeated anywhere in it is EEXIST, errors in op order") {

@@ -160,6 +160,53 @@ describe('transfer: a hostile peer', function () {
     await expectEproto(v, Buffer.concat(chunks));
   });
 
+  // Per-peer tables a peer's frames grow are bounded (native/core/transfer/tags.hpp): 65536
+  // stored RTRs, and unexpected eager messages at their bytes plus 256 each within 16 MiB, so
+  // 65536 empty ones. Up to the bound the peer is served; one frame past it is EPROTO for that
+  // peer alone.
+  const BOUND = 65536;
+
+  /** Fill a table to the bound: still served (the posted receive completes); one more is EPROTO; another peer is unharmed. */
+  async function pastTheBound(v: Victim, one: (i: number) => Buffer): Promise<void> {
+    const frames: Buffer[] = [];
+    for (let i = 0; i < BOUND; i++) frames.push(one(i));
+    v.sock.write(Buffer.concat(frames));
+    v.sock.write(frame({ type: FrameType.DATA, tag: 1n, msg_id: v.rtr.msg_id, offset: 0n, rkey: v.rtr.rkey }, Buffer.alloc(PAGE, 0x22)));
+    v.sock.write(frame({ type: FrameType.DATA, tag: 1n, msg_id: v.rtr.msg_id, offset: BigInt(PAGE), rkey: v.rtr.rkey }));
+    await v.xfer.wait({ timeoutMs: 20000 });
+    assert.equal(JSON.parse(v.session.metrics()).peers.evil.state, 'connected');
+    const t = v.session.createTransfer('evil');
+    t.postRecv(v.region, PAGE, 16, 2);
+    const w = quiet(t.wait({ timeoutMs: 20000 }));
+    v.sock.write(one(BOUND));
+    await rejectsWith(w, 'EPROTO');
+    await v.reader.close();
+    assert.equal(JSON.parse(v.session.metrics()).peers.evil.state, 'protocol-error');
+    assertCanaries(v.buf, 0x22);
+    v.sock.destroy();
+    // The session goes on serving another peer.
+    const good = await connectRaw(v.session, 'good');
+    const dst = v.session.allocMemory(64, { recv: true });
+    const g = v.session.createTransfer('good');
+    g.postRecv(dst, 0, 64, 5);
+    good.sock.write(frame({ type: FrameType.EAGER, tag: 5n, msg_id: 1n }, Buffer.alloc(64, 0x33)));
+    await g.wait({ timeoutMs: 10000 });
+    assert.ok(Buffer.from(dst.view()).equals(Buffer.alloc(64, 0x33)));
+    assert.equal((await good.reader.next(FrameType.ACK)).msg_id, 1n);
+    good.sock.destroy();
+    await v.session.close();
+  }
+
+  it('RTR frames with distinct tags: 65536 are stored, one more is EPROTO', async () => {
+    const v = await victim();
+    await pastTheBound(v, (i) => frame({ type: FrameType.RTR, tag: BigInt(1000 + i), msg_id: RECV_BIT | BigInt(i + 1), offset: 10n, rkey: 1n }));
+  });
+
+  it('zero-length EAGER frames with distinct tags: 65536 are buffered, one more is EPROTO', async () => {
+    const v = await victim();
+    await pastTheBound(v, (i) => frame({ type: FrameType.EAGER, tag: BigInt(1000 + i), msg_id: BigInt(i + 1) }));
+  });
+
   it('a handshake that misbehaves is dropped whole; the listener goes on accepting', async () => {
     const session = newSession({ channels: 2, peerTimeoutMs: 60000 });
     const info = ConnInfoCodec.decode(await session.listen());

@@ -54,6 +54,7 @@ struct Op {
   // Receive.
   RecvPhase recv_phase = RecvPhase::kWaitData;
   uint64_t bound_send = 0;  // the peer's send id (eager only)
+  bool rtr_out = false;     // its RTR is sent and counts against the peer's kMaxStoredRtrs
   uint64_t received = 0;
   uint64_t total = UINT64_MAX;  // the message's real length, once the end marker came
 

@@ -51,8 +51,13 @@ void Peer::finish(const std::shared_ptr<Op> &op, int32_t err) {
   if (op->finished) return;
   tags_.remove(*op);
   if (op->eager_credit) {
-    eager_out_ -= std::min(eager_out_, op->size);
+    eager_out_ -= std::min(eager_out_, op->size + kEagerEntryBytes);
     op->eager_credit = false;
+  }
+  const bool rtr_back = op->rtr_out;
+  if (rtr_back) {
+    op->rtr_out = false;
+    --rtrs_out_;
   }
   if (!op->is_recv && op->send_phase == SendPhase::kStreaming) {
     auto it = std::find(streams_.begin(), streams_.end(), op);
@@ -68,6 +73,7 @@ void Peer::finish(const std::shared_ptr<Op> &op, int32_t err) {
     ++stats_->ops_failed;
   }
   engine_.finish_op(*op, err);
+  if (rtr_back) announce_held();
 }
 
 // ---- posting -----------------------------------------------------------------------------
@@ -77,21 +83,42 @@ void Peer::post(const std::shared_ptr<Op> &op) {
   if (op->is_recv) {
     UnexpectedEager m;
     if (tags_.take_eager(op->tag, m)) return deliver_buffered(op, m);
-    control(make_frame(T::kRTR, op->tag, op->id, op->size, op->region->rkey));
-    return;
+    if (rtrs_out_ >= kMaxStoredRtrs) {
+      held_rtrs_.push_back(op);  // announced once an earlier receive finishes
+      return;
+    }
+    return announce(op);
   }
   StoredRtr r;
   if (tags_.take_rtr(op->tag, r)) return match_send(op, r);
-  if (op->size <= engine_.options().eager_max_bytes && eager_out_ + op->size <= kEagerCreditBytes) {
+  // Each eager message costs the receiver its bytes and an entry (kEagerEntryBytes) while it
+  // is unexpected there: the credit counts both, as the receiver's budget does.
+  if (op->size <= engine_.options().eager_max_bytes && eager_out_ + op->size + kEagerEntryBytes <= kEagerCreditBytes) {
     op->send_phase = SendPhase::kEagerSent;
     op->eager_credit = true;
-    eager_out_ += op->size;
+    eager_out_ += op->size + kEagerEntryBytes;
     stats_->bytes_sent += op->size;
     control(make_frame(T::kEAGER, op->tag, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr,
             op);
     return;
   }
   op->send_phase = SendPhase::kWaitRtr;
+}
+
+void Peer::announce(const std::shared_ptr<Op> &op) {
+  op->rtr_out = true;
+  ++rtrs_out_;
+  control(make_frame(T::kRTR, op->tag, op->id, op->size, op->region->rkey));
+}
+
+void Peer::announce_held() {
+  while (alive_ && rtrs_out_ < kMaxStoredRtrs && !held_rtrs_.empty()) {
+    std::shared_ptr<Op> op = std::move(held_rtrs_.front());
+    held_rtrs_.pop_front();
+    // Finished meanwhile, or matched by an EAGER frame (no RTR needed any more).
+    if (op->finished || op->recv_phase != RecvPhase::kWaitData) continue;
+    announce(op);
+  }
 }
 
 void Peer::cancel(const std::shared_ptr<Op> &op, int32_t err) {
@@ -266,6 +293,7 @@ void Peer::on_rtr(const Frame &f) {
       default: return fail(-abi::kEPROTO, "RTR for a send that is already matched");
     }
   }
+  if (!tags_.rtr_fits()) return fail(-abi::kEPROTO, "more stored RTRs than kMaxStoredRtrs");
   if (!tags_.store_rtr(f.tag, r)) fail(-abi::kEPROTO, "a second RTR for one tag");
 }
 
@@ -342,6 +370,8 @@ void Peer::fail(int32_t err, const char *why) {
   }
   channels_.clear();
   streams_.clear();
+  held_rtrs_.clear();
+  rtrs_out_ = 0;
   tags_.clear_unexpected();
   eager_out_ = 0;
   for (auto &op : tags_.take_all()) {

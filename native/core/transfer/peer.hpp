@@ -59,6 +59,10 @@ class Peer final : public ChannelOwner {
   void control(const Frame &f, const uint8_t *payload = nullptr, std::shared_ptr<Op> keep = nullptr);
   void finish(const std::shared_ptr<Op> &op, int32_t err);
   void match_send(const std::shared_ptr<Op> &op, const StoredRtr &r);
+  /** Send a receive's RTR (it counts in rtrs_out_ until the receive finishes). */
+  void announce(const std::shared_ptr<Op> &op);
+  /** Announce held receives while fewer than kMaxStoredRtrs are out. */
+  void announce_held();
   void deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m);
   void complete_recv(const std::shared_ptr<Op> &op, uint64_t ack_id);
   void check_recv_done(const std::shared_ptr<Op> &op);
@@ -79,7 +83,11 @@ class Peer final : public ChannelOwner {
   std::deque<std::shared_ptr<Op>> streams_;  // sends matched and not fully queued
   size_t next_channel_ = 0;
   bool pumping_ = false;
-  uint64_t eager_out_ = 0;  // eager bytes sent and not acknowledged
+  uint64_t eager_out_ = 0;  // eager bytes (+ kEagerEntryBytes each) sent and not acknowledged
+  // Receives whose RTR is out and that have not finished: the most the peer can have stored.
+  // Past kMaxStoredRtrs, later receives wait here for their RTR (they still match EAGERs).
+  size_t rtrs_out_ = 0;
+  std::deque<std::shared_ptr<Op>> held_rtrs_;
 };
 
 }  // namespace hostwire::core::transfer

@@ -49,7 +49,7 @@ std::vector<std::shared_ptr<Op>> TagTable::take_all() {
   return all;
 }
 
-bool TagTable::store_rtr(uint64_t tag, const StoredRtr &r) { return rtrs_.emplace(tag, r).second; }
+bool TagTable::store_rtr(uint64_t tag, const StoredRtr &r) { return rtr_fits() && rtrs_.emplace(tag, r).second; }
 
 bool TagTable::take_rtr(uint64_t tag, StoredRtr &out) {
   auto it = rtrs_.find(tag);
@@ -68,7 +68,7 @@ bool TagTable::drop_rtr(uint64_t tag, uint64_t recv_id) {
 
 bool TagTable::store_eager(uint64_t tag, UnexpectedEager &&m) {
   if (eager_.count(tag) != 0 || !eager_fits(m.data.size())) return false;
-  buffered_ += m.data.size();
+  buffered_ += m.data.size() + kEagerEntryBytes;
   eager_.emplace(tag, std::move(m));
   return true;
 }
@@ -77,7 +77,7 @@ bool TagTable::take_eager(uint64_t tag, UnexpectedEager &out) {
   auto it = eager_.find(tag);
   if (it == eager_.end()) return false;
   out = std::move(it->second);
-  buffered_ -= out.data.size();
+  buffered_ -= out.data.size() + kEagerEntryBytes;
   eager_.erase(it);
   return true;
 }
@@ -85,7 +85,7 @@ bool TagTable::take_eager(uint64_t tag, UnexpectedEager &out) {
 bool TagTable::drop_eager(uint64_t tag, uint64_t send_id) {
   auto it = eager_.find(tag);
   if (it == eager_.end() || it->second.send_id != send_id) return false;
-  buffered_ -= it->second.data.size();
+  buffered_ -= it->second.data.size() + kEagerEntryBytes;
   eager_.erase(it);
   return true;
 }

@@ -7,6 +7,14 @@
 //   - the peer's small sends (EAGER) that arrived before we posted the matching receive,
 //     buffered up to kEagerCreditBytes in all.
 // Pure bookkeeping, no I/O: the peer (peer.cc) decides what to send.
+//
+// The peer's frames grow the last two tables only, and both are bounded (wire.hpp), so that a
+// peer cannot grow our memory without limit (a zero-length EAGER frame costs it 40 bytes and
+// us a map entry): at most kMaxStoredRtrs (65536) stored RTRs, and buffered eager messages at
+// their payload plus kEagerEntryBytes (256) each within kBudget (16 MiB), so at most 65536
+// of them. A well-behaved peer stays within both (a sender's eager credit counts the same
+// overhead; a receiver holds back RTRs past the bound); a frame past either is EPROTO for
+// that peer. Our own operations (sends_, recvs_) are bounded by what the application posts.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +23,7 @@
 #include <vector>
 
 #include "core/transfer/op.hpp"
+#include "core/transfer/wire.hpp"
 
 namespace hostwire::core::transfer {
 
@@ -47,8 +56,11 @@ class TagTable {
   std::vector<std::shared_ptr<Op>> take_all();
   size_t active() const { return sends_.size() + recvs_.size(); }
 
-  /** Remember the peer's RTR; false when one is already stored for the tag. */
+  /** Remember the peer's RTR; false when one is already stored for the tag (the caller checks rtr_fits first). */
   bool store_rtr(uint64_t tag, const StoredRtr &r);
+  /** Whether one more RTR may be stored (kMaxStoredRtrs). */
+  bool rtr_fits() const { return rtrs_.size() < kMaxStoredRtrs; }
+  size_t stored_rtrs() const { return rtrs_.size(); }
   /** Take the stored RTR for `tag`; false when there is none. */
   bool take_rtr(uint64_t tag, StoredRtr &out);
   /** Forget the stored RTR for `tag` when it is receive `recv_id`'s. */
@@ -56,13 +68,15 @@ class TagTable {
 
   /** Buffer an unexpected eager message; false when one is buffered for the tag or the budget is spent. */
   bool store_eager(uint64_t tag, UnexpectedEager &&m);
-  /** Whether `bytes` more would fit the buffering budget. */
-  bool eager_fits(uint64_t bytes) const { return buffered_ + bytes <= kBudget; }
+  /** Whether one more message of `bytes` would fit the buffering budget (with its kEagerEntryBytes). */
+  bool eager_fits(uint64_t bytes) const { return buffered_ + bytes + kEagerEntryBytes <= kBudget; }
   bool has_eager(uint64_t tag) const { return eager_.count(tag) != 0; }
   bool take_eager(uint64_t tag, UnexpectedEager &out);
   /** Drop the buffered message for `tag` when it is send `send_id`'s. */
   bool drop_eager(uint64_t tag, uint64_t send_id);
+  /** Buffered eager payload bytes plus kEagerEntryBytes per message. */
   uint64_t buffered_bytes() const { return buffered_; }
+  size_t buffered_messages() const { return eager_.size(); }
 
   /** Forget everything (the peer is gone). */
   void clear_unexpected();

@@ -42,6 +42,18 @@ constexpr uint64_t kRecvIdBit = UINT64_C(1) << 63;
 constexpr uint32_t kMaxEagerBytes = 1048576;
 /** Unexpected eager bytes a receiver buffers per peer; a sender never has more unacknowledged. */
 constexpr uint64_t kEagerCreditBytes = UINT64_C(16) << 20;
+/**
+ * What each eager message counts against kEagerCreditBytes beyond its payload, on both sides:
+ * the receiver's buffered entry costs memory even when empty (a map node, a vector, the
+ * allocator's share). 256 bytes: at most 65536 buffered messages per peer.
+ */
+constexpr uint64_t kEagerEntryBytes = 256;
+/**
+ * RTRs of one peer a sender stores (receives announced before the matching send), at most. A
+ * receiver never has more announced and unfinished: it holds back the RTRs of later receives
+ * until earlier ones finish.
+ */
+constexpr size_t kMaxStoredRtrs = 65536;
 /** Largest DATA chunk (the IDL's top of chunk_bytes). */
 constexpr uint32_t kMaxChunkBytes = 67108864;
 

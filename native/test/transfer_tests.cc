@@ -24,6 +24,7 @@
 #include "check.hpp"
 #include "core/session.hpp"
 #include "napi/transfer_core.hpp"
+#include "core/transfer/engine.hpp"
 #include "core/transfer/engine_lock.hpp"
 #include "core/transfer/region.hpp"
 #include "core/transfer/socket.hpp"
@@ -544,6 +545,43 @@ TEST("transfer engine: a dropped transfer handle keeps its active operations and
   dst2.reset();
   CHECK(gone.expired());
   close(*client);
+}
+
+TEST("transfer engine: peers that are gone are forgotten (object, name, metrics entry) once their operations settled") {
+  core::SessionOptions o;
+  o.channels = 1;
+  auto server = std::make_shared<tr::Engine>(o);
+  Latch listened;
+  server->listen(listened.fn_bytes());
+  CHECK(listened.get() == 0);
+  const std::vector<uint8_t> blob = listened.bytes();
+  const int n = 100;
+  for (int i = 0; i < n; ++i) {
+    auto client = session(1);
+    CHECK(client->load_remote_conn_info("s", blob.data(), blob.size()) == 0);
+    Latch c, a;
+    client->connect("s", c.fn());
+    server->accept("client-" + std::to_string(i), a.fn());
+    CHECK(c.get() == 0);
+    CHECK(a.get() == 0);
+    std::shared_ptr<tr::XferState> x;
+    CHECK(server->create_transfer("client-" + std::to_string(i), x) == 0);
+    close(*client);  // the server sees EOF
+  }
+  size_t held = server->peer_count();
+  for (int k = 0; k < 500 && held > 0; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    held = server->peer_count();
+  }
+  CHECK(held == 0);
+  const std::string m = server->metrics_json();
+  CHECK(m.find("\"client-0\"") == std::string::npos && m.find("\"client-99\":{\"state\":\"closed\"") != std::string::npos);
+  std::shared_ptr<tr::XferState> x;
+  CHECK(server->create_transfer("client-99", x) == -abi::kENOTCONN);
+  CHECK(server->create_transfer("client-0", x) == -abi::kENOENT);
+  Latch closed;
+  server->close(closed.fn());
+  CHECK(closed.get() == 0);
 }
 
 namespace {

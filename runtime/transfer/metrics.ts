@@ -30,6 +30,7 @@ export interface PeerMetrics {
 
 /** What `Session.metrics()` returns, parsed. */
 export interface SessionMetrics {
+  /** Peers connected, and the last 64 gone (with their final state); older ones count in the totals only. */
   peers: Record<string, PeerMetrics>;
   totals: Pick<PeerMetrics, 'bytesSent' | 'bytesReceived' | 'sendsCompleted' | 'recvsCompleted' | 'opsFailed'>;
   /** Failed operations by errno code (`ECONNRESET`). */

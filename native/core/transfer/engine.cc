@@ -114,6 +114,7 @@ class Engine::Guard {
     const bool loop = std::this_thread::get_id() == e_.loop_thread_id_;
     Channel::flush_all(e_.dirty_, loop ? Channel::kLoopWriteBudget : Channel::kInlineWriteBudget);
     std::vector<std::function<void()>> calls;
+    e_.forget_gone_peers();
     calls.swap(e_.deferred_);
     e_.freed_.clear();
     e_.mu_.unlock_api();
@@ -191,6 +192,7 @@ void Engine::run() {
 
 void Engine::end_step_locked(int &timeout, std::vector<std::function<void()>> &calls) {
   Channel::flush_all(dirty_, Channel::kLoopWriteBudget);
+  forget_gone_peers();
   graveyard_.clear();
   freed_.clear();
   timeout = next_timeout_locked();
@@ -243,6 +245,29 @@ void Engine::tick() {
       ++it;
     }
   }
+}
+
+void Engine::forget_gone_peers() {
+  if (gone_.empty()) return;
+  std::vector<uint64_t> ids;
+  ids.swap(gone_);
+  for (uint64_t id : ids) {
+    auto it = peers_.find(id);
+    if (it == peers_.end() || it->second->alive()) continue;
+    const std::string name = it->second->name();
+    peers_.erase(it);
+    if (name.empty()) continue;  // never accepted
+    auto n = names_.find(name);
+    if (n == names_.end() || n->second != id) continue;  // the name is another peer's now
+    names_.erase(n);
+    metrics_.peer_gone(name);
+  }
+}
+
+size_t Engine::peer_count() {
+  Guard g(*this);
+  forget_gone_peers();
+  return peers_.size();
 }
 
 void Engine::retire(std::unique_ptr<Handler> h) {
@@ -633,7 +658,8 @@ void Engine::disconnect(const std::string &name, DoneVoid done) {
   Guard g(*this);
   Peer *p = peer_by_name(name);
   if (p == nullptr) {
-    defer([done] { done(-abi::kENOENT); });
+    const int32_t err = metrics_.recently_gone(name) ? 0 : -abi::kENOENT;  // gone already
+    defer([done, err] { done(err); });
     return;
   }
   p->disconnect(-abi::kECONNRESET);
@@ -707,7 +733,8 @@ int32_t Engine::deregister_memory(const std::shared_ptr<MemoryRegionApi> &region
 int32_t Engine::create_transfer(const std::string &name, std::shared_ptr<XferState> &out) {
   Guard g(*this);
   Peer *p = peer_by_name(name);
-  if (p == nullptr) return -abi::kENOENT;
+  // A peer gone and forgotten is unknown (ENOENT) but for the last few (metrics).
+  if (p == nullptr) return metrics_.recently_gone(name) ? -abi::kENOTCONN : -abi::kENOENT;
   if (!p->alive() || closed_) return -abi::kENOTCONN;
   out = std::make_shared<XferState>();
   out->peer_id = p->id();

@@ -87,6 +87,13 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   void retire(std::unique_ptr<Handler> h);
   /** An operation ended (err 0 or -errno): its region, transfer, waiters and counters. */
   void finish_op(Op &op, int32_t err);
+  /**
+   * Peer `id` failed (every operation of it has settled): forgotten at the end of the locked
+   * section, its object, its name and (past the last few) its metrics entry.
+   */
+  void peer_gone(uint64_t id) { gone_.push_back(id); }
+  /** Peer objects held (connected, or gone and not yet forgotten): for tests. */
+  size_t peer_count();
   const SocketTuning &tuning() const { return tuning_; }
   std::vector<Channel *> *dirty() { return &dirty_; }
   uint64_t nonce() const { return nonce_; }
@@ -121,6 +128,8 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   void stop_locked(int32_t err);
   void join();
   void settle(XferState &x);
+  /** Forget the peers gone (peer_gone); at the end of a locked section, with no peer on the stack. */
+  void forget_gone_peers();
   int32_t check_region(const std::shared_ptr<MemoryRegionApi> &r, std::shared_ptr<RegionState> &out);
   Peer *peer_by_id(uint64_t id) const;
   Peer *peer_by_name(const std::string &name) const;
@@ -168,6 +177,7 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   // Peers, regions, ids.
   std::map<uint64_t, std::unique_ptr<Peer>> peers_;
   std::map<std::string, uint64_t> names_;
+  std::vector<uint64_t> gone_;  // peers failed, to forget
   std::unordered_map<uint32_t, std::shared_ptr<RegionState>> regions_;
   /** Transfers whose handle is gone while operations were active (abandon). */
   std::unordered_map<XferState *, std::shared_ptr<XferState>> orphans_;

@@ -49,7 +49,34 @@ std::string LatencyHistogram::json() const {
 std::shared_ptr<PeerStats> Metrics::peer(const std::string &name) {
   auto &p = peers_[name];
   if (!p) p = std::make_shared<PeerStats>();
+  p->gone = false;  // its entry in gone_ no longer matches
   return p;
+}
+
+void Metrics::peer_gone(const std::string &name) {
+  auto it = peers_.find(name);
+  if (it == peers_.end()) return;
+  it->second->gone = true;
+  it->second->gone_seq = ++gone_seq_;
+  gone_.emplace_back(name, gone_seq_);
+  while (gone_.size() > kGonePeersKept) {
+    const auto oldest = std::move(gone_.front());
+    gone_.pop_front();
+    auto jt = peers_.find(oldest.first);
+    if (jt == peers_.end() || !jt->second->gone || jt->second->gone_seq != oldest.second) continue;  // came back
+    const PeerStats &p = *jt->second;
+    forgotten_.bytes_sent += p.bytes_sent;
+    forgotten_.bytes_received += p.bytes_received;
+    forgotten_.sends_completed += p.sends_completed;
+    forgotten_.recvs_completed += p.recvs_completed;
+    forgotten_.ops_failed += p.ops_failed;
+    peers_.erase(jt);
+  }
+}
+
+bool Metrics::recently_gone(const std::string &name) const {
+  auto it = peers_.find(name);
+  return it != peers_.end() && it->second->gone;
 }
 
 void Metrics::error(int32_t err) { ++errors_[err]; }
@@ -57,7 +84,8 @@ void Metrics::error(int32_t err) { ++errors_[err]; }
 std::string Metrics::json() const {
   std::string s = "{\"peers\":{";
   bool first = true;
-  uint64_t sent = 0, received = 0, sends = 0, recvs = 0, failed = 0;
+  uint64_t sent = forgotten_.bytes_sent, received = forgotten_.bytes_received, sends = forgotten_.sends_completed,
+           recvs = forgotten_.recvs_completed, failed = forgotten_.ops_failed;
   for (const auto &kv : peers_) {
     const PeerStats &p = *kv.second;
     if (!first) s += ',';

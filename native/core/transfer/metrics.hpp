@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,9 @@ struct PeerStats {
   uint32_t channels = 0;
   std::string state = "connecting";
   std::string congestion;  // the channels' TCP congestion control
+  /** Its peer is gone (peer_gone), as the `gone_seq`-th; kept among the last few. */
+  bool gone = false;
+  uint64_t gone_seq = 0;
 };
 
 /** Operation latency (post to completion), in log2 buckets of microseconds. */
@@ -37,8 +41,19 @@ class LatencyHistogram {
 
 class Metrics {
  public:
-  /** The counters of peer `name` (made on first use). */
+  /**
+   * Peers gone whose counters stay listed (with their final state); older ones are forgotten
+   * and their counters go on in the totals only, so that a listener serving many short-lived
+   * clients does not grow.
+   */
+  static constexpr size_t kGonePeersKept = 64;
+
+  /** The counters of peer `name` (made on first use, or taken back from the gone). */
   std::shared_ptr<PeerStats> peer(const std::string &name);
+  /** Peer `name` is gone: kept among the last kGonePeersKept, then forgotten. */
+  void peer_gone(const std::string &name);
+  /** Whether `name` is a peer gone and not forgotten yet. */
+  bool recently_gone(const std::string &name) const;
   void error(int32_t err);  // err < 0
   void latency_us(uint64_t us) { latency_.add(us); }
   /** A listener's accept() failed for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM). */
@@ -47,6 +62,9 @@ class Metrics {
 
  private:
   std::map<std::string, std::shared_ptr<PeerStats>> peers_;
+  std::deque<std::pair<std::string, uint64_t>> gone_;  // (name, gone_seq), oldest first
+  uint64_t gone_seq_ = 0;
+  PeerStats forgotten_;  // the counters of forgotten peers, for the totals
   std::map<int32_t, uint64_t> errors_;
   LatencyHistogram latency_;
   uint64_t accept_failures_ = 0;

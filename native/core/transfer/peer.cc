@@ -362,6 +362,7 @@ void Peer::on_channel_error(Channel &, int32_t err, const char *why) { fail(err,
 void Peer::fail(int32_t err, const char *why) {
   if (!alive_) return;
   alive_ = false;
+  engine_.peer_gone(id_);
   (void)why;
   stats_->state = err == -abi::kEPROTO ? "protocol-error" : err == -abi::kETIMEDOUT ? "timed-out" : "closed";
   for (auto &ch : channels_) {

@@ -206,6 +206,13 @@ struct SessionOptions {
    * with EINVAL if it may not. Default "auto". (JS: `congestion`)
    */
   std::string congestion = "auto";
+  /**
+   * Payload bytes a peer must move, per peer_timeout_ms, while an operation with it is in progress
+   * (a message being received or sent, bytes queued to it): a peer that keeps its link alive but
+   * moves less (a trickle) fails with ETIMEDOUT. 0 turns the rule off; lower it for links slower
+   * than this per peer_timeout_ms. Default 65536. (JS: `minProgressBytes`)
+   */
+  uint32_t min_progress_bytes = UINT32_C(65536);
 };
 
 /** Whether every field of `o` is within its IDL range. */

@@ -15,7 +15,7 @@ namespace hostwire::glue {
 namespace {
 
 /** Every key a dictionary reads; a field reads its key by index. */
-constexpr std::array<const char *, 16> kKeys = { {
+constexpr std::array<const char *, 17> kKeys = { {
     "region",
     "offset",
     "size",
@@ -30,6 +30,7 @@ constexpr std::array<const char *, 16> kKeys = { {
     "heartbeatMs",
     "peerTimeoutMs",
     "congestion",
+    "minProgressBytes",
     "timeoutMs",
     "signal",
 } };
@@ -146,6 +147,10 @@ static core::SessionOptions read_session_options(const Napi::Value &value, const
     const Napi::Value v = keys.get(o, 13);  // congestion
     if (!v.IsUndefined()) out.congestion = to_string(v, where.key("congestion"));
   }
+  {
+    const Napi::Value v = keys.get(o, 14);  // minProgressBytes
+    if (!v.IsUndefined()) out.min_progress_bytes = to_int<uint32_t>(v, where.key("minProgressBytes"));
+  }
   return out;
 }
 
@@ -161,11 +166,11 @@ static core::WaitOptions read_wait_options(const Napi::Value &value, const Where
     return out;
   }
   {
-    const Napi::Value v = keys.get(o, 14);  // timeoutMs
+    const Napi::Value v = keys.get(o, 15);  // timeoutMs
     if (!v.IsUndefined()) out.timeout_ms = to_int<int32_t>(v, where.key("timeoutMs"));
   }
   {
-    const Napi::Value v = keys.get(o, 15);  // signal
+    const Napi::Value v = keys.get(o, 16);  // signal
     if (!v.IsUndefined()) out.signal = to_abort_signal(v, where.key("signal"));
   }
   return out;

@@ -6,13 +6,13 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.2.1',
+  version: '1.3.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 2,
+  minor: 3,
   /** Incremented by fixes. */
-  patch: 1,
+  patch: 0,
   /** The wasm import module of the hostcalls. */
   module: 'spear',
 } as const;

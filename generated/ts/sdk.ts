@@ -78,6 +78,11 @@ export interface SessionOptions {
    * @defaultValue 'auto'
    */
   congestion?: string;
+  /**
+   * Payload bytes a peer must move, per peer_timeout_ms, while an operation with it is in progress (a message being received or sent, bytes queued to it): a peer that keeps its link alive but moves less (a trickle) fails with ETIMEDOUT. 0 turns the rule off; lower it for links slower than this per peer_timeout_ms.
+   * @defaultValue 65536
+   */
+  minProgressBytes?: number;
 }
 
 /** The defaults of `SessionOptions`, as the IDL gives them. */
@@ -90,6 +95,7 @@ export const SESSION_OPTIONS_DEFAULTS = {
   heartbeatMs: 1000,
   peerTimeoutMs: 5000,
   congestion: 'auto',
+  minProgressBytes: 65536,
 } as const satisfies Partial<SessionOptions>;
 
 /** How long to wait for a transfer. (dictionary `wait_options`) */

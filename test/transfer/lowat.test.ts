@@ -49,8 +49,9 @@ describe('transfer: waking for bulk data (receive low-water mark)', function () 
   it('a peer trickling a chunk slower than the peer timeout is alive: its bytes are read on the heartbeat tick', async () => {
     // The chunk's first bytes come a few hundred at a time, for three times peerTimeoutMs,
     // never reaching the low-water mark; then the rest. Were those bytes left unread until
-    // the mark, the session would see silence and fail the receive with ETIMEDOUT.
-    const session = newSession({ channels: 1, heartbeatMs: 50, peerTimeoutMs: 500 });
+    // the mark, the session would see silence and fail the receive with ETIMEDOUT. (About
+    // 6 KiB per peerTimeoutMs: a slow link, so its floor of progress is lowered to 1 KiB.)
+    const session = newSession({ channels: 1, heartbeatMs: 50, peerTimeoutMs: 500, minProgressBytes: 1024 });
     const { sock, reader } = await connectRaw(session, 'slow');
     try {
       const size = 1 * MiB;

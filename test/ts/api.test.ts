@@ -115,6 +115,7 @@ describe('ts: sdk.ts', () => {
       heartbeatMs: 1000,
       peerTimeoutMs: 5000,
       congestion: 'auto',
+      minProgressBytes: 65536,
     });
     assert.deepStrictEqual({ ...hw.REGISTER_OPTIONS_DEFAULTS }, { recv: false, send: true });
     assert.deepStrictEqual({ ...hw.WAIT_OPTIONS_DEFAULTS }, { timeoutMs: -1 });

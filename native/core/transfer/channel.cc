@@ -1,5 +1,7 @@
 #include "core/transfer/channel.hpp"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -159,6 +161,7 @@ void Channel::flush(size_t budget) {
       return;
     }
     last_send_ms_ = mono_now_ms();
+    bytes_written_ += static_cast<uint64_t>(n);
     budget -= std::min(budget, static_cast<size_t>(n));
     size_t left = static_cast<size_t>(n);
     while (left > 0 && !out_.empty()) {
@@ -186,6 +189,13 @@ void Channel::flush(size_t budget) {
   }
   flushing_ = false;
   want_out(false);
+}
+
+uint64_t Channel::unacked_bytes() const {
+  if (fd_ < 0) return 0;
+  int n = 0;
+  if (ioctl(fd_, SIOCOUTQ, &n) != 0 || n < 0) return 0;
+  return static_cast<uint64_t>(n);
 }
 
 void Channel::expect_direct(uint8_t *dest, std::shared_ptr<Op> op) {
@@ -241,6 +251,7 @@ void Channel::read_some() {
       const size_t take = std::min(stage_len_ - stage_pos_, rx_left_);
       if (dest != nullptr) std::memcpy(dest, stage_.get() + stage_pos_, take);
       stage_pos_ += take;
+      payload_read_ += take;
       rx_done_ += take;
       rx_left_ -= take;
       if (rx_left_ == 0) payload_done();
@@ -266,6 +277,7 @@ void Channel::read_some() {
     last_recv_ms_ = mono_now_ms();
     const size_t got = static_cast<size_t>(n);
     const size_t take = std::min(got, want);
+    payload_read_ += take;
     rx_done_ += take;
     rx_left_ -= take;
     budget -= std::min(budget, got);

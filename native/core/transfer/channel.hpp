@@ -115,6 +115,16 @@ class Channel final : public Handler {
   int64_t last_recv_ms() const { return last_recv_ms_; }
   uint64_t frames_sent() const { return frames_sent_; }
 
+  // Progress (the peer's tick, README "Progress").
+  /** Bytes written to the socket so far (headers and payloads). */
+  uint64_t bytes_written() const { return bytes_written_; }
+  /** Of those, the bytes the peer's TCP has not acknowledged yet (SIOCOUTQ; 0 once closed). */
+  uint64_t unacked_bytes() const;
+  /** Payload bytes read so far (placed, buffered or dropped). */
+  uint64_t payload_read() const { return payload_read_; }
+  /** Whether a frame is partly read: a header, or a payload. */
+  bool mid_frame() const { return rx_ == Rx::kPayload || stage_len_ > stage_pos_; }
+
   int fd() const { return fd_; }
 
   /** Free for the owner (the engine keeps a connect attempt or arrival time here). */
@@ -188,6 +198,8 @@ class Channel final : public Handler {
   int64_t last_send_ms_ = 0;
   int64_t last_recv_ms_ = 0;
   uint64_t frames_sent_ = 0;
+  uint64_t bytes_written_ = 0;
+  uint64_t payload_read_ = 0;
 };
 
 }  // namespace hostwire::core::transfer

@@ -50,6 +50,7 @@ struct Op {
   uint64_t rkey = 0;          // the peer's region key, from its RTR
   uint64_t next_offset = 0;   // next chunk to queue
   bool eager_credit = false;  // holds eager credit until ACKed
+  int64_t ack_wait_ms = 0;    // when it began waiting for an ACK its receive owes (mono ms)
 
   // Receive.
   RecvPhase recv_phase = RecvPhase::kWaitData;

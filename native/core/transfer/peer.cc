@@ -15,7 +15,8 @@ using T = abi::FrameType;
 }  // namespace
 
 Peer::Peer(Engine &engine, uint64_t id, std::vector<std::unique_ptr<Channel>> channels)
-    : engine_(engine), id_(id), stats_(std::make_shared<PeerStats>()), channels_(std::move(channels)) {
+    : engine_(engine), id_(id), stats_(std::make_shared<PeerStats>()), channels_(std::move(channels)),
+      drain_(channels_.size()) {
   for (auto &ch : channels_) ch->set_owner(this);
   stats_->channels = static_cast<uint32_t>(channels_.size());
   stats_->state = "connected";
@@ -63,6 +64,7 @@ void Peer::finish(const std::shared_ptr<Op> &op, int32_t err) {
     auto it = std::find(streams_.begin(), streams_.end(), op);
     if (it != streams_.end()) streams_.erase(it);
   }
+  if (op->is_recv && op->recv_phase == RecvPhase::kData && recvs_streaming_ > 0) --recvs_streaming_;
   if (err == 0) {
     if (op->is_recv) {
       ++stats_->recvs_completed;
@@ -166,6 +168,7 @@ void Peer::pump() {
         ++stats_->frames_sent;
         ch.send(make_frame(T::kDATA, op->tag, op->matched_recv, op->size, op->rkey, 0));
         op->send_phase = SendPhase::kAwaitAck;
+        await_ack(op);
         auto it = std::find(streams_.begin(), streams_.end(), op);
         if (it != streams_.end()) streams_.erase(it);
       }
@@ -289,6 +292,7 @@ void Peer::on_rtr(const Frame &f) {
       case SendPhase::kWaitRtr: return match_send(op, r);
       case SendPhase::kEagerSent:  // crossed our EAGER frame: the receiver will place that
         op->matched_recv = r.recv_id;
+        await_ack(op);  // its receive is posted: the ACK is due once the EAGER frame is there
         return;
       default: return fail(-abi::kEPROTO, "RTR for a send that is already matched");
     }
@@ -303,7 +307,10 @@ void Peer::on_data(Channel &ch, const Frame &f) {
   if (op->tag != f.tag) return fail(-abi::kEPROTO, "DATA tag does not match its receive");
   if (f.rkey != op->region->rkey) return fail(-abi::kEPROTO, "DATA with a wrong rkey");
   if (op->recv_phase == RecvPhase::kEager) return fail(-abi::kEPROTO, "DATA for a receive matched by EAGER");
-  op->recv_phase = RecvPhase::kData;
+  if (op->recv_phase != RecvPhase::kData) {
+    op->recv_phase = RecvPhase::kData;
+    ++recvs_streaming_;
+  }
   if (f.length == 0) {
     if (f.offset > op->size) return fail(-abi::kEPROTO, "message longer than the posted receive");
     if (op->total != UINT64_MAX) return fail(-abi::kEPROTO, "a second end of message");
@@ -373,6 +380,8 @@ void Peer::fail(int32_t err, const char *why) {
   streams_.clear();
   held_rtrs_.clear();
   rtrs_out_ = 0;
+  acks_due_.clear();
+  recvs_streaming_ = 0;
   tags_.clear_unexpected();
   eager_out_ = 0;
   for (auto &op : tags_.take_all()) {
@@ -380,6 +389,68 @@ void Peer::fail(int32_t err, const char *why) {
     if (op->finished) continue;
     ++stats_->ops_failed;
     engine_.finish_op(*op, err);
+  }
+}
+
+void Peer::await_ack(const std::shared_ptr<Op> &op) {
+  op->ack_wait_ms = mono_now_ms();
+  acks_due_.push_back(op);
+}
+
+void Peer::check_progress(int64_t now_ms) {
+  const int64_t limit = engine_.options().peer_timeout_ms;
+  // Signs of life are not progress: a peer that heartbeats can still take nothing, ACK
+  // nothing, or trickle. Each channel's delivered bytes (written, less what the peer's TCP has
+  // not acknowledged: SIOCOUTQ) and payload bytes read say what really moved.
+  bool drained = true;
+  bool busy = recvs_streaming_ > 0 || !streams_.empty();
+  uint64_t moved = 0;
+  for (size_t i = 0; i < channels_.size(); ++i) {
+    const Channel &ch = *channels_[i];
+    const uint64_t written = ch.bytes_written();
+    const uint64_t delivered = written - std::min(written, ch.unacked_bytes());
+    const bool pending = !ch.idle_out() || delivered < written;
+    Drain &d = drain_[i];
+    if (!pending || !d.pending || delivered != d.delivered) {
+      d.delivered = delivered;
+      d.since_ms = now_ms;
+    } else if (now_ms - d.since_ms >= limit) {
+      // 1. Queued bytes that do not drain at all: the peer takes nothing from this channel.
+      return fail(-abi::kETIMEDOUT, "queued bytes not taken by the peer within peer_timeout_ms");
+    }
+    d.pending = pending;
+    if (pending) drained = false;
+    busy = busy || pending || ch.mid_frame();
+    moved += delivered + ch.payload_read();
+  }
+  // Our own heartbeats are no progress of the peer's (they go out whatever it does).
+  moved = moved > heartbeat_bytes_ ? moved - heartbeat_bytes_ : 0;
+  // 2. While an operation is in progress, at least min_progress_bytes per peer_timeout_ms.
+  const uint64_t floor = engine_.options().min_progress_bytes;
+  if (!busy || !busy_ || moved >= window_base_ + floor) {
+    window_ms_ = now_ms;
+    window_base_ = moved;
+  } else if (now_ms - window_ms_ >= limit) {
+    return fail(-abi::kETIMEDOUT, "less than min_progress_bytes moved in peer_timeout_ms");
+  }
+  busy_ = busy;
+  // 3. A send whose receive is posted (its RTR came) and whose bytes have all been taken by
+  // the peer's TCP is owed an ACK: peer_timeout_ms after both, it fails (ERROR to the peer).
+  // An eager send whose receive is not posted yet waits for the application over there.
+  drained_since_ms_ = drained ? (drained_since_ms_ != 0 ? drained_since_ms_ : now_ms) : 0;
+  if (acks_due_.empty()) return;
+  std::vector<std::shared_ptr<Op>> late;
+  std::deque<std::shared_ptr<Op>> due;  // the ones still waiting (finished ones drop out here)
+  for (auto &op : acks_due_) {
+    if (op->finished) continue;
+    if (drained_since_ms_ != 0 && now_ms - std::max(op->ack_wait_ms, drained_since_ms_) >= limit) late.push_back(op);
+    due.push_back(std::move(op));
+  }
+  acks_due_.swap(due);
+  for (const auto &op : late) {
+    if (op->finished || !alive_) continue;
+    control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kETIMEDOUT)));
+    finish(op, -abi::kETIMEDOUT);
   }
 }
 
@@ -401,9 +472,12 @@ void Peer::tick(int64_t now_ms) {
   if (now_ms - last_recv >= static_cast<int64_t>(engine_.options().peer_timeout_ms)) {
     return fail(-abi::kETIMEDOUT, "no frame from the peer within peer_timeout_ms");
   }
+  check_progress(now_ms);
+  if (!alive_) return;
   for (auto &ch : channels_) {
     if (ch->idle_out() && now_ms - ch->last_send_ms() >= static_cast<int64_t>(engine_.options().heartbeat_ms)) {
       ++stats_->frames_sent;
+      heartbeat_bytes_ += abi::FrameHeader::kSize;
       ch->send(make_frame(T::kHEARTBEAT));
       if (!alive_) return;
     }

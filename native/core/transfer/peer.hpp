@@ -46,7 +46,7 @@ class Peer final : public ChannelOwner {
   void fail(int32_t err, const char *why);
   /** Orderly close (CLOSE frame), then fail the operations with `err`. */
   void disconnect(int32_t err);
-  /** Heartbeats on idle channels; the peer timeout. */
+  /** Heartbeats on idle channels; the peer timeout and the progress rules. */
   void tick(int64_t now_ms);
 
   void on_frame(Channel &ch, const Frame &f) override;
@@ -72,6 +72,10 @@ class Peer final : public ChannelOwner {
   void on_data(Channel &ch, const Frame &f);
   void on_ack(const Frame &f);
   void on_failure(const Frame &f, int32_t err, bool cancel);
+  /** A send now waits only for the ACK of a posted receive (the ACK rule of check_progress). */
+  void await_ack(const std::shared_ptr<Op> &op);
+  /** The progress rules (README "Progress"); may fail the peer or time out sends. */
+  void check_progress(int64_t now_ms);
 
   Engine &engine_;
   const uint64_t id_;
@@ -88,6 +92,21 @@ class Peer final : public ChannelOwner {
   // Past kMaxStoredRtrs, later receives wait here for their RTR (they still match EAGERs).
   size_t rtrs_out_ = 0;
   std::deque<std::shared_ptr<Op>> held_rtrs_;
+
+  // Progress (check_progress, at each tick).
+  struct Drain {
+    uint64_t delivered = 0;  // bytes written and acknowledged by the peer's TCP, at since_ms
+    int64_t since_ms = 0;    // when the channel last delivered a byte, or was last idle
+    bool pending = false;    // it had bytes queued or unacknowledged at the last tick
+  };
+  std::vector<Drain> drain_;  // per channel
+  size_t recvs_streaming_ = 0;  // receives that DATA has begun and that have not finished
+  bool busy_ = false;           // an operation was in progress at the last tick
+  int64_t window_ms_ = 0;       // the floor's window began then, with window_base_ bytes moved
+  uint64_t window_base_ = 0;
+  uint64_t heartbeat_bytes_ = 0;  // bytes of our heartbeats: not counted as moved
+  int64_t drained_since_ms_ = 0;  // every channel drained since then (0: not drained)
+  std::deque<std::shared_ptr<Op>> acks_due_;  // sends that wait only for their receive's ACK
 };
 
 }  // namespace hostwire::core::transfer

@@ -225,7 +225,7 @@ describe('transfer: two hosts (network namespaces joined by a veth pair)', funct
       pair.linkDown(pair.b);
       const got = await Promise.all([...s.waits, ...pending].map((w) => outcome(w, t0)));
       const sides = ['server stream', 'client stream', 'server recv', 'server send', 'client recv', 'client send'];
-      console.log(`      ETIMEDOUT after ${got.map((g, i) => `${sides[i]} ${g.ms.toFixed(0)} ms`).join(', ')}`);
+      console.log(`      link down -> ${got.map((g, i) => `${sides[i]} ${g.code} ${g.ms.toFixed(0)} ms`).join(', ')}`);
       assert.deepEqual(
         got.map((g) => g.code),
         sides.map(() => 'ETIMEDOUT'),
@@ -259,7 +259,7 @@ describe('transfer: two hosts (network namespaces joined by a veth pair)', funct
       const t0 = now();
       client.kill('SIGKILL');
       const got = await Promise.all([s.waits[0], ...pending].map((w) => outcome(w, t0)));
-      console.log(`      ECONNRESET after ${got.map((g) => `${g.ms.toFixed(0)} ms`).join(', ')}`);
+      console.log(`      kill -9 -> ${got.map((g, i) => `${['stream', 'recv', 'send'][i]} ${g.code} ${g.ms.toFixed(0)} ms`).join(', ')}`);
       assert.deepEqual(
         got.map((g) => g.code),
         ['ECONNRESET', 'ECONNRESET', 'ECONNRESET'],

@@ -9,6 +9,8 @@
  * exit whatever was not.
  */
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import * as path from 'node:path';
 
 /** The prefix of every namespace this module creates. */
 export const PREFIX = 'hwt-';
@@ -26,6 +28,23 @@ export interface NetnsHost {
   exec: string[];
 }
 
+/** `cmd` in PATH or the sbin directories (a non-login root shell may leave those out of PATH); undefined if none. */
+function which(cmd: string): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin']) {
+    if (!dir) continue;
+    try {
+      accessSync(path.join(dir, cmd), constants.X_OK);
+      return path.join(dir, cmd);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+const IP = which('ip') ?? 'ip';
+const TC = which('tc') ?? 'tc';
+
 function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
@@ -33,14 +52,13 @@ function run(cmd: string, args: string[]): string {
   return r.stdout;
 }
 
-const ip = (...args: string[]) => run('ip', args);
+const ip = (...args: string[]) => run(IP, args);
 
 /** Why namespaces cannot be created here, or undefined when they can (as far as can be told without trying). */
 export function netnsUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `network namespaces are Linux only (this is ${process.platform})`;
   if (process.getuid?.() !== 0) return `not root (uid ${process.getuid?.()}): creating network namespaces needs root`;
-  const r = spawnSync('ip', ['-V'], { encoding: 'utf8' });
-  if (r.error) return '`ip` (iproute2) not found: apt-get install iproute2';
+  if (!which('ip') || !which('tc')) return '`ip` or `tc` (iproute2) not found: apt-get install iproute2';
   return undefined;
 }
 
@@ -64,7 +82,7 @@ export function removeStale(): string[] {
     const name = line.split(' ')[0];
     const m = /^hwt-(\d+)-/.exec(name);
     if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
-    spawnSync('ip', ['netns', 'del', name]);
+    spawnSync(IP, ['netns', 'del', name]);
     removed.push(name);
   }
   return removed;
@@ -82,7 +100,7 @@ export class NetnsPair {
     // The namespaces are ours alone: the same subnets in every pair do not collide.
     const host = (side: string, last: number): NetnsHost => {
       const ns = `${base}-${side}`;
-      return { ns, dev: 'hw0', v4: `10.231.${n % 256}.${last}`, v6: `fd00:231:${(n % 65536).toString(16)}::${last}`, exec: ['ip', 'netns', 'exec', ns] };
+      return { ns, dev: 'hw0', v4: `10.231.${n % 256}.${last}`, v6: `fd00:231:${(n % 65536).toString(16)}::${last}`, exec: [IP, 'netns', 'exec', ns] };
     };
     this.a = host('a', 1);
     this.b = host('b', 2);
@@ -103,7 +121,7 @@ export class NetnsPair {
         ip('-n', h.ns, 'addr', 'add', `${h.v6}/64`, 'dev', h.dev, 'nodad');
         // Keep the IPv6 address when the link goes down (the default drops it), so that a
         // link set down and up again is the same link.
-        spawnSync('ip', ['netns', 'exec', h.ns, 'sh', '-c', `echo 1 > /proc/sys/net/ipv6/conf/${h.dev}/keep_addr_on_down`]);
+        spawnSync(IP, ['netns', 'exec', h.ns, 'sh', '-c', `echo 1 > /proc/sys/net/ipv6/conf/${h.dev}/keep_addr_on_down`]);
         ip('-n', h.ns, 'link', 'set', 'lo', 'up');
         ip('-n', h.ns, 'link', 'set', h.dev, 'up');
       }
@@ -124,7 +142,7 @@ export class NetnsPair {
 
   /** Limit what `h` sends to `rate` (tc's units, e.g. "200mbit") with a token bucket. */
   rateLimit(h: NetnsHost, rate: string): void {
-    run('tc', ['-n', h.ns, 'qdisc', 'replace', 'dev', h.dev, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '10ms']);
+    run(TC, ['-n', h.ns, 'qdisc', 'replace', 'dev', h.dev, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '10ms']);
   }
 
   /** Remove both namespaces (and with them the veth pair). Idempotent, never throws. */
@@ -132,7 +150,7 @@ export class NetnsPair {
     if (this.gone) return;
     this.gone = true;
     live.delete(this);
-    for (const h of [this.a, this.b]) spawnSync('ip', ['netns', 'del', h.ns]);
+    for (const h of [this.a, this.b]) spawnSync(IP, ['netns', 'del', h.ns]);
   }
 }
 

@@ -25,7 +25,9 @@ int32_t Session::load_remote_conn_info(const std::string &name, const uint8_t *b
 
 void Session::connect(const std::string &name, DoneVoid done) { engine_->connect(name, std::move(done)); }
 
-void Session::accept(const std::string &name, DoneVoid done) { engine_->accept(name, std::move(done)); }
+void Session::accept(const std::string &name, const AcceptOptions &options, DoneVoid done) {
+  engine_->accept(name, options, std::move(done));
+}
 
 void Session::disconnect(const std::string &name, DoneVoid done) { engine_->disconnect(name, std::move(done)); }
 

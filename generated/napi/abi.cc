@@ -35,6 +35,18 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
   out.Set("minor", js_int(env, abi::kAbiVersionMinor));
   out.Set("patch", js_int(env, abi::kAbiVersionPatch));
 
+  Napi::Object protocols = Napi::Object::New(env);
+  {
+    Napi::Object p = Napi::Object::New(env);
+    p.Set("name", Napi::String::New(env, "transfer"));
+    p.Set("version", Napi::String::New(env, abi::kTransferVersion));
+    p.Set("major", js_int(env, abi::kTransferVersionMajor));
+    p.Set("minor", js_int(env, abi::kTransferVersionMinor));
+    p.Set("patch", js_int(env, abi::kTransferVersionPatch));
+    protocols.Set("transfer", p);
+  }
+  out.Set("protocols", protocols);
+
   Napi::Object errnos = Napi::Object::New(env);
   for (const abi::ErrnoInfo &e : abi::kErrnoTable) errnos.Set(e.name, js_int(env, e.value));
   out.Set("errno", errnos);

@@ -6,15 +6,32 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.2.1',
+  version: '1.3.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 2,
+  minor: 3,
   /** Incremented by fixes. */
-  patch: 1,
+  patch: 0,
   /** The wasm import module of the hostcalls. */
   module: 'spear',
+} as const;
+
+/** The wire protocols between hostwire processes, by name, each versioned on its own (not by `ABI.version`): a breaking change to a protocol raises its major version, not the ABI's. */
+export const PROTOCOLS = {
+  /** The transfer wire protocol between hostwire processes: the connection-info blob a session hands its peers, the frames on every channel, the memory descriptors, and the host-side Session, MemoryRegion and Transfer API that speaks it. Versioned apart from the guest ABI: a breaking change to it raises this version's major, not the ABI's. */
+  transfer: {
+    /** The protocol name. */
+    name: 'transfer',
+    /** The version, `major.minor.patch`. */
+    version: '2.0.0',
+    /** Incremented by incompatible changes. */
+    major: 2,
+    /** Incremented by compatible additions. */
+    minor: 0,
+    /** Incremented by fixes. */
+    patch: 0,
+  },
 } as const;
 
 /** The C log helpers cap one message at this many bytes. (`u32`) */

@@ -280,6 +280,8 @@ export interface Transfer {
 export interface NativeAbiInfo {
   /** The ABI version, `major.minor.patch`. */
   version: string;
+  /** Each protocol's version by protocol name. */
+  protocols: Record<string, { name: string; version: string; major: number; minor: number; patch: number }>;
   /** Errno numbers by name. */
   errno: Record<string, number>;
   /** Enum values by IDL enum name, then value name. */

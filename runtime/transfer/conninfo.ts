@@ -3,13 +3,13 @@
  * EINVAL or EPROTO (its message names only the errno); `explainConnInfo` says what is wrong
  * with it, by the same rules, from the generated codec.
  */
-import { AddrFamily } from '../../generated/ts/constants';
+import { AddrFamily, PROTOCOLS } from '../../generated/ts/constants';
 import { Errno, HostwireError } from '../../generated/ts/errno';
 import { ConnInfoCodec, RecordError } from '../../generated/ts/records';
 import type { Session } from '../../generated/ts/sdk';
 
-/** The transfer protocol version this engine speaks (`major.minor`). */
-export const TRANSFER_PROTOCOL = { major: 2, minor: 0 } as const;
+/** The transfer protocol version this engine speaks. */
+const TRANSFER_PROTOCOL = PROTOCOLS.transfer;
 
 /** Why the engine refuses `blob` (`EINVAL`: not a conn_info blob; `EPROTO`: one it cannot use), or undefined. */
 export function explainConnInfo(blob: Uint8Array): { code: 'EINVAL' | 'EPROTO'; message: string } | undefined {

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { FrameType } from '../../generated/ts/constants';
+import { FrameType, PROTOCOLS } from '../../generated/ts/constants';
 import { ConnInfoCodec, FrameHeaderCodec, HelloCodec, type FrameHeader } from '../../generated/ts/records';
 import type { Session } from '../../generated/ts/sdk';
 
@@ -56,7 +56,7 @@ export class FrameReader {
 }
 
 /** The transfer protocol version of this engine, as its HELLO announces it. */
-export const PROTOCOL = { major: 2, minor: 0 } as const;
+export const PROTOCOL = PROTOCOLS.transfer;
 
 /** A HELLO payload: a `hello` record announcing `name` at a protocol version, and the name. */
 export function helloPayload(name = '', major: number = PROTOCOL.major, minor: number = PROTOCOL.minor): Buffer {

@@ -41,9 +41,9 @@ namespace hostwire::core::transfer {
 
 namespace abi = ::hostwire::abi;
 
-/** The transfer protocol version this engine speaks. */
-constexpr uint16_t kVersionMajor = 2;
-constexpr uint16_t kVersionMinor = 0;
+/** The transfer protocol version this engine speaks (the IDL's `protocols/transfer`). */
+constexpr uint16_t kVersionMajor = static_cast<uint16_t>(abi::kTransferVersionMajor);
+constexpr uint16_t kVersionMinor = static_cast<uint16_t>(abi::kTransferVersionMinor);
 
 /** Bit 63 of an op id: set for receives. */
 constexpr uint64_t kRecvIdBit = UINT64_C(1) << 63;

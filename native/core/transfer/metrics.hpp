@@ -20,6 +20,8 @@ struct PeerStats {
   uint32_t channels = 0;
   std::string state = "connecting";
   std::string congestion;  // the channels' TCP congestion control
+  std::string address;     // the peer's address as dialled or seen ("10.0.0.2:4242")
+  std::string announced;   // the name the peer announced in its handshake ("" for none)
 };
 
 /** Operation latency (post to completion), in log2 buckets of microseconds. */

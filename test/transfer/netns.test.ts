@@ -3,14 +3,6 @@
  * (netns.ts), one peer process (peer.ts) in each, driven from this process over
  * stdin/stdout. Needs root and iproute2; skipped, with the reason, where namespaces cannot
  * be created.
- *
- * Two tests wait for engine changes in progress and fail until those land:
- *  - "[engine: listen on every interface] ..." (`new Session()` without `host` listens on
- *    every interface, and its conn_info lists every dialable address: until then it listens
- *    on 127.0.0.1, which the other namespace cannot reach);
- *  - "[engine: named sessions] ..." (`new Session({ name })`, the name travels in the HELLO
- *    and `accept(name)` completes for that peer: until then accept names peers in the order
- *    their handshakes complete).
  */
 import * as assert from 'node:assert/strict';
 import { MiB, PeerProcess, quiet } from './helpers';
@@ -96,9 +88,9 @@ describe('transfer: two hosts (network namespaces joined by a veth pair)', funct
       });
     }
 
-    it('[engine: listen on every interface] no host: new Session() listens on every interface, its conn_info dialable from the other namespace', async () => {
-      // Until the engine change lands the listener is on 127.0.0.1, and the connect from the
-      // other namespace fails at once (ECONNRESET: its own loopback refuses it).
+    it('no host: new Session() listens on every interface, its conn_info dialable from the other namespace', async () => {
+      // A listener on 127.0.0.1 only, or a wildcard address in its conn_info, would send the
+      // client to its own host, which refuses it.
       const { server, client } = await connectHosts({ channels: 2 });
       await move(client, server, 8 * MiB + 3, MiB);
       await move(server, client, 8 * MiB + 3, MiB, 2000);
@@ -117,7 +109,7 @@ describe('transfer: two hosts (network namespaces joined by a veth pair)', funct
       await move(client, server, 256 * MiB, 4 * MiB);
     });
   }
-  it('[engine: named sessions] clients connecting at the same moment are told apart by the name each gives its session', async () => {
+  it('clients connecting at the same moment are told apart by the name each gives its session', async () => {
     const names = ['agent-a', 'agent-b', 'agent-c', 'agent-d'];
     const server = await peerIn(pair.a, { channels: 2, host: pair.a.v4 });
     const { blob } = await server.call<{ blob: string }>('listen');

@@ -17,11 +17,20 @@
  *    both ways;
  *  - 4 KiB messages: message rate (one way, pipelined) and round-trip latency p50/p99
  *    (ping-pong, a JS completion on each side) beside a Node `net` ping-pong;
- *  - resident memory per idle connection (a 1-channel session connected, both sides).
+ *  - resident memory per idle connection (a 1-channel session connected, both sides);
+ *  - cross-host (`netns`): 1 GiB in 4 MiB messages between two network namespaces joined by
+ *    a veth pair (test/transfer/netns.ts), a peer process of this file in each, over 1 and 4
+ *    channels, through a 128 MiB ring per side (cold) and through one 4 MiB buffer (hot),
+ *    beside `iperf3 -l 1M -n 1G` (and `-P 4` for the 4-channel rows) between the same
+ *    namespaces, in rounds whose order rotates like the headline's. It needs root and
+ *    iproute2: the full run includes it only where namespaces can be created, and prints why
+ *    it skipped otherwise. `--netns-congestion=NAME` runs both hostwire and iperf3 (`-C`)
+ *    with that congestion control there (default: the system's, which "auto" keeps on a link
+ *    that leaves the host).
  *
  * This process receives; a child process (this file with `--peer`) sends. Progress goes to
  * stderr; `--json` prints one JSON object on stdout; `--quick` runs less; `--only=headline`
- * (or `throughput`, `latency`, `idle`, comma-separated) runs those parts alone.
+ * (or `throughput`, `latency`, `idle`, `netns`, comma-separated) runs those parts alone.
  * Environment: HOSTWIRE_ADDON names another build of the addon; HOSTWIRE_TRANSFER_SNDBUF /
  * HOSTWIRE_TRANSFER_RCVBUF set the engine's socket buffers (bytes; default kernel autotuning).
  */
@@ -31,6 +40,7 @@ import * as net from 'node:net';
 import * as readline from 'node:readline';
 import type { MemoryRegion, Session, SessionOptions, Transfer } from '../generated/ts/sdk';
 import { loadNative } from '../runtime/native';
+import { type NetnsPair, tryCreatePair } from '../test/transfer/netns';
 import { median, percentile } from './stats';
 
 const KiB = 1024;
@@ -40,6 +50,8 @@ const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
 const QUICK = args.includes('--quick');
 const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+/** The cross-host part's congestion control for both hostwire and iperf3 (`-C`); default: the system's. */
+const NETNS_CONGESTION = args.find((a) => a.startsWith('--netns-congestion='))?.slice('--netns-congestion='.length);
 const part = (name: string) => !ONLY || ONLY.includes(name);
 
 function newSession(o: SessionOptions): Session {
@@ -88,6 +100,7 @@ async function stream(s: Session, peer: string, region: MemoryRegion, dir: 'send
 async function peerMain(): Promise<void> {
   let s: Session | undefined;
   let region: MemoryRegion | undefined;
+  let accepted: Promise<void> | undefined;
   const idle: Session[] = [];
   const reply = (id: number, result: unknown) => process.stdout.write(`${JSON.stringify({ id, result })}\n`);
   const handlers: Record<string, (a: Record<string, number | string>) => Promise<unknown>> = {
@@ -122,6 +135,24 @@ async function peerMain(): Promise<void> {
         t.release();
       }
       return {};
+    },
+    // The receiving side in a process of its own (the cross-host part): listen, accept, receive.
+    async hwListen(a) {
+      s = newSession({ channels: Number(a.channels), ...(a.host ? { host: String(a.host) } : {}), ...(a.congestion ? { congestion: String(a.congestion) } : {}) });
+      const blob = Buffer.from(await s.listen()).toString('hex');
+      accepted = s.accept('client');
+      region = s.allocMemory(Number(a.regionBytes), { recv: true });
+      region.view().fill(0); // fault the pages in before timing
+      return { blob };
+    },
+    async hwAccept() {
+      await accepted;
+      return {};
+    },
+    async hwRecv(a) {
+      const t0 = now();
+      await stream(s!, 'client', region!, 'recv', Number(a.size), Number(a.count), Number(a.batch), Number(a.tag), a.hot === 1);
+      return { ms: now() - t0 };
     },
     async hwClose() {
       await s!.close();
@@ -194,8 +225,10 @@ class Peer {
   private readonly child: ChildProcess;
   private next = 0;
   private readonly pending = new Map<number, (r: Record<string, unknown>) => void>();
-  constructor() {
-    this.child = spawn(process.execPath, ['--expose-gc', __filename, '--peer'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `prefix` runs the peer through a command (`ip netns exec NS`: in a network namespace). */
+  constructor(prefix: string[] = []) {
+    const argv = [...prefix, process.execPath, '--expose-gc', __filename, '--peer'];
+    this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
       const m = JSON.parse(line) as { id: number; result: Record<string, unknown> };
       this.pending.get(m.id)?.(m.result);
@@ -297,17 +330,21 @@ function systemCongestion(): string {
 }
 
 /**
- * iperf3 -l 1M -n bytes between two iperf3 processes on loopback (with `-C congestion` when
- * given): GB/s, or undefined without iperf3.
+ * iperf3 -l 1M -n bytes between two iperf3 processes (with `-C congestion`, `-P parallel` when
+ * given): on loopback, or `between` the two namespaces of a pair (server in a, client in b):
+ * GB/s, or undefined without iperf3.
  */
-function iperf3(bytes: number, congestion?: string): { gbps: number } | undefined {
+function iperf3(bytes: number, o: { congestion?: string; parallel?: number; between?: NetnsPair } = {}): { gbps: number } | undefined {
   if (spawnSync('iperf3', ['--version']).error) return undefined;
+  const [serverPrefix, clientPrefix, host] = o.between ? [o.between.a.exec, o.between.b.exec, o.between.a.v4] : [[], [], '127.0.0.1'];
+  const cmd = (prefix: string[], a: string[]): [string, string[]] => (prefix.length ? [prefix[0], [...prefix.slice(1), 'iperf3', ...a]] : ['iperf3', a]);
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = String(15201 + Math.floor(Math.random() * 2000));
-    const server = spawn('iperf3', ['-s', '-1', '-p', port], { stdio: 'ignore' });
+    const server = spawn(...cmd(serverPrefix, ['-s', '-1', '-p', port]), { stdio: 'ignore' });
     spawnSync('sleep', ['0.3']); // let it listen
-    const cc = congestion ? ['-C', congestion] : [];
-    const r = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', port, '-l', '1M', '-n', String(bytes), ...cc, '-J'], { encoding: 'utf8' });
+    const cc = o.congestion ? ['-C', o.congestion] : [];
+    const par = o.parallel ? ['-P', String(o.parallel)] : [];
+    const r = spawnSync(...cmd(clientPrefix, ['-c', host, '-p', port, '-l', '1M', '-n', String(bytes), ...cc, ...par, '-J']), { encoding: 'utf8' });
     server.kill();
     try {
       const j = JSON.parse(r.stdout) as { end?: { sum_received?: { bits_per_second: number } } };
@@ -427,21 +464,54 @@ type Headline = {
   runs: Array<Record<string, number | undefined>>;
 };
 
+/** One figure of a round, by key, and how to measure it. */
+type Step = [key: string, measure: () => Promise<number | undefined>];
+type Round = Record<string, number | undefined>;
+
 /**
- * The headline, `runs` rounds. Each round runs iperf3, hostwire in each configuration, and
- * iperf3 with hostwire's congestion control when that is not the system's, in an order
- * rotated by one from round to round, so that no configuration always runs right after the
- * same other one (what ran just before can leave the caches, the scheduler's placement of
- * the two ends and the socket memory in a state that helps or slows the next run).
+ * `runs` rounds of `steps`, in an order rotated by one from round to round, so that no step
+ * always runs right after the same other one (what ran just before can leave the caches, the
+ * scheduler's placement of the two ends and the socket memory in a state that helps or slows
+ * the next run). `each` sees every round as it ends.
+ */
+async function rounds(steps: Step[], runs: number, each: (run: Round, r: number) => void): Promise<Round[]> {
+  const all: Round[] = [];
+  for (let r = 0; r < runs; r++) {
+    const run: Round = {};
+    for (let i = 0; i < steps.length; i++) {
+      const [key, step] = steps[(r + i) % steps.length];
+      run[key] = await step();
+    }
+    all.push(run);
+    each(run, r);
+  }
+  return all;
+}
+
+/**
+ * Each round's `key` against the `base` of the same round: the machine's load drifts between
+ * rounds, and a ratio within one round cancels most of that drift.
+ */
+function perRound(all: Round[], key: string, base: string): number[] {
+  return all.map((h) => Number(h[key]) / Number(h[base]));
+}
+
+/** The middle half of `rs`: its 25th and 75th percentiles. */
+function quartiles(rs: number[]): [number, number] {
+  return [percentile(rs, 25), percentile(rs, 75)];
+}
+
+/**
+ * The headline, `runs` rounds (`rounds`). Each round runs iperf3, hostwire in each
+ * configuration, and iperf3 with hostwire's congestion control when that is not the system's.
  */
 async function headline(peer: Peer, runs: number): Promise<Headline> {
-  const all: Array<Record<string, number | undefined>> = [];
   const system = systemCongestion();
   // A short transfer first: it learns the congestion control hostwire's channels choose and
   // warms both processes (code, allocator) before anything is timed.
   const chosen = (await hostwireThroughput(peer, 1, 4 * MiB, 1, false, 64 * MiB)).congestion;
   const other = chosen !== '' && chosen !== system;
-  const steps: Array<[string, () => Promise<number | undefined>]> = [
+  const steps: Step[] = [
     ['iperf3GBps', async () => iperf3(GiB)?.gbps],
     ['hostwire1chGBps', async () => (await hostwireThroughput(peer, 1, 4 * MiB, 1)).gbps],
     ['hostwire2chGBps', async () => (await hostwireThroughput(peer, 2, 4 * MiB, 1)).gbps],
@@ -449,30 +519,20 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
     ['hostwireHot1MiB1chGBps', async () => (await hostwireThroughput(peer, 1, MiB, 1, true)).gbps],
   ];
   if (other) {
-    steps.push(['iperf3SameCongestionGBps', async () => iperf3(GiB, chosen)?.gbps]);
+    steps.push(['iperf3SameCongestionGBps', async () => iperf3(GiB, { congestion: chosen })?.gbps]);
     steps.push(['hostwireSystem1chGBps', async () => (await hostwireThroughput(peer, 1, 4 * MiB, 1, false, undefined, 'system')).gbps]);
   }
-  for (let r = 0; r < runs; r++) {
-    const run: Record<string, number | undefined> = {};
-    for (let i = 0; i < steps.length; i++) {
-      const [key, step] = steps[(r + i) % steps.length];
-      run[key] = await step();
-    }
+  const all = await rounds(steps, runs, (run, r) => {
     if (!other) run.iperf3SameCongestionGBps = run.iperf3GBps;
-    all.push(run);
     const g = (k: string) => (run[k] === undefined ? '-' : run[k]!.toFixed(2));
     const also = other ? `, iperf3 -C ${chosen} ${g('iperf3SameCongestionGBps')} GB/s, hostwire at ${system} ${g('hostwireSystem1chGBps')} GB/s` : '';
     progress(`  run ${r + 1}/${runs}: iperf3 ${g('iperf3GBps')} GB/s, hostwire ${g('hostwire1chGBps')} / ${g('hostwire2chGBps')} GB/s (1 / 2 channels)${also}`);
-  }
+  });
   const med = (k: string) => median(all.map((h) => Number(h[k])));
   const have = (k: string) => all.every((h) => h[k] !== undefined);
-  // Each hostwire figure against the iperf3 run of its own round: the machine's load drifts
-  // between rounds, and a ratio within one round cancels most of that drift.
-  const perRound = (k: string, base: string) => all.map((h) => Number(h[k]) / Number(h[base]));
   const configs = ['hostwire1ch', 'hostwire2ch', 'hostwireHot1ch', 'hostwireHot1MiB1ch', ...(other ? ['hostwireSystem1ch' as const] : [])];
   const each = <T>(base: string, stat: (rs: number[]) => T): PerConfig<T> =>
-    have(base) ? Object.fromEntries(configs.map((c) => [c, stat(perRound(`${c}GBps`, base))])) : {};
-  const quartiles = (rs: number[]): [number, number] => [percentile(rs, 25), percentile(rs, 75)];
+    have(base) ? Object.fromEntries(configs.map((c) => [c, stat(perRound(all, `${c}GBps`, base))])) : {};
   const sameBase = 'iperf3SameCongestionGBps';
   return {
     ratios: each('iperf3GBps', median),
@@ -491,11 +551,101 @@ async function headline(peer: Peer, runs: number): Promise<Headline> {
   };
 }
 
+/**
+ * hostwire between the two namespaces of `pair`: `rx` (a peer process in a) listens on a's
+ * address and receives `bytes` (default 1 GiB) in messages of `size` from `tx` (in b), through
+ * a ring of two batches per side or (`hot`) one message-sized buffer. GB/s as the receiver
+ * timed it, from its first post to its last completion; the sender's congestion control.
+ */
+async function hostwireNetns(pair: NetnsPair, rx: Peer, tx: Peer, channels: number, size: number, hot: boolean, bytes?: number) {
+  const { batch, total } = plan(size);
+  const count = Math.floor((bytes ?? total) / size);
+  const regionBytes = hot ? size : 2 * batch * size;
+  const congestion = NETNS_CONGESTION ?? '';
+  const { blob } = await rx.call('hwListen', { channels, host: pair.a.v4, regionBytes, congestion });
+  const accepted = rx.call('hwAccept');
+  await tx.call('hwSetup', { channels, blob, regionBytes, congestion });
+  await accepted;
+  const a = { size, count, batch, tag: 0, hot: hot ? 1 : 0 };
+  const [r, t] = await Promise.all([rx.call('hwRecv', a), tx.call('hwSend', a)]);
+  await Promise.all([rx.call('hwClose'), tx.call('hwClose')]);
+  return { gbps: (count * size) / Number(r.ms) / 1e6, congestion: String(t.congestion) };
+}
+
+/** The cross-host figures: each hostwire configuration and the iperf3 run it is measured against. */
+const CROSS_HOST = [
+  { key: 'hostwire1ch', channels: 1, hot: false, base: 'iperf3GBps', target: 0.9, what: '1 channel, 128 MiB ring of distinct messages each side (cold)' },
+  { key: 'hostwireHot1ch', channels: 1, hot: true, base: 'iperf3GBps', target: 1.0, what: '1 channel, one 4 MiB buffer each side (hot)' },
+  { key: 'hostwire4ch', channels: 4, hot: false, base: 'iperf3P4GBps', target: 0.9, what: '4 channels, 128 MiB ring each side (cold)' },
+  { key: 'hostwireHot4ch', channels: 4, hot: true, base: 'iperf3P4GBps', target: 1.0, what: '4 channels, one 4 MiB buffer each side (hot)' },
+] as const;
+
+type CrossHost = {
+  /** The congestion control hostwire's sending channels used, and the system's (iperf3's unless `iperf3` says otherwise). */
+  congestion: { system: string; hostwire: string; iperf3?: string };
+  iperf3GBps?: number;
+  iperf3P4GBps?: number;
+  /** Median GB/s per hostwire configuration (CROSS_HOST keys). */
+  gbps: Record<string, number>;
+  /** Median over the rounds of (hostwire / its iperf3 run of the same round), and the middle half of those ratios. */
+  ratios: Record<string, number>;
+  ratioQuartiles: Record<string, [number, number]>;
+  targets: Record<string, number>;
+  runs: Round[];
+};
+
+/**
+ * The cross-host part, `runs` rounds (`rounds`): in each, `iperf3 -l 1M -n 1G` and with `-P 4`
+ * between the namespaces, and hostwire in each CROSS_HOST configuration.
+ */
+async function crossHost(pair: NetnsPair, runs: number): Promise<CrossHost> {
+  const rx = new Peer(pair.a.exec);
+  const tx = new Peer(pair.b.exec);
+  try {
+    // A short transfer first: it warms both processes and learns the congestion control.
+    const chosen = (await hostwireNetns(pair, rx, tx, 1, 4 * MiB, false, 64 * MiB)).congestion;
+    const steps: Step[] = [
+      ['iperf3GBps', async () => iperf3(GiB, { between: pair, congestion: NETNS_CONGESTION })?.gbps],
+      ['iperf3P4GBps', async () => iperf3(GiB, { between: pair, congestion: NETNS_CONGESTION, parallel: 4 })?.gbps],
+      ...CROSS_HOST.map((c): Step => [`${c.key}GBps`, async () => (await hostwireNetns(pair, rx, tx, c.channels, 4 * MiB, c.hot)).gbps]),
+    ];
+    const all = await rounds(steps, runs, (run, r) => {
+      const g = (k: string) => (run[k] === undefined ? '-' : run[k]!.toFixed(2));
+      progress(
+        `  run ${r + 1}/${runs}: iperf3 ${g('iperf3GBps')} / -P 4 ${g('iperf3P4GBps')} GB/s, hostwire 1 ch ${g('hostwire1chGBps')} / hot ${g('hostwireHot1chGBps')}, 4 ch ${g('hostwire4chGBps')} / hot ${g('hostwireHot4chGBps')} GB/s`,
+      );
+    });
+    const have = (k: string) => all.every((h) => h[k] !== undefined);
+    const med = (k: string) => (have(k) ? median(all.map((h) => Number(h[k]))) : undefined);
+    const based = CROSS_HOST.filter((c) => have(c.base));
+    return {
+      congestion: { system: systemCongestion(), hostwire: chosen, ...(NETNS_CONGESTION ? { iperf3: NETNS_CONGESTION } : {}) },
+      iperf3GBps: med('iperf3GBps'),
+      iperf3P4GBps: med('iperf3P4GBps'),
+      gbps: Object.fromEntries(CROSS_HOST.map((c) => [c.key, med(`${c.key}GBps`)!])),
+      ratios: Object.fromEntries(based.map((c) => [c.key, median(perRound(all, `${c.key}GBps`, c.base))])),
+      ratioQuartiles: Object.fromEntries(based.map((c) => [c.key, quartiles(perRound(all, `${c.key}GBps`, c.base))])),
+      targets: Object.fromEntries(CROSS_HOST.map((c) => [c.key, c.target])),
+      runs: all,
+    };
+  } finally {
+    rx.end();
+    tx.end();
+  }
+}
+
 async function main(): Promise<void> {
   const sizes = QUICK ? [4 * KiB, 4 * MiB] : [4 * KiB, 64 * KiB, MiB, 4 * MiB, 64 * MiB];
   const channelsList = [1, 2];
   const repeat = QUICK ? 1 : 3;
-  const steps = (part('idle') ? 1 : 0) + (part('throughput') ? sizes.length * (channelsList.length + 1) : 0) + (part('headline') ? 1 : 0) + (part('latency') ? 2 : 0);
+  // The cross-host part needs network namespaces (root, iproute2): made here, or why not.
+  const pair = part('netns') ? tryCreatePair() : undefined;
+  const steps =
+    (part('idle') ? 1 : 0) +
+    (part('throughput') ? sizes.length * (channelsList.length + 1) : 0) +
+    (part('headline') ? 1 : 0) +
+    (part('latency') ? 2 : 0) +
+    (typeof pair === 'object' ? 1 : 0);
   let step = 0;
   const tick = (what: string) => progress(`[${++step}/${steps}] ${what}`);
 
@@ -543,9 +693,23 @@ async function main(): Promise<void> {
     };
   }
   peer.end();
+
+  let cross: CrossHost | { skipped: string } | undefined;
+  if (typeof pair === 'string') {
+    cross = { skipped: pair };
+    progress(`cross-host (netns) skipped: ${pair}`);
+  } else if (pair) {
+    const runs = QUICK ? 1 : 12;
+    tick(`cross-host: 1 GiB in 4 MiB messages between two network namespaces, beside iperf3 -l 1M (-P 4), ${runs} round(s), order rotating`);
+    try {
+      cross = await crossHost(pair, runs);
+    } finally {
+      pair.destroy();
+    }
+  }
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  const result = { throughput: rows, headline: head, latency4KiB: latency, idle };
+  const result = { throughput: rows, headline: head, latency4KiB: latency, idle, netns: cross };
   if (JSON_OUT) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
@@ -587,6 +751,26 @@ async function main(): Promise<void> {
     console.log(`  net      p50 ${f(latency.netP50us, 1)} us  p99 ${f(latency.netP99us, 1)} us  (hostwire/net p50 ${f(latency.hostwireP50us / latency.netP50us)}x)`);
   }
   if (idle) console.log(`\nresident memory per idle 1-channel connection: client ${f(idle.clientBytes / KiB, 1)} KiB, server ${f(idle.serverBytes / KiB, 1)} KiB`);
+  if (cross && 'skipped' in cross) console.log(`\ncross-host (two network namespaces): skipped: ${cross.skipped}`);
+  else if (cross) {
+    const n = cross.runs.length;
+    console.log(`\ncross-host: 1 GiB in 4 MiB messages between two network namespaces joined by a veth pair (${n} round${n === 1 ? '' : 's'}, the order rotating; medians)`);
+    const iperfCc = NETNS_CONGESTION ? `${NETNS_CONGESTION} (iperf3 -C)` : `${cross.congestion.system || 'unknown'} (the system's, iperf3)`;
+    console.log(`  congestion control: ${cross.congestion.hostwire || 'unknown'} (hostwire), ${iperfCc}`);
+    if (cross.iperf3GBps === undefined) console.log('  iperf3: not installed (apt-get install iperf3)');
+    else {
+      console.log(`  iperf3 -l 1M       ${f(cross.iperf3GBps)} GB/s`);
+      console.log(`  iperf3 -l 1M -P 4  ${f(cross.iperf3P4GBps ?? NaN)} GB/s`);
+    }
+    for (const c of CROSS_HOST) {
+      const r = cross.ratios[c.key];
+      const q = cross.ratioQuartiles[c.key];
+      const base = c.base === 'iperf3GBps' ? 'iperf3 -l 1M' : 'iperf3 -l 1M -P 4';
+      const vs = r === undefined ? '' : `  (${f(r)}x [${f(q[0])}-${f(q[1])}] ${base}; target >= ${f(c.target)}x)`;
+      console.log(`  hostwire ${c.what} ${f(cross.gbps[c.key])} GB/s${vs}`);
+    }
+    console.log('  (a ratio is the median over the rounds of hostwire against the iperf3 run of the same round, [the middle half of those per-round ratios])');
+  }
 }
 
 if (args.includes('--peer')) {

@@ -26,9 +26,18 @@ export interface Origin {
   pointer: string;
 }
 
+/** A semantic version. */
+export interface Version {
+  major: number;
+  minor: number;
+  patch: number;
+  /** `major.minor.patch`. */
+  text: string;
+}
+
 export interface AbiMeta {
   name: string;
-  version: { major: number; minor: number; patch: number; text: string };
+  version: Version;
   module: string;
   doc: string;
   c: {
@@ -38,6 +47,18 @@ export interface AbiMeta {
     constantPrefix: string;
     importMacro: string;
   };
+}
+
+/**
+ * A wire protocol between hostwire processes: a version domain of its own. Its items (enums,
+ * constants, records, dictionaries, interfaces whose `protocol` names it) are versioned by
+ * its version, not by the ABI's; hostcalls, errno and flags always belong to the guest ABI.
+ */
+export interface Protocol {
+  name: string;
+  version: Version;
+  doc: string;
+  origin: Origin;
 }
 
 export interface Errno {
@@ -65,6 +86,8 @@ export interface Constant {
   doc: string;
   /** The C header it belongs in (the main header unless said otherwise). */
   cHeader: string;
+  /** The protocol the item belongs to; absent for the guest ABI. */
+  protocol?: string;
   origin: Origin;
 }
 
@@ -101,6 +124,8 @@ export interface EnumDef {
   doc: string;
   values: EnumValue[];
   aliases: Alias[];
+  /** The protocol the item belongs to; absent for the guest ABI. */
+  protocol?: string;
   origin: Origin;
 }
 
@@ -175,6 +200,8 @@ export interface RecordDef {
   fields: RecordField[];
   doc: string;
   vectors: RecordVector[];
+  /** The protocol the item belongs to; absent for the guest ABI. */
+  protocol?: string;
   origin: Origin;
 }
 
@@ -284,6 +311,8 @@ export interface DictionaryDef {
   name: string;
   fields: DictionaryField[];
   doc: string;
+  /** The protocol the item belongs to; absent for the guest ABI. */
+  protocol?: string;
   origin: Origin;
 }
 
@@ -311,11 +340,15 @@ export interface InterfaceDef {
   /** Absent when instances are only made by other methods (MemoryRegion, Transfer). */
   ctor?: { params: ApiParam[]; errors: Errno[]; doc: string };
   methods: Method[];
+  /** The protocol the item belongs to; absent for the guest ABI. */
+  protocol?: string;
   origin: Origin;
 }
 
 export interface Model {
   abi: AbiMeta;
+  /** The protocols, in declaration order (files in name order). */
+  protocols: Protocol[];
   errnos: Errno[];
   errnoAliases: ErrnoAlias[];
   constants: Constant[];

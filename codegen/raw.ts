@@ -18,6 +18,8 @@ export interface RawIdl {
   files: SourceFile[];
   abi?: Located;
   errno?: Located;
+  /** The `protocols` entries of every file, in file order. */
+  protocols: Located[];
   sections: Record<ListSection, Located[]>;
 }
 
@@ -25,12 +27,16 @@ export interface RawIdl {
 export function mergeFiles(files: SourceFile[]): RawIdl {
   const raw: RawIdl = {
     files,
+    protocols: [],
     sections: { constants: [], enums: [], flags: [], records: [], hostcalls: [], dictionaries: [], interfaces: [] },
   };
   for (const file of files) {
     const d = file.data;
     if (d.abi && !raw.abi) raw.abi = { item: d.abi as RawObject, file, pointer: '/abi' };
     if (d.errno && !raw.errno) raw.errno = { item: d.errno as RawObject, file, pointer: '/errno' };
+    if (Array.isArray(d.protocols)) {
+      d.protocols.forEach((item, i) => raw.protocols.push({ item: item as RawObject, file, pointer: pointer('protocols', i) }));
+    }
     for (const s of LIST_SECTIONS) {
       const list = d[s];
       if (Array.isArray(list)) {

@@ -13,9 +13,11 @@ export const DIFF_USAGE = `usage: hostwire diff OLD NEW [--json]
              the current repository (git:HEAD, git:main, git:HEAD~1); or git:REF:PATH
   --json     print the report as JSON (format: codegen/diff/README.md)
 
-Classifies every change from OLD to NEW as breaking, dangerous, source-only or safe.
-Exit codes: 0 no breaking change, or NEW bumped the major version; 1 a breaking change
-without a major version bump; 2 an unreadable IDL or bad usage.`;
+Classifies every change from OLD to NEW as breaking, dangerous, source-only or safe, and
+attributes it to a version domain: the protocol of its item, else the ABI.
+Exit codes: 0 no breaking change, or NEW bumped the major version of every domain with one;
+1 a breaking change without a major version bump of its domain; 2 an unreadable IDL or bad
+usage.`;
 
 export interface DiffIo {
   out?: (s: string) => void;

@@ -10,11 +10,13 @@ import { diffErrnos } from './errno';
 import { diffFlags } from './flags';
 import { diffHostcalls } from './hostcalls';
 import { diffInterfaces } from './interfaces';
+import { diffProtocols } from './protocols';
 import { diffRecords } from './records';
 
 export function diffModels(oldModel: Model, newModel: Model): Change[] {
   const ctx = createContext(oldModel, newModel);
   diffAbi(ctx);
+  diffProtocols(ctx);
   diffErrnos(ctx);
   diffConstants(ctx);
   diffEnums(ctx);

@@ -2,7 +2,8 @@
 import type { Model } from '../model';
 import { countBySeverity, type Change, type Severity } from './change';
 import { diffModels } from './diff';
-import { verdict } from './version';
+import { domainOf } from './protocols';
+import { verdict, type DomainVerdict } from './version';
 
 export const REPORT_FORMAT = 'hostwire-diff/1';
 
@@ -15,34 +16,43 @@ export interface ReportSide {
   version: string;
 }
 
+/** A change and its version domain: the protocol's name, or the ABI's (`spear`). */
+export interface ReportChange extends Change {
+  domain: string;
+}
+
 export interface DiffReport {
   format: typeof REPORT_FORMAT;
   old: ReportSide;
   new: ReportSide;
   summary: Record<Severity, number>;
-  changes: Change[];
+  changes: ReportChange[];
   /** Whether any change is breaking. */
   breaking: boolean;
-  /** Whether NEW's major version is greater than OLD's. */
+  /** Whether NEW's ABI major version is greater than OLD's. */
   majorBumped: boolean;
   warnings: string[];
-  /** 1 when a breaking change comes without a major version bump, else 0. */
+  /** 1 when a domain has a breaking change without a major version bump of its own, else 0. */
   exitCode: 0 | 1;
+  /** The verdict per version domain: the ABI first, then each protocol. */
+  domains: DomainVerdict[];
 }
 
 export function buildReport(oldSource: string, oldModel: Model, newSource: string, newModel: Model): DiffReport {
   const changes = diffModels(oldModel, newModel);
-  const v = verdict(oldModel.abi, newModel.abi, changes);
+  const attributed = changes.map((change) => ({ change, protocol: domainOf(change.path, oldModel, newModel) }));
+  const v = verdict(oldModel, newModel, attributed);
   const side = (source: string, m: Model): ReportSide => ({ source, name: m.abi.name, version: m.abi.version.text });
   return {
     format: REPORT_FORMAT,
     old: side(oldSource, oldModel),
     new: side(newSource, newModel),
     summary: countBySeverity(changes),
-    changes,
+    changes: attributed.map(({ change, protocol }) => ({ ...change, domain: protocol ?? newModel.abi.name })),
     breaking: v.breaking,
     majorBumped: v.majorBumped,
     warnings: v.warnings,
     exitCode: v.exitCode,
+    domains: v.domains,
   };
 }

@@ -6,7 +6,7 @@
 import { Diagnostic, IdlError } from '../diagnostics';
 import type {
   Alias, ApiParam, ApiType, Constant, DictionaryDef, EnumDef, Errno, FieldType, FlagsDef, Hostcall,
-  HostcallParam, InterfaceDef, Method, Model, ParamKind, RecordDef, RecordVector,
+  HostcallParam, InterfaceDef, Method, Model, ParamKind, Protocol, RecordDef, RecordVector,
 } from '../model';
 import type { Located, RawIdl, RawObject } from '../raw';
 import { INTS, isIntType, parseInt64 } from './ints';
@@ -17,6 +17,12 @@ import { canonicalize, decodeRecord, encodeRecord, ValueError } from './values';
 const str = (v: unknown, d = ''): string => (v === undefined || v === null ? d : String(v));
 const list = (o: RawObject, key: string): RawObject[] => (Array.isArray(o[key]) ? (o[key] as RawObject[]) : []);
 const origin = (at: Located) => ({ file: at.file.relPath, pointer: at.pointer });
+/** `{ protocol }` when the item belongs to one, else nothing (so guest-ABI items have no key). */
+const protocolOf = (at: Located): { protocol?: string } => (at.item.protocol !== undefined ? { protocol: str(at.item.protocol) } : {});
+const version = (v: unknown): Model['abi']['version'] => {
+  const [major, minor, patch] = str(v).split('.').map(Number);
+  return { major, minor, patch, text: str(v) };
+};
 
 function hexBytes(s: string): Uint8Array {
   const hex = s.replace(/\s+/g, '');
@@ -33,11 +39,10 @@ export function resolve(raw: RawIdl): Model {
   };
 
   const abiRaw = raw.abi!.item;
-  const [major, minor, patch] = str(abiRaw.version).split('.').map(Number);
   const c = abiRaw.c as RawObject;
   const abi: Model['abi'] = {
     name: str(abiRaw.name),
-    version: { major, minor, patch, text: str(abiRaw.version) },
+    version: version(abiRaw.version),
     module: str(abiRaw.module),
     doc: str(abiRaw.doc),
     c: {
@@ -49,6 +54,7 @@ export function resolve(raw: RawIdl): Model {
     },
   };
   const mainHeader = abi.c.header;
+  const protocols: Protocol[] = raw.protocols.map((at) => ({ name: str(at.item.name), version: version(at.item.version), doc: str(at.item.doc), origin: origin(at) }));
 
   const errnoAt = raw.errno!;
   const errnos: Errno[] = list(errnoAt.item, 'codes').map((e, i) => ({
@@ -76,6 +82,7 @@ export function resolve(raw: RawIdl): Model {
     value: parseInt64(at.item.value)!,
     doc: str(at.item.doc),
     cHeader: str(at.item.c_header, mainHeader),
+    ...protocolOf(at),
     origin: origin(at),
   }));
 
@@ -102,6 +109,7 @@ export function resolve(raw: RawIdl): Model {
         cHelper: v.c_helper !== false,
       })),
       aliases: aliases(at, prefix),
+      ...protocolOf(at),
       origin: origin(at),
     };
   });
@@ -177,6 +185,7 @@ export function resolve(raw: RawIdl): Model {
       fields: laid.fields,
       doc: str(at.item.doc),
       vectors: [],
+      ...protocolOf(at),
       origin: origin(at),
     };
     records.set(name, def);
@@ -293,7 +302,7 @@ export function resolve(raw: RawIdl): Model {
     const done = dicts.get(name);
     if (done) return done;
     const at = dictAt.get(name)!;
-    const def: DictionaryDef = { name, fields: [], doc: str(at.item.doc), origin: origin(at) };
+    const def: DictionaryDef = { name, fields: [], doc: str(at.item.doc), ...protocolOf(at), origin: origin(at) };
     dicts.set(name, def);
     def.fields = list(at.item, 'fields').map((f) => ({
       name: str(f.name),
@@ -326,6 +335,7 @@ export function resolve(raw: RawIdl): Model {
       doc: str(i.doc),
       ctor: ctorRaw ? { params: apiParams(ctorRaw), errors: errorList(ctorRaw.errors), doc: str(ctorRaw.doc) } : undefined,
       methods,
+      ...protocolOf(at),
       origin: origin(at),
     };
   });
@@ -333,6 +343,7 @@ export function resolve(raw: RawIdl): Model {
   if (diags.length) throw new IdlError(diags);
   return {
     abi,
+    protocols,
     errnos,
     errnoAliases,
     constants,

@@ -1,7 +1,8 @@
 /**
  * Stage 2b: semantic checks over the merged IDL, after the schema passed: one ABI header,
  * unique names and values, flag bits that do not overlap, errors that are in the errno
- * table, type references that resolve. Every problem names its file and place.
+ * table, type references that resolve, protocols that are declared and that the guest ABI
+ * does not depend on. Every problem names its file and place.
  */
 import { Diagnostic, pointer as ptr } from '../diagnostics';
 import type { Located, RawIdl, RawObject } from '../raw';
@@ -99,6 +100,48 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
     for (const at of sections[s]) kindOf.set(String(at.item.name), s);
   }
 
+  // Protocols: unique names, apart from the ABI's; every item's `protocol` names one of them.
+  c.unique(raw.protocols.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'protocol');
+  const protocolNames = new Set(raw.protocols.map((at) => String(at.item.name)));
+  const abiName = raw.abi ? String(raw.abi.item.name) : undefined;
+  for (const at of raw.protocols) {
+    if (String(at.item.name) === abiName) {
+      c.report(at, '/name', `protocol '${abiName}' has the name of the ABI; expected a name of its own (each protocol is a version domain apart from the ABI)`);
+    }
+  }
+  const expectedProtocol = (): string =>
+    protocolNames.size ? `one of the protocols declared under 'protocols': ${[...protocolNames].join(', ')}` : `a protocol declared under 'protocols' (none is declared)`;
+  for (const s of ['constants', 'enums', 'records', 'dictionaries', 'interfaces'] as const) {
+    for (const at of sections[s]) {
+      const p = at.item.protocol;
+      if (p !== undefined && !protocolNames.has(String(p))) c.report(at, '/protocol', `unknown protocol '${String(p)}'; expected ${expectedProtocol()}`);
+    }
+  }
+  // The domain of every named type: its protocol, or the guest ABI (undefined). An item may use
+  // types of the guest ABI and of its own protocol only: the guest ABI cannot depend on a
+  // protocol's version, nor one protocol on another's.
+  const protocolOf = new Map<string, string | undefined>();
+  for (const s of ['enums', 'flags', 'records', 'dictionaries', 'interfaces'] as const) {
+    for (const at of sections[s]) protocolOf.set(String(at.item.name), at.item.protocol === undefined ? undefined : String(at.item.protocol));
+  }
+  const SINGULAR = { enums: 'enum', flags: 'flags', records: 'record', dictionaries: 'dictionary', interfaces: 'interface', hostcalls: 'hostcall' } as const;
+  const checkDomain = (at: Located, section: keyof typeof SINGULAR, sub: string, typeName: unknown): void => {
+    const base = String(typeName).replace(/\[\d*\]$/, '');
+    const theirs = protocolOf.get(base);
+    if (theirs === undefined) return;
+    const mine = section === 'hostcalls' ? undefined : (at.item.protocol as string | undefined);
+    if (mine === theirs || (mine !== undefined && !protocolNames.has(mine))) return;
+    const what = `${SINGULAR[section]} '${String(at.item.name)}'`;
+    const type = `${SINGULAR[kindOf.get(base) as keyof typeof SINGULAR] ?? 'type'} '${base}'`;
+    c.report(
+      at,
+      sub,
+      mine === undefined
+        ? `${what} is part of the guest ABI and cannot use ${type} of protocol '${theirs}' (the guest ABI cannot depend on a protocol's version); expected a type of the guest ABI`
+        : `${what} of protocol '${mine}' cannot use ${type} of protocol '${theirs}'; expected a type of the guest ABI or of protocol '${mine}'`,
+    );
+  };
+
   // Constants.
   c.unique(sections.constants.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'constant');
   for (const at of sections.constants) {
@@ -156,6 +199,7 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
         c.report(at, ptr('fields', i, 'type'), `unknown type '${base}'; expected an integer type, enum, flags or record: ${known.join(', ')}`);
       }
       if (base === at.item.name) c.report(at, ptr('fields', i, 'type'), `record '${base}' contains itself; expected a finite layout`);
+      checkDomain(at, 'records', ptr('fields', i, 'type'), base);
       if ((f.const !== undefined || f.range !== undefined) && !isIntType(base)) {
         c.report(at, ptr('fields', i), `'const' and 'range' apply to integer fields only (type '${String(f.type)}')`);
       }
@@ -177,6 +221,9 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       if (!paramKinds.has(t) && k !== 'enums' && k !== 'flags') {
         c.report(at, ptr('params', i, 'type'), `unknown type '${t}'; expected one of: ${[...HOSTCALL_PARAM_KINDS].join(', ')}, an integer type, or an enum or flags name`);
       }
+      checkDomain(at, 'hostcalls', ptr('params', i, 'type'), t);
+      if (p.record !== undefined) checkDomain(at, 'hostcalls', ptr('params', i, 'record'), p.record);
+      if (p.commands !== undefined) checkDomain(at, 'hostcalls', ptr('params', i, 'commands'), p.commands);
       if (['in_bytes', 'in_string', 'out_bytes', 'ctl_arg'].includes(t)) pointers = true;
       if (t === 'out_bytes') outputs = true;
       if (p.record !== undefined) {
@@ -198,6 +245,7 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
     if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'`);
     if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only`);
     if (ret.of !== undefined) {
+      checkDomain(at, 'hostcalls', '/returns/of', ret.of);
       if (ret.kind !== 'count') c.report(at, '/returns/of', `'of' applies to 'count' returns only`);
       else if (kindOf.get(String(ret.of)) !== 'records') c.report(at, '/returns/of', `unknown record '${String(ret.of)}'`);
     }
@@ -225,19 +273,29 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
   for (const at of sections.dictionaries) {
     const fields = list(at.item, 'fields');
     c.unique(fields.map((f, i) => ({ at, sub: ptr('fields', i, 'name'), key: String(f.name) })), `field of dictionary '${String(at.item.name)}':`);
-    fields.forEach((f, i) => apiType(at, ptr('fields', i, 'type'), f.type, false));
+    fields.forEach((f, i) => {
+      apiType(at, ptr('fields', i, 'type'), f.type, false);
+      checkDomain(at, 'dictionaries', ptr('fields', i, 'type'), String(f.type).replace(/\[\]$/, ''));
+    });
   }
   for (const at of sections.interfaces) {
     const methods = list(at.item, 'methods');
     c.unique(methods.map((m, i) => ({ at, sub: ptr('methods', i, 'name'), key: String(m.name) })), `method of '${String(at.item.name)}':`);
     methods.forEach((m, i) => {
-      list(m, 'params').forEach((p, j) => apiType(at, ptr('methods', i, 'params', j, 'type'), p.type, false));
+      list(m, 'params').forEach((p, j) => {
+        apiType(at, ptr('methods', i, 'params', j, 'type'), p.type, false);
+        checkDomain(at, 'interfaces', ptr('methods', i, 'params', j, 'type'), String(p.type).replace(/\[\]$/, ''));
+      });
       apiType(at, ptr('methods', i, 'returns'), m.returns, true);
+      checkDomain(at, 'interfaces', ptr('methods', i, 'returns'), String(m.returns).replace(/\[\]$/, ''));
       checkErrors(at, ptr('methods', i, 'errors'), m.errors);
     });
     const ctor = at.item.ctor as RawObject | undefined;
     if (ctor) {
-      list(ctor, 'params').forEach((p, j) => apiType(at, ptr('ctor', 'params', j, 'type'), p.type, false));
+      list(ctor, 'params').forEach((p, j) => {
+        apiType(at, ptr('ctor', 'params', j, 'type'), p.type, false);
+        checkDomain(at, 'interfaces', ptr('ctor', 'params', j, 'type'), String(p.type).replace(/\[\]$/, ''));
+      });
       checkErrors(at, '/ctor/errors', ctor.errors);
     }
   }

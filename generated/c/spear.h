@@ -115,6 +115,10 @@ enum {
     SPEAR_ENOTCONN = 107,
     /** The operation did not finish within its timeout. */
     SPEAR_ETIMEDOUT = 110,
+    /** Nothing listens at the peer's address. */
+    SPEAR_ECONNREFUSED = 111,
+    /** No route to the peer's address. */
+    SPEAR_EHOSTUNREACH = 113,
     /** The operation was cancelled. */
     SPEAR_ECANCELED = 125,
 
@@ -146,6 +150,13 @@ enum {
 #define SPEAR_CONN_INFO_MAGIC 0x49435748u
 /** Channels a connection-info blob can describe. */
 #define SPEAR_CONN_INFO_MAX_CHANNELS 8u
+/**
+ * Addresses a connection-info blob can list (a listener on every interface lists the first ones:
+ * other interfaces, then loopback).
+ */
+#define SPEAR_CONN_INFO_MAX_ADDRS 8u
+/** Longest name (UTF-8 bytes) a session may announce in its HELLO. */
+#define SPEAR_PEER_NAME_MAX 255u
 /** Version of the transfer frame header. */
 #define SPEAR_FRAME_VERSION 1u
 
@@ -274,8 +285,9 @@ enum {
 /** `frame_type` (u8): Type of a transfer frame. */
 enum {
     /**
-     * First frame on a channel: `tag` the session nonce, `rkey` the channel count, `offset` the
-     * channel index.
+     * First frame on a channel, both ways: `tag` the listener's session nonce (the listener's
+     * answer: the connection id), `msg_id` the connection id (the answer: the nonce), `offset` the
+     * channel index, `rkey` the channel count; its payload a `hello` record and the sender's name.
      */
     SPEAR_FRAME_HELLO = 1,
     /**
@@ -297,6 +309,11 @@ enum {
     SPEAR_FRAME_EAGER = 8,
     /** The operation for `tag` was cancelled by its owner. */
     SPEAR_FRAME_CANCEL = 9,
+    /**
+     * The connector's last handshake frame on a channel, sent on every channel once every channel's
+     * HELLO was answered: the session is established on both sides, and any frame may follow.
+     */
+    SPEAR_FRAME_READY = 10,
 };
 
 /** `user_stream_dir` (i32): Direction of a user stream. */
@@ -377,48 +394,82 @@ SPEAR_STATIC_ASSERT(offsetof(sp_epoll_event_t, fd) == 0, "sp_epoll_event_t.fd: o
 SPEAR_STATIC_ASSERT(offsetof(sp_epoll_event_t, events) == 4, "sp_epoll_event_t.events: offset");
 
 /**
- * One listening endpoint of a session.
+ * One address of a listening session: every channel listens on it, at the channel's port.
  *
- * Layout: packed, 20 bytes, aligned to 1.
+ * Layout: packed, 18 bytes, aligned to 1.
  */
 typedef struct __attribute__((packed)) {
     /** Address family (`addr_family`). */
     uint16_t family;
-    /** TCP port (little-endian like every field). */
-    uint16_t port;
     /** Address bytes in network order (IPv4: the first 4). */
     uint8_t addr[16];
-} sp_conn_channel_t;
-SPEAR_STATIC_ASSERT(sizeof(sp_conn_channel_t) == 20, "sp_conn_channel_t: size");
-SPEAR_STATIC_ASSERT(SPEAR_ALIGNOF(sp_conn_channel_t) == 1, "sp_conn_channel_t: alignment");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_channel_t, family) == 0, "sp_conn_channel_t.family: offset");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_channel_t, port) == 2, "sp_conn_channel_t.port: offset");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_channel_t, addr) == 4, "sp_conn_channel_t.addr: offset");
+} sp_conn_addr_t;
+SPEAR_STATIC_ASSERT(sizeof(sp_conn_addr_t) == 18, "sp_conn_addr_t: size");
+SPEAR_STATIC_ASSERT(SPEAR_ALIGNOF(sp_conn_addr_t) == 1, "sp_conn_addr_t: alignment");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_addr_t, family) == 0, "sp_conn_addr_t.family: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_addr_t, addr) == 2, "sp_conn_addr_t.addr: offset");
 
 /**
- * The connection-info blob that `Session.listen()` returns, sent to the peer out of band.
+ * The connection-info blob that `Session.listen()` returns, sent to the peer out of band. `magic`
+ * and `version_major` keep their place in every version, so a blob of another major version is
+ * recognised and refused by name.
  *
- * Layout: packed, 176 bytes, aligned to 1.
+ * Layout: packed, 180 bytes, aligned to 1.
  */
 typedef struct __attribute__((packed)) {
     /** `HWCI`. Always 0x49435748. */
     uint32_t magic;
-    /** Major ABI version of the writer. */
-    uint16_t abi_major;
+    /** Major version of the writer's transfer protocol. */
+    uint16_t version_major;
+    /** Minor version of the writer's transfer protocol. */
+    uint16_t version_minor;
     /** Channels in use. In [1, 8]. */
     uint16_t channel_count;
+    /** Addresses in use, in the order a peer should try them. In [1, 8]. */
+    uint16_t addr_count;
     /** Random session nonce; channels present it in HELLO. */
     uint64_t nonce;
-    /** Endpoints; entries past `channel_count` are zero. */
-    sp_conn_channel_t channels[8];
+    /** The TCP port of each channel; entries past `channel_count` are zero. */
+    uint16_t ports[8];
+    /** Addresses; entries past `addr_count` are zero. */
+    sp_conn_addr_t addrs[8];
 } sp_conn_info_t;
-SPEAR_STATIC_ASSERT(sizeof(sp_conn_info_t) == 176, "sp_conn_info_t: size");
+SPEAR_STATIC_ASSERT(sizeof(sp_conn_info_t) == 180, "sp_conn_info_t: size");
 SPEAR_STATIC_ASSERT(SPEAR_ALIGNOF(sp_conn_info_t) == 1, "sp_conn_info_t: alignment");
 SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, magic) == 0, "sp_conn_info_t.magic: offset");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, abi_major) == 4, "sp_conn_info_t.abi_major: offset");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, channel_count) == 6, "sp_conn_info_t.channel_count: offset");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, nonce) == 8, "sp_conn_info_t.nonce: offset");
-SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, channels) == 16, "sp_conn_info_t.channels: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, version_major) == 4, "sp_conn_info_t.version_major: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, version_minor) == 6, "sp_conn_info_t.version_minor: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, channel_count) == 8, "sp_conn_info_t.channel_count: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, addr_count) == 10, "sp_conn_info_t.addr_count: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, nonce) == 12, "sp_conn_info_t.nonce: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, ports) == 20, "sp_conn_info_t.ports: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_conn_info_t, addrs) == 36, "sp_conn_info_t.addrs: offset");
+
+/**
+ * The payload of a HELLO frame, both ways: the sender's transfer protocol version and its name,
+ * whose `name_length` UTF-8 bytes follow this record (the frame's `length` is 8 + `name_length`).
+ * `version_major` and `version_minor` keep their place in every version.
+ *
+ * Layout: packed, 8 bytes, aligned to 1.
+ */
+typedef struct __attribute__((packed)) {
+    /**
+     * Major version of the sender's transfer protocol; a peer of another major is refused (EPROTO).
+     */
+    uint16_t version_major;
+    /** Minor version of the sender's transfer protocol; peers of different minors interoperate. */
+    uint16_t version_minor;
+    /** Bytes of the sender's name that follow (0: the sender announces no name). In [0, 255]. */
+    uint16_t name_length;
+    /** Zero. Always 0. */
+    uint16_t reserved;
+} sp_hello_t;
+SPEAR_STATIC_ASSERT(sizeof(sp_hello_t) == 8, "sp_hello_t: size");
+SPEAR_STATIC_ASSERT(SPEAR_ALIGNOF(sp_hello_t) == 1, "sp_hello_t: alignment");
+SPEAR_STATIC_ASSERT(offsetof(sp_hello_t, version_major) == 0, "sp_hello_t.version_major: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_hello_t, version_minor) == 2, "sp_hello_t.version_minor: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_hello_t, name_length) == 4, "sp_hello_t.name_length: offset");
+SPEAR_STATIC_ASSERT(offsetof(sp_hello_t, reserved) == 6, "sp_hello_t.reserved: offset");
 
 /**
  * A registered region as a peer sees it (what NIXL's getPublicData carries).

@@ -33,6 +33,19 @@ constexpr uint32_t kAbiVersionMajor = 1;
 constexpr uint32_t kAbiVersionMinor = 3;
 constexpr uint32_t kAbiVersionPatch = 0;
 
+/**
+ * The transfer protocol 2.1.0, versioned apart from the ABI.
+ *
+ * The transfer wire protocol between hostwire processes: the connection-info blob a session hands
+ * its peers, the frames on every channel, the memory descriptors, and the host-side Session,
+ * MemoryRegion and Transfer API that speaks it. Versioned apart from the guest ABI: a breaking
+ * change to it raises this version's major, not the ABI's.
+ */
+constexpr const char *kTransferVersion = "2.1.0";
+constexpr uint32_t kTransferVersionMajor = 2;
+constexpr uint32_t kTransferVersionMinor = 1;
+constexpr uint32_t kTransferVersionPatch = 0;
+
 // ---- errno --------------------------------------------------------------------------------
 
 /** Errno codes (positive). A hostcall or core function returns `-errno` on failure. */
@@ -75,6 +88,10 @@ constexpr int32_t kECONNRESET = 104;
 constexpr int32_t kENOTCONN = 107;
 /** The operation did not finish within its timeout. */
 constexpr int32_t kETIMEDOUT = 110;
+/** Nothing listens at the peer's address. */
+constexpr int32_t kECONNREFUSED = 111;
+/** No route to the peer's address. */
+constexpr int32_t kEHOSTUNREACH = 113;
 /** The operation was cancelled. */
 constexpr int32_t kECANCELED = 125;
 
@@ -106,6 +123,8 @@ inline constexpr ErrnoInfo kErrnoTable[] = {
     {"ECONNRESET", kECONNRESET, "The peer or backend connection was lost."},
     {"ENOTCONN", kENOTCONN, "The stream or session is not connected."},
     {"ETIMEDOUT", kETIMEDOUT, "The operation did not finish within its timeout."},
+    {"ECONNREFUSED", kECONNREFUSED, "Nothing listens at the peer's address."},
+    {"EHOSTUNREACH", kEHOSTUNREACH, "No route to the peer's address."},
     {"ECANCELED", kECANCELED, "The operation was cancelled."},
 };
 
@@ -155,6 +174,15 @@ constexpr uint32_t kCONN_INFO_MAGIC = UINT32_C(0x49435748);
 
 /** Channels a connection-info blob can describe. */
 constexpr uint16_t kCONN_INFO_MAX_CHANNELS = 8;
+
+/**
+ * Addresses a connection-info blob can list (a listener on every interface lists the first ones:
+ * other interfaces, then loopback).
+ */
+constexpr uint16_t kCONN_INFO_MAX_ADDRS = 8;
+
+/** Longest name (UTF-8 bytes) a session may announce in its HELLO. */
+constexpr uint16_t kPEER_NAME_MAX = 255;
 
 /** Version of the transfer frame header. */
 constexpr uint8_t kFRAME_VERSION = 1;
@@ -448,8 +476,9 @@ struct MemKind {
 struct FrameType {
   using type = uint8_t;
   /**
-   * First frame on a channel: `tag` the session nonce, `rkey` the channel count, `offset` the
-   * channel index.
+   * First frame on a channel, both ways: `tag` the listener's session nonce (the listener's answer:
+   * the connection id), `msg_id` the connection id (the answer: the nonce), `offset` the channel
+   * index, `rkey` the channel count; its payload a `hello` record and the sender's name.
    */
   static constexpr uint8_t kHELLO = 1;
   /**
@@ -471,11 +500,16 @@ struct FrameType {
   static constexpr uint8_t kEAGER = 8;
   /** The operation for `tag` was cancelled by its owner. */
   static constexpr uint8_t kCANCEL = 9;
+  /**
+   * The connector's last handshake frame on a channel, sent on every channel once every channel's
+   * HELLO was answered: the session is established on both sides, and any frame may follow.
+   */
+  static constexpr uint8_t kREADY = 10;
 
   /** Whether `v` is one of the values. */
   static constexpr bool valid(uint8_t v) {
     return v == kHELLO || v == kDATA || v == kRTR || v == kACK || v == kERROR || v == kHEARTBEAT ||
-           v == kCLOSE || v == kEAGER || v == kCANCEL;
+           v == kCLOSE || v == kEAGER || v == kCANCEL || v == kREADY;
   }
 
   /** The IDL name of `v` (`"HELLO"`), or nullptr for a value outside the enum. */
@@ -490,6 +524,7 @@ struct FrameType {
       case kCLOSE: return "CLOSE";
       case kEAGER: return "EAGER";
       case kCANCEL: return "CANCEL";
+      case kREADY: return "READY";
       default: return nullptr;
     }
   }
@@ -764,98 +799,105 @@ inline bool operator==(const EpollEvent &a, const EpollEvent &b) {
 }
 inline bool operator!=(const EpollEvent &a, const EpollEvent &b) { return !(a == b); }
 
-/** One listening endpoint of a session. */
-struct __attribute__((packed)) ConnChannel {
+/** One address of a listening session: every channel listens on it, at the channel's port. */
+struct __attribute__((packed)) ConnAddr {
   /** The IDL name of the record. */
-  static constexpr const char *kName = "conn_channel";
+  static constexpr const char *kName = "conn_addr";
   /** Size of the record on the wire and of this struct. */
-  static constexpr size_t kSize = 20;
+  static constexpr size_t kSize = 18;
   /** Alignment (packed layout). */
   static constexpr size_t kAlign = 1;
 
   /** Address family. */
   uint16_t family;
-  /** TCP port (little-endian like every field). */
-  uint16_t port;
   /** Address bytes in network order (IPv4: the first 4). */
   uint8_t addr[16];
 };
 
-static_assert(sizeof(ConnChannel) == 20, "conn_channel: size");
-static_assert(alignof(ConnChannel) == 1, "conn_channel: alignment");
-static_assert(std::is_standard_layout<ConnChannel>::value && std::is_trivially_copyable<ConnChannel>::value,
-              "conn_channel: plain data");
-static_assert(offsetof(ConnChannel, family) == 0, "conn_channel.family: offset");
-static_assert(offsetof(ConnChannel, port) == 2, "conn_channel.port: offset");
-static_assert(offsetof(ConnChannel, addr) == 4, "conn_channel.addr: offset");
+static_assert(sizeof(ConnAddr) == 18, "conn_addr: size");
+static_assert(alignof(ConnAddr) == 1, "conn_addr: alignment");
+static_assert(std::is_standard_layout<ConnAddr>::value && std::is_trivially_copyable<ConnAddr>::value,
+              "conn_addr: plain data");
+static_assert(offsetof(ConnAddr, family) == 0, "conn_addr.family: offset");
+static_assert(offsetof(ConnAddr, addr) == 2, "conn_addr.addr: offset");
 
 /**
- * Decode conn_channel strictly from `n` bytes at `p` (untrusted input): kTruncated when
- * `n < 20`, kRange or kConst for the first field (in order) that breaks its type or rule.
+ * Decode conn_addr strictly from `n` bytes at `p` (untrusted input): kTruncated when
+ * `n < 18`, kRange or kConst for the first field (in order) that breaks its type or rule.
  * `out` is unspecified unless kOk. Bytes past the record are ignored.
  */
-inline DecodeStatus decode(const uint8_t *p, size_t n, ConnChannel &out) {
-  if (n < ConnChannel::kSize) return DecodeStatus::kTruncated;
+inline DecodeStatus decode(const uint8_t *p, size_t n, ConnAddr &out) {
+  if (n < ConnAddr::kSize) return DecodeStatus::kTruncated;
   {
     const uint16_t v = detail::load_le16(p);
     if (!AddrFamily::valid(v)) return DecodeStatus::kRange;
     out.family = v;
   }
-  out.port = detail::load_le16(p + 2);
-  std::memcpy(detail::bytes(&out) + 4, p + 4, 16);
+  std::memcpy(detail::bytes(&out) + 2, p + 2, 16);
   return DecodeStatus::kOk;
 }
 
-/** Encode `v` into the 20 bytes at `out`, little-endian, padding zeroed. No checks. */
-inline void encode(const ConnChannel &v, uint8_t *out) {
+/** Encode `v` into the 18 bytes at `out`, little-endian, padding zeroed. No checks. */
+inline void encode(const ConnAddr &v, uint8_t *out) {
   detail::store_le16(out, v.family);
-  detail::store_le16(out + 2, v.port);
-  std::memcpy(out + 4, detail::bytes(&v) + 4, 16);
+  std::memcpy(out + 2, detail::bytes(&v) + 2, 16);
 }
 
 /** Field-wise equality (padding ignored). */
-inline bool operator==(const ConnChannel &a, const ConnChannel &b) {
+inline bool operator==(const ConnAddr &a, const ConnAddr &b) {
   if (a.family != b.family) return false;
-  if (a.port != b.port) return false;
-  if (std::memcmp(detail::bytes(&a) + 4, detail::bytes(&b) + 4, 16) != 0) return false;
+  if (std::memcmp(detail::bytes(&a) + 2, detail::bytes(&b) + 2, 16) != 0) return false;
   return true;
 }
-inline bool operator!=(const ConnChannel &a, const ConnChannel &b) { return !(a == b); }
+inline bool operator!=(const ConnAddr &a, const ConnAddr &b) { return !(a == b); }
 
-/** The connection-info blob that `Session.listen()` returns, sent to the peer out of band. */
+/**
+ * The connection-info blob that `Session.listen()` returns, sent to the peer out of band. `magic`
+ * and `version_major` keep their place in every version, so a blob of another major version is
+ * recognised and refused by name.
+ */
 struct __attribute__((packed)) ConnInfo {
   /** The IDL name of the record. */
   static constexpr const char *kName = "conn_info";
   /** Size of the record on the wire and of this struct. */
-  static constexpr size_t kSize = 176;
+  static constexpr size_t kSize = 180;
   /** Alignment (packed layout). */
   static constexpr size_t kAlign = 1;
 
   /** `HWCI`. Must be 0x49435748. */
   uint32_t magic;
-  /** Major ABI version of the writer. */
-  uint16_t abi_major;
+  /** Major version of the writer's transfer protocol. */
+  uint16_t version_major;
+  /** Minor version of the writer's transfer protocol. */
+  uint16_t version_minor;
   /** Channels in use. Range 1..8. */
   uint16_t channel_count;
+  /** Addresses in use, in the order a peer should try them. Range 1..8. */
+  uint16_t addr_count;
   /** Random session nonce; channels present it in HELLO. */
   uint64_t nonce;
-  /** Endpoints; entries past `channel_count` are zero. */
-  ConnChannel channels[8];
+  /** The TCP port of each channel; entries past `channel_count` are zero. */
+  uint16_t ports[8];
+  /** Addresses; entries past `addr_count` are zero. */
+  ConnAddr addrs[8];
 };
 
-static_assert(sizeof(ConnInfo) == 176, "conn_info: size");
+static_assert(sizeof(ConnInfo) == 180, "conn_info: size");
 static_assert(alignof(ConnInfo) == 1, "conn_info: alignment");
 static_assert(std::is_standard_layout<ConnInfo>::value && std::is_trivially_copyable<ConnInfo>::value,
               "conn_info: plain data");
 static_assert(offsetof(ConnInfo, magic) == 0, "conn_info.magic: offset");
-static_assert(offsetof(ConnInfo, abi_major) == 4, "conn_info.abi_major: offset");
-static_assert(offsetof(ConnInfo, channel_count) == 6, "conn_info.channel_count: offset");
-static_assert(offsetof(ConnInfo, nonce) == 8, "conn_info.nonce: offset");
-static_assert(offsetof(ConnInfo, channels) == 16, "conn_info.channels: offset");
+static_assert(offsetof(ConnInfo, version_major) == 4, "conn_info.version_major: offset");
+static_assert(offsetof(ConnInfo, version_minor) == 6, "conn_info.version_minor: offset");
+static_assert(offsetof(ConnInfo, channel_count) == 8, "conn_info.channel_count: offset");
+static_assert(offsetof(ConnInfo, addr_count) == 10, "conn_info.addr_count: offset");
+static_assert(offsetof(ConnInfo, nonce) == 12, "conn_info.nonce: offset");
+static_assert(offsetof(ConnInfo, ports) == 20, "conn_info.ports: offset");
+static_assert(offsetof(ConnInfo, addrs) == 36, "conn_info.addrs: offset");
 
 /**
  * Decode conn_info strictly from `n` bytes at `p` (untrusted input): kTruncated when
- * `n < 176`, kRange or kConst for the first field (in order) that breaks its type or rule.
+ * `n < 180`, kRange or kConst for the first field (in order) that breaks its type or rule.
  * `out` is unspecified unless kOk. Bytes past the record are ignored.
  */
 inline DecodeStatus decode(const uint8_t *p, size_t n, ConnInfo &out) {
@@ -865,45 +907,136 @@ inline DecodeStatus decode(const uint8_t *p, size_t n, ConnInfo &out) {
     if (v != UINT32_C(0x49435748)) return DecodeStatus::kConst;
     out.magic = v;
   }
-  out.abi_major = detail::load_le16(p + 4);
+  out.version_major = detail::load_le16(p + 4);
+  out.version_minor = detail::load_le16(p + 6);
   {
-    const uint16_t v = detail::load_le16(p + 6);
+    const uint16_t v = detail::load_le16(p + 8);
     if (v < 1 || v > 8) return DecodeStatus::kRange;
     out.channel_count = v;
   }
-  out.nonce = detail::load_le64(p + 8);
+  {
+    const uint16_t v = detail::load_le16(p + 10);
+    if (v < 1 || v > 8) return DecodeStatus::kRange;
+    out.addr_count = v;
+  }
+  out.nonce = detail::load_le64(p + 12);
   for (size_t i0 = 0; i0 < 8; ++i0) {
-    ConnChannel v{};
-    const DecodeStatus s = decode(p + 16 + i0 * 20, ConnChannel::kSize, v);
+    detail::put(&out, 20 + i0 * 2, static_cast<uint16_t>(detail::load_le16(p + 20 + i0 * 2)));
+  }
+  for (size_t i0 = 0; i0 < 8; ++i0) {
+    ConnAddr v{};
+    const DecodeStatus s = decode(p + 36 + i0 * 18, ConnAddr::kSize, v);
     if (s != DecodeStatus::kOk) return s;
-    detail::put(&out, 16 + i0 * 20, v);
+    detail::put(&out, 36 + i0 * 18, v);
   }
   return DecodeStatus::kOk;
 }
 
-/** Encode `v` into the 176 bytes at `out`, little-endian, padding zeroed. No checks. */
+/** Encode `v` into the 180 bytes at `out`, little-endian, padding zeroed. No checks. */
 inline void encode(const ConnInfo &v, uint8_t *out) {
   detail::store_le32(out, v.magic);
-  detail::store_le16(out + 4, v.abi_major);
-  detail::store_le16(out + 6, v.channel_count);
-  detail::store_le64(out + 8, v.nonce);
+  detail::store_le16(out + 4, v.version_major);
+  detail::store_le16(out + 6, v.version_minor);
+  detail::store_le16(out + 8, v.channel_count);
+  detail::store_le16(out + 10, v.addr_count);
+  detail::store_le64(out + 12, v.nonce);
   for (size_t i0 = 0; i0 < 8; ++i0) {
-    encode(detail::get<ConnChannel>(&v, 16 + i0 * 20), out + 16 + i0 * 20);
+    detail::store_le16(out + 20 + i0 * 2, detail::get<uint16_t>(&v, 20 + i0 * 2));
+  }
+  for (size_t i0 = 0; i0 < 8; ++i0) {
+    encode(detail::get<ConnAddr>(&v, 36 + i0 * 18), out + 36 + i0 * 18);
   }
 }
 
 /** Field-wise equality (padding ignored). */
 inline bool operator==(const ConnInfo &a, const ConnInfo &b) {
   if (a.magic != b.magic) return false;
-  if (a.abi_major != b.abi_major) return false;
+  if (a.version_major != b.version_major) return false;
+  if (a.version_minor != b.version_minor) return false;
   if (a.channel_count != b.channel_count) return false;
+  if (a.addr_count != b.addr_count) return false;
   if (a.nonce != b.nonce) return false;
+  if (std::memcmp(detail::bytes(&a) + 20, detail::bytes(&b) + 20, 16) != 0) return false;
   for (size_t i0 = 0; i0 < 8; ++i0) {
-    if (detail::get<ConnChannel>(&a, 16 + i0 * 20) != detail::get<ConnChannel>(&b, 16 + i0 * 20)) return false;
+    if (detail::get<ConnAddr>(&a, 36 + i0 * 18) != detail::get<ConnAddr>(&b, 36 + i0 * 18)) return false;
   }
   return true;
 }
 inline bool operator!=(const ConnInfo &a, const ConnInfo &b) { return !(a == b); }
+
+/**
+ * The payload of a HELLO frame, both ways: the sender's transfer protocol version and its name,
+ * whose `name_length` UTF-8 bytes follow this record (the frame's `length` is 8 + `name_length`).
+ * `version_major` and `version_minor` keep their place in every version.
+ */
+struct __attribute__((packed)) Hello {
+  /** The IDL name of the record. */
+  static constexpr const char *kName = "hello";
+  /** Size of the record on the wire and of this struct. */
+  static constexpr size_t kSize = 8;
+  /** Alignment (packed layout). */
+  static constexpr size_t kAlign = 1;
+
+  /**
+   * Major version of the sender's transfer protocol; a peer of another major is refused (EPROTO).
+   */
+  uint16_t version_major;
+  /** Minor version of the sender's transfer protocol; peers of different minors interoperate. */
+  uint16_t version_minor;
+  /** Bytes of the sender's name that follow (0: the sender announces no name). Range 0..255. */
+  uint16_t name_length;
+  /** Zero. Must be 0. */
+  uint16_t reserved;
+};
+
+static_assert(sizeof(Hello) == 8, "hello: size");
+static_assert(alignof(Hello) == 1, "hello: alignment");
+static_assert(std::is_standard_layout<Hello>::value && std::is_trivially_copyable<Hello>::value,
+              "hello: plain data");
+static_assert(offsetof(Hello, version_major) == 0, "hello.version_major: offset");
+static_assert(offsetof(Hello, version_minor) == 2, "hello.version_minor: offset");
+static_assert(offsetof(Hello, name_length) == 4, "hello.name_length: offset");
+static_assert(offsetof(Hello, reserved) == 6, "hello.reserved: offset");
+
+/**
+ * Decode hello strictly from `n` bytes at `p` (untrusted input): kTruncated when
+ * `n < 8`, kRange or kConst for the first field (in order) that breaks its type or rule.
+ * `out` is unspecified unless kOk. Bytes past the record are ignored.
+ */
+inline DecodeStatus decode(const uint8_t *p, size_t n, Hello &out) {
+  if (n < Hello::kSize) return DecodeStatus::kTruncated;
+  out.version_major = detail::load_le16(p);
+  out.version_minor = detail::load_le16(p + 2);
+  {
+    const uint16_t v = detail::load_le16(p + 4);
+    if (v > 255) return DecodeStatus::kRange;
+    out.name_length = v;
+  }
+  {
+    const uint16_t v = detail::load_le16(p + 6);
+    if (v != 0x0) return DecodeStatus::kConst;
+    out.reserved = v;
+  }
+  return DecodeStatus::kOk;
+}
+
+/** Encode `v` into the 8 bytes at `out`, little-endian, padding zeroed. No checks. */
+inline void encode(const Hello &v, uint8_t *out) {
+  detail::store_le16(out, v.version_major);
+  detail::store_le16(out + 2, v.version_minor);
+  detail::store_le16(out + 4, v.name_length);
+  detail::store_le16(out + 6, v.reserved);
+}
+
+/** Field-wise equality (padding ignored). */
+inline bool operator==(const Hello &a, const Hello &b) {
+  if (a.version_major != b.version_major) return false;
+  if (a.version_minor != b.version_minor) return false;
+  if (a.name_length != b.name_length) return false;
+  if (a.reserved != b.reserved) return false;
+  return true;
+}
+inline bool operator!=(const Hello &a, const Hello &b) { return !(a == b); }
 
 /** A registered region as a peer sees it (what NIXL's getPublicData carries). */
 struct __attribute__((packed)) MemoryDescriptor {
@@ -1330,8 +1463,9 @@ template <class T> DecodeStatus round_trip(const uint8_t *p, size_t n, uint8_t *
 /** Every record of the ABI, in IDL order. */
 inline constexpr RecordInfo kRecordTable[] = {
     {"epoll_event", EpollEvent::kSize, alignof(EpollEvent), &round_trip<EpollEvent>},
-    {"conn_channel", ConnChannel::kSize, alignof(ConnChannel), &round_trip<ConnChannel>},
+    {"conn_addr", ConnAddr::kSize, alignof(ConnAddr), &round_trip<ConnAddr>},
     {"conn_info", ConnInfo::kSize, alignof(ConnInfo), &round_trip<ConnInfo>},
+    {"hello", Hello::kSize, alignof(Hello), &round_trip<Hello>},
     {"memory_descriptor", MemoryDescriptor::kSize, alignof(MemoryDescriptor), &round_trip<MemoryDescriptor>},
     {"frame_header", FrameHeader::kSize, alignof(FrameHeader), &round_trip<FrameHeader>},
     {"user_stream_ctl_event", UserStreamCtlEvent::kSize, alignof(UserStreamCtlEvent), &round_trip<UserStreamCtlEvent>},

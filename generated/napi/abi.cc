@@ -35,6 +35,18 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
   out.Set("minor", js_int(env, abi::kAbiVersionMinor));
   out.Set("patch", js_int(env, abi::kAbiVersionPatch));
 
+  Napi::Object protocols = Napi::Object::New(env);
+  {
+    Napi::Object p = Napi::Object::New(env);
+    p.Set("name", Napi::String::New(env, "transfer"));
+    p.Set("version", Napi::String::New(env, abi::kTransferVersion));
+    p.Set("major", js_int(env, abi::kTransferVersionMajor));
+    p.Set("minor", js_int(env, abi::kTransferVersionMinor));
+    p.Set("patch", js_int(env, abi::kTransferVersionPatch));
+    protocols.Set("transfer", p);
+  }
+  out.Set("protocols", protocols);
+
   Napi::Object errnos = Napi::Object::New(env);
   for (const abi::ErrnoInfo &e : abi::kErrnoTable) errnos.Set(e.name, js_int(env, e.value));
   out.Set("errno", errnos);
@@ -126,6 +138,7 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
     e.Set("CLOSE", js_int(env, abi::FrameType::kCLOSE));
     e.Set("EAGER", js_int(env, abi::FrameType::kEAGER));
     e.Set("CANCEL", js_int(env, abi::FrameType::kCANCEL));
+    e.Set("READY", js_int(env, abi::FrameType::kREADY));
     enums.Set("frame_type", e);
   }
   {
@@ -188,6 +201,8 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
   constants.Set("FD_FIRST", js_int(env, abi::kFD_FIRST));
   constants.Set("CONN_INFO_MAGIC", js_int(env, abi::kCONN_INFO_MAGIC));
   constants.Set("CONN_INFO_MAX_CHANNELS", js_int(env, abi::kCONN_INFO_MAX_CHANNELS));
+  constants.Set("CONN_INFO_MAX_ADDRS", js_int(env, abi::kCONN_INFO_MAX_ADDRS));
+  constants.Set("PEER_NAME_MAX", js_int(env, abi::kPEER_NAME_MAX));
   constants.Set("FRAME_VERSION", js_int(env, abi::kFRAME_VERSION));
   constants.Set("SSF_V1_MAGIC", js_int(env, abi::kSSF_V1_MAGIC));
   constants.Set("SSF_V1_VERSION", js_int(env, abi::kSSF_V1_VERSION));
@@ -207,14 +222,13 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
   }
   {
     Napi::Object r = Napi::Object::New(env);
-    r.Set("size", size(env, sizeof(abi::ConnChannel)));
-    r.Set("align", size(env, alignof(abi::ConnChannel)));
+    r.Set("size", size(env, sizeof(abi::ConnAddr)));
+    r.Set("align", size(env, alignof(abi::ConnAddr)));
     Napi::Object fields = Napi::Object::New(env);
-    fields.Set("family", size(env, offsetof(abi::ConnChannel, family)));
-    fields.Set("port", size(env, offsetof(abi::ConnChannel, port)));
-    fields.Set("addr", size(env, offsetof(abi::ConnChannel, addr)));
+    fields.Set("family", size(env, offsetof(abi::ConnAddr, family)));
+    fields.Set("addr", size(env, offsetof(abi::ConnAddr, addr)));
     r.Set("fields", fields);
-    records.Set("conn_channel", r);
+    records.Set("conn_addr", r);
   }
   {
     Napi::Object r = Napi::Object::New(env);
@@ -222,12 +236,27 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
     r.Set("align", size(env, alignof(abi::ConnInfo)));
     Napi::Object fields = Napi::Object::New(env);
     fields.Set("magic", size(env, offsetof(abi::ConnInfo, magic)));
-    fields.Set("abi_major", size(env, offsetof(abi::ConnInfo, abi_major)));
+    fields.Set("version_major", size(env, offsetof(abi::ConnInfo, version_major)));
+    fields.Set("version_minor", size(env, offsetof(abi::ConnInfo, version_minor)));
     fields.Set("channel_count", size(env, offsetof(abi::ConnInfo, channel_count)));
+    fields.Set("addr_count", size(env, offsetof(abi::ConnInfo, addr_count)));
     fields.Set("nonce", size(env, offsetof(abi::ConnInfo, nonce)));
-    fields.Set("channels", size(env, offsetof(abi::ConnInfo, channels)));
+    fields.Set("ports", size(env, offsetof(abi::ConnInfo, ports)));
+    fields.Set("addrs", size(env, offsetof(abi::ConnInfo, addrs)));
     r.Set("fields", fields);
     records.Set("conn_info", r);
+  }
+  {
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("size", size(env, sizeof(abi::Hello)));
+    r.Set("align", size(env, alignof(abi::Hello)));
+    Napi::Object fields = Napi::Object::New(env);
+    fields.Set("version_major", size(env, offsetof(abi::Hello, version_major)));
+    fields.Set("version_minor", size(env, offsetof(abi::Hello, version_minor)));
+    fields.Set("name_length", size(env, offsetof(abi::Hello, name_length)));
+    fields.Set("reserved", size(env, offsetof(abi::Hello, reserved)));
+    r.Set("fields", fields);
+    records.Set("hello", r);
   }
   {
     Napi::Object r = Napi::Object::New(env);

@@ -7,8 +7,9 @@
 namespace hostwire::glue {
 
 /**
- * `abi()`: `{ name, version, major, minor, patch, errno, enums, flags, constants, records }`,
- * every value read from the C++ constants of hostwire_abi.hpp and every layout from sizeof,
+ * `abi()`: `{ name, version, major, minor, patch, protocols, errno, enums, flags, constants,
+ * records }`, every value read from the C++ constants of hostwire_abi.hpp (`protocols`: by
+ * name, `{ name, version, major, minor, patch }` from k<Name>Version*) and every layout from sizeof,
  * alignof and offsetof of its structs (64-bit values are bigints).
  */
 Napi::Value Abi(const Napi::CallbackInfo &info);

@@ -141,6 +141,8 @@ template <class T> class Completion {
     const char *where;
     ToJs to_js;
     int32_t err = 0;
+    /** The core's own words on the failure (core::error_detail() where it called back). */
+    std::string detail;
     T result{};
     /** The core let go of the callback without calling it. */
     bool dropped = false;
@@ -153,7 +155,7 @@ template <class T> class Completion {
           const std::string w = std::string(where) + " (the native core dropped it without completing)";
           deferred.Reject(errno_error(env, w, -abi::kEIO).Value());
         } else if (err < 0) {
-          deferred.Reject(errno_error(env, where, err).Value());
+          deferred.Reject(errno_error(env, where, err, detail).Value());
         } else {
           deferred.Resolve(to_js(env, result));
         }
@@ -184,6 +186,8 @@ template <class T> class Completion {
       if (sent_.exchange(true)) return;
       Job *job = job_.release();
       job->err = err;
+      // Words the core set on this thread before it called back with -errno.
+      if (err < 0 && !dropped) job->detail = core::take_error_detail();
       job->result = std::move(result);
       job->dropped = dropped;
       if (inline_on.load() == std::this_thread::get_id()) {

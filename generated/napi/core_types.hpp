@@ -29,9 +29,10 @@
 namespace hostwire::core {
 
 /**
- * Words on why a synchronous core call fails (`options.congestion: ...`), for the JS error's
- * message: the core may set them on the calling thread before it returns -errno; the glue
- * clears them before each call and takes them into the error it throws.
+ * Words on why a core call fails (`options.congestion: ...`), for the JS error's message. A
+ * synchronous call may set them on the calling thread before it returns -errno (the glue
+ * clears them before each call); an async call's completion may set them on the thread that
+ * then calls `done(-errno)`, which takes them into the error the promise rejects with.
  */
 inline std::string &error_detail() {
   thread_local std::string why;
@@ -135,6 +136,24 @@ template <class T> using Done = std::function<void(int32_t err, T result)>;
 /** The completion of an async method without a result: `err` is 0 or -errno. */
 using DoneVoid = std::function<void(int32_t err)>;
 
+/** How long to wait for a peer. (dictionary `accept_options`) */
+struct AcceptOptions {
+  /**
+   * Milliseconds; < 0 waits until a peer comes or the session closes. Default -1. (JS: `timeoutMs`)
+   */
+  int32_t timeout_ms = (-INT32_C(1));
+  /**
+   * Gives up the accept (ECANCELED) when aborted; a peer that arrives later waits for another
+   * accept. Optional. (JS: `signal`)
+   */
+  std::shared_ptr<AbortToken> signal;
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const AcceptOptions &/*o*/) {
+  return true;
+}
+
 /** One operation of a batch post. (dictionary `post_op`) */
 struct PostOp {
   /** The registered memory. Required. (JS: `region`) */
@@ -169,8 +188,13 @@ inline bool valid(const RegisterOptions &/*o*/) {
 struct SessionOptions {
   /** Parallel TCP connections per peer. Default 1. Range 1..8. (JS: `channels`) */
   uint32_t channels = UINT32_C(1);
-  /** Address to listen on. Default "127.0.0.1". (JS: `host`) */
-  std::string host = "127.0.0.1";
+  /**
+   * Where `listen()` listens: empty (the default) for every interface, its conn_info then listing
+   * every address a peer can dial (the other interfaces' addresses, then loopback; never a
+   * wildcard); else an IPv4 or IPv6 address, or a host name resolved once by `listen()`. Default
+   * "". (JS: `host`)
+   */
+  std::string host = "";
   /**
    * Size of the chunks a large message is cut into. Default 2097152. Range 4096..67108864. (JS:
    * `chunkBytes`)
@@ -198,6 +222,18 @@ struct SessionOptions {
    */
   uint32_t peer_timeout_ms = UINT32_C(5000);
   /**
+   * The name this session announces in its handshake (at most 255 UTF-8 bytes; empty: none). A
+   * listener's `accept(name)` completes for the peer that announced `name`, whatever the order
+   * peers arrive in. Default "". (JS: `name`)
+   */
+  std::string name = "";
+  /**
+   * How long `connect()` waits for each address of the peer's conn_info to answer before it tries
+   * the next (ETIMEDOUT when none answers). Default 5000. Range 10..3600000. (JS:
+   * `connectTimeoutMs`)
+   */
+  uint32_t connect_timeout_ms = UINT32_C(5000);
+  /**
    * TCP congestion control of the channels. "auto": on a link within this host (a loopback address,
    * or the peer's address is our own), an algorithm that does not pace (cubic, else reno) when the
    * system default paces (bbr), since pacing only costs CPU where nothing can be congested; on
@@ -222,7 +258,8 @@ inline bool valid(const SessionOptions &o) {
          o.window_chunks >= UINT32_C(1) && o.window_chunks <= UINT32_C(1024) &&
          o.eager_max_bytes <= UINT32_C(1048576) &&
          o.heartbeat_ms >= UINT32_C(10) && o.heartbeat_ms <= UINT32_C(3600000) &&
-         o.peer_timeout_ms >= UINT32_C(10) && o.peer_timeout_ms <= UINT32_C(3600000);
+         o.peer_timeout_ms >= UINT32_C(10) && o.peer_timeout_ms <= UINT32_C(3600000) &&
+         o.connect_timeout_ms >= UINT32_C(10) && o.connect_timeout_ms <= UINT32_C(3600000);
 }
 
 /** How long to wait for a transfer. (dictionary `wait_options`) */

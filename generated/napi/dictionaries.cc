@@ -15,7 +15,9 @@ namespace hostwire::glue {
 namespace {
 
 /** Every key a dictionary reads; a field reads its key by index. */
-constexpr std::array<const char *, 17> kKeys = { {
+constexpr std::array<const char *, 19> kKeys = { {
+    "timeoutMs",
+    "signal",
     "region",
     "offset",
     "size",
@@ -29,10 +31,10 @@ constexpr std::array<const char *, 17> kKeys = { {
     "eagerMaxBytes",
     "heartbeatMs",
     "peerTimeoutMs",
+    "name",
+    "connectTimeoutMs",
     "congestion",
     "minProgressBytes",
-    "timeoutMs",
-    "signal",
 } };
 
 /**
@@ -57,6 +59,28 @@ class Keys {
 
 }  // namespace
 
+static core::AcceptOptions read_accept_options(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::AcceptOptions out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    return out;
+  }
+  {
+    const Napi::Value v = keys.get(o, 0);  // timeoutMs
+    if (!v.IsUndefined()) out.timeout_ms = to_int<int32_t>(v, where.key("timeoutMs"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 1);  // signal
+    if (!v.IsUndefined()) out.signal = to_abort_signal(v, where.key("signal"));
+  }
+  return out;
+}
+
+core::AcceptOptions to_accept_options(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_accept_options(value, where, keys);
+}
+
 static core::PostOp read_post_op(const Napi::Value &value, const Where &where, Keys &keys) {
   core::PostOp out;
   Napi::Object o;
@@ -64,19 +88,19 @@ static core::PostOp read_post_op(const Napi::Value &value, const Where &where, K
     where.fail(value.Env(), "an object");
   }
   {
-    const Napi::Value v = keys.get(o, 0);  // region
+    const Napi::Value v = keys.get(o, 2);  // region
     out.region = MemoryRegion::FromValue(v, where.key("region"));
   }
   {
-    const Napi::Value v = keys.get(o, 1);  // offset
+    const Napi::Value v = keys.get(o, 3);  // offset
     out.offset = to_int<uint64_t>(v, where.key("offset"));
   }
   {
-    const Napi::Value v = keys.get(o, 2);  // size
+    const Napi::Value v = keys.get(o, 4);  // size
     out.size = to_int<uint64_t>(v, where.key("size"));
   }
   {
-    const Napi::Value v = keys.get(o, 3);  // tag
+    const Napi::Value v = keys.get(o, 5);  // tag
     out.tag = to_int<uint64_t>(v, where.key("tag"));
   }
   return out;
@@ -94,11 +118,11 @@ static core::RegisterOptions read_register_options(const Napi::Value &value, con
     return out;
   }
   {
-    const Napi::Value v = keys.get(o, 4);  // recv
+    const Napi::Value v = keys.get(o, 6);  // recv
     if (!v.IsUndefined()) out.recv = to_bool(v, where.key("recv"));
   }
   {
-    const Napi::Value v = keys.get(o, 5);  // send
+    const Napi::Value v = keys.get(o, 7);  // send
     if (!v.IsUndefined()) out.send = to_bool(v, where.key("send"));
   }
   return out;
@@ -116,39 +140,47 @@ static core::SessionOptions read_session_options(const Napi::Value &value, const
     return out;
   }
   {
-    const Napi::Value v = keys.get(o, 6);  // channels
+    const Napi::Value v = keys.get(o, 8);  // channels
     if (!v.IsUndefined()) out.channels = to_int<uint32_t>(v, where.key("channels"), 1, 8);
   }
   {
-    const Napi::Value v = keys.get(o, 7);  // host
+    const Napi::Value v = keys.get(o, 9);  // host
     if (!v.IsUndefined()) out.host = to_string(v, where.key("host"));
   }
   {
-    const Napi::Value v = keys.get(o, 8);  // chunkBytes
+    const Napi::Value v = keys.get(o, 10);  // chunkBytes
     if (!v.IsUndefined()) out.chunk_bytes = to_int<uint32_t>(v, where.key("chunkBytes"), 4096, 67108864);
   }
   {
-    const Napi::Value v = keys.get(o, 9);  // windowChunks
+    const Napi::Value v = keys.get(o, 11);  // windowChunks
     if (!v.IsUndefined()) out.window_chunks = to_int<uint32_t>(v, where.key("windowChunks"), 1, 1024);
   }
   {
-    const Napi::Value v = keys.get(o, 10);  // eagerMaxBytes
+    const Napi::Value v = keys.get(o, 12);  // eagerMaxBytes
     if (!v.IsUndefined()) out.eager_max_bytes = to_int<uint32_t>(v, where.key("eagerMaxBytes"), 0, 1048576);
   }
   {
-    const Napi::Value v = keys.get(o, 11);  // heartbeatMs
+    const Napi::Value v = keys.get(o, 13);  // heartbeatMs
     if (!v.IsUndefined()) out.heartbeat_ms = to_int<uint32_t>(v, where.key("heartbeatMs"), 10, 3600000);
   }
   {
-    const Napi::Value v = keys.get(o, 12);  // peerTimeoutMs
+    const Napi::Value v = keys.get(o, 14);  // peerTimeoutMs
     if (!v.IsUndefined()) out.peer_timeout_ms = to_int<uint32_t>(v, where.key("peerTimeoutMs"), 10, 3600000);
   }
   {
-    const Napi::Value v = keys.get(o, 13);  // congestion
+    const Napi::Value v = keys.get(o, 15);  // name
+    if (!v.IsUndefined()) out.name = to_string(v, where.key("name"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 16);  // connectTimeoutMs
+    if (!v.IsUndefined()) out.connect_timeout_ms = to_int<uint32_t>(v, where.key("connectTimeoutMs"), 10, 3600000);
+  }
+  {
+    const Napi::Value v = keys.get(o, 17);  // congestion
     if (!v.IsUndefined()) out.congestion = to_string(v, where.key("congestion"));
   }
   {
-    const Napi::Value v = keys.get(o, 14);  // minProgressBytes
+    const Napi::Value v = keys.get(o, 18);  // minProgressBytes
     if (!v.IsUndefined()) out.min_progress_bytes = to_int<uint32_t>(v, where.key("minProgressBytes"));
   }
   return out;
@@ -166,11 +198,11 @@ static core::WaitOptions read_wait_options(const Napi::Value &value, const Where
     return out;
   }
   {
-    const Napi::Value v = keys.get(o, 15);  // timeoutMs
+    const Napi::Value v = keys.get(o, 0);  // timeoutMs
     if (!v.IsUndefined()) out.timeout_ms = to_int<int32_t>(v, where.key("timeoutMs"));
   }
   {
-    const Napi::Value v = keys.get(o, 16);  // signal
+    const Napi::Value v = keys.get(o, 1);  // signal
     if (!v.IsUndefined()) out.signal = to_abort_signal(v, where.key("signal"));
   }
   return out;

@@ -14,6 +14,9 @@
 
 namespace hostwire::glue {
 
+/** `accept_options` from `value` (undefined or null: every default). */
+core::AcceptOptions to_accept_options(const Napi::Value &value, const Where &where);
+
 /** `post_op` from `value` (undefined or null: a TypeError, it has required keys). */
 core::PostOp to_post_op(const Napi::Value &value, const Where &where);
 

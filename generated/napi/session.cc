@@ -129,9 +129,10 @@ Napi::Value Session::Accept(const Napi::CallbackInfo &info) {
   try {
     Session *self = unwrap_this<Session>(info, kWhere);
     const std::string arg_name = to_string(info[0], Where(kWhere, "name"));
+    const core::AcceptOptions arg_options = to_accept_options(info[1], Where(kWhere, "options"));
     Completion<Unit> completion(info.Env(), deferred, kWhere, &AcceptResult);
     completion.Run([&] {
-      self->core_->accept(arg_name, completion.done_void());
+      self->core_->accept(arg_name, arg_options, completion.done_void());
     });
   } catch (const Napi::Error &e) {
     deferred.Reject(e.Value());

@@ -38,27 +38,33 @@ class SessionApi {
                                         size_t blob_len) = 0;
 
   /**
-   * Open every channel to peer `name`; resolves when all are connected.
+   * Open every channel to peer `name`, trying the addresses of its conn_info in order (the first
+   * that answers within `connect_timeout_ms` is used, and named in `metrics()`); resolves when
+   * every channel has completed its handshake on both sides. A refused connection is ECONNREFUSED,
+   * an unreachable one EHOSTUNREACH or ETIMEDOUT, a peer of another major protocol version EPROTO;
+   * the error's message names the addresses tried.
    *
    * `name`: The peer's name.
    *
-   * Async: call `done(0)` or `done(-errno)` (-ENOENT, -EPROTO, -ECONNRESET, -ETIMEDOUT) exactly
-   * once, from any thread; the glue settles the promise on the JS thread.
+   * Async: call `done(0)` or `done(-errno)` (-ENOENT, -EPROTO, -ECONNRESET, -ETIMEDOUT,
+   * -ECONNREFUSED, -EHOSTUNREACH) exactly once, from any thread; the glue settles the promise on
+   * the JS thread.
    */
   virtual void connect(const std::string &name, DoneVoid done) = 0;
 
   /**
-   * Give the name `name` to the next peer that connects all its channels to this session, and
-   * resolve then. Peers are named in the order their handshakes complete, by accepts in the order
-   * they were called: to tell apart clients that connect at the same time, let them connect one
-   * after another (or give each a session of its own to connect to).
+   * Resolve when a peer has connected every channel and announced `name` in its handshake,
+   * whichever order peers arrive in; a peer that announced no name goes to the oldest pending
+   * accept. The peer is then known as `name`. A peer that announced `name` and broke off its
+   * handshake fails this accept with ECONNRESET (EPROTO: another major protocol version).
    *
-   * `name`: The name to give the peer.
+   * `name`: The name of the peer.
+   * `options`: Timeout and cancellation. (optional)
    *
-   * Async: call `done(0)` or `done(-errno)` (-EEXIST, -EINVAL, -ECONNRESET, -ETIMEDOUT, -ECANCELED)
-   * exactly once, from any thread; the glue settles the promise on the JS thread.
+   * Async: call `done(0)` or `done(-errno)` (-EEXIST, -EINVAL, -EPROTO, -ECONNRESET, -ETIMEDOUT,
+   * -ECANCELED) exactly once, from any thread; the glue settles the promise on the JS thread.
    */
-  virtual void accept(const std::string &name, DoneVoid done) = 0;
+  virtual void accept(const std::string &name, const AcceptOptions &options, DoneVoid done) = 0;
 
   /**
    * Close the channels to peer `name`; its pending operations fail with ECONNRESET.

@@ -38,27 +38,26 @@ describe('conformance: spear 1.3.0 record layouts', () => {
     });
   });
 
-  describe('record conn_channel (packed; C sp_conn_channel_t, TS ConnChannel)', () => {
+  describe('record conn_addr (packed; C sp_conn_addr_t, TS ConnAddr)', () => {
     const expected: Layout = {
-      size: 20,
+      size: 18,
       align: 1,
       fields: {
         family: { offset: 0, size: 2 }, // addr_family
-        port: { offset: 2, size: 2 }, // u16
-        addr: { offset: 4, size: 16 }, // u8[16]
+        addr: { offset: 2, size: 16 }, // u8[16]
       },
     };
 
-    it('C: sizeof, _Alignof and offsetof of sp_conn_channel_t', () => {
-      assert.deepStrictEqual(cProbe().records['conn_channel'], expected);
+    it('C: sizeof, _Alignof and offsetof of sp_conn_addr_t', () => {
+      assert.deepStrictEqual(cProbe().records['conn_addr'], expected);
     });
 
-    it('TS: ConnChannelCodec.size, .align and .fields', () => {
-      assert.deepStrictEqual(layoutOf(hw.ConnChannelCodec), expected);
+    it('TS: ConnAddrCodec.size, .align and .fields', () => {
+      assert.deepStrictEqual(layoutOf(hw.ConnAddrCodec), expected);
     });
 
-    it('native: abi().records.conn_channel (size, alignment, field offsets)', () => {
-      assert.deepStrictEqual(nativeLayout('conn_channel'), {
+    it('native: abi().records.conn_addr (size, alignment, field offsets)', () => {
+      assert.deepStrictEqual(nativeLayout('conn_addr'), {
         size: expected.size,
         align: expected.align,
         offsets: Object.fromEntries(Object.entries(expected.fields).map(([name, f]) => [name, f.offset])),
@@ -68,14 +67,17 @@ describe('conformance: spear 1.3.0 record layouts', () => {
 
   describe('record conn_info (packed; C sp_conn_info_t, TS ConnInfo)', () => {
     const expected: Layout = {
-      size: 176,
+      size: 180,
       align: 1,
       fields: {
         magic: { offset: 0, size: 4 }, // u32
-        abi_major: { offset: 4, size: 2 }, // u16
-        channel_count: { offset: 6, size: 2 }, // u16
-        nonce: { offset: 8, size: 8 }, // u64
-        channels: { offset: 16, size: 160 }, // conn_channel[8]
+        version_major: { offset: 4, size: 2 }, // u16
+        version_minor: { offset: 6, size: 2 }, // u16
+        channel_count: { offset: 8, size: 2 }, // u16
+        addr_count: { offset: 10, size: 2 }, // u16
+        nonce: { offset: 12, size: 8 }, // u64
+        ports: { offset: 20, size: 16 }, // u16[8]
+        addrs: { offset: 36, size: 144 }, // conn_addr[8]
       },
     };
 
@@ -89,6 +91,35 @@ describe('conformance: spear 1.3.0 record layouts', () => {
 
     it('native: abi().records.conn_info (size, alignment, field offsets)', () => {
       assert.deepStrictEqual(nativeLayout('conn_info'), {
+        size: expected.size,
+        align: expected.align,
+        offsets: Object.fromEntries(Object.entries(expected.fields).map(([name, f]) => [name, f.offset])),
+      });
+    });
+  });
+
+  describe('record hello (packed; C sp_hello_t, TS Hello)', () => {
+    const expected: Layout = {
+      size: 8,
+      align: 1,
+      fields: {
+        version_major: { offset: 0, size: 2 }, // u16
+        version_minor: { offset: 2, size: 2 }, // u16
+        name_length: { offset: 4, size: 2 }, // u16
+        reserved: { offset: 6, size: 2 }, // u16
+      },
+    };
+
+    it('C: sizeof, _Alignof and offsetof of sp_hello_t', () => {
+      assert.deepStrictEqual(cProbe().records['hello'], expected);
+    });
+
+    it('TS: HelloCodec.size, .align and .fields', () => {
+      assert.deepStrictEqual(layoutOf(hw.HelloCodec), expected);
+    });
+
+    it('native: abi().records.hello (size, alignment, field offsets)', () => {
+      assert.deepStrictEqual(nativeLayout('hello'), {
         size: expected.size,
         align: expected.align,
         offsets: Object.fromEntries(Object.entries(expected.fields).map(([name, f]) => [name, f.offset])),

@@ -104,6 +104,8 @@ static void hw_values(void) {
   hw_i("ECONNRESET", (long long)(SPEAR_ECONNRESET));
   hw_i("ENOTCONN", (long long)(SPEAR_ENOTCONN));
   hw_i("ETIMEDOUT", (long long)(SPEAR_ETIMEDOUT));
+  hw_i("ECONNREFUSED", (long long)(SPEAR_ECONNREFUSED));
+  hw_i("EHOSTUNREACH", (long long)(SPEAR_EHOSTUNREACH));
   hw_i("ECANCELED", (long long)(SPEAR_ECANCELED));
   hw_close();
 
@@ -184,6 +186,7 @@ static void hw_values(void) {
   hw_u("CLOSE", (unsigned long long)(SPEAR_FRAME_CLOSE));
   hw_u("EAGER", (unsigned long long)(SPEAR_FRAME_EAGER));
   hw_u("CANCEL", (unsigned long long)(SPEAR_FRAME_CANCEL));
+  hw_u("READY", (unsigned long long)(SPEAR_FRAME_READY));
   hw_close();
   hw_open("user_stream_dir");
   hw_i("INBOUND", (long long)(SPEAR_USER_STREAM_DIR_INBOUND));
@@ -275,6 +278,8 @@ static void hw_values(void) {
   hw_i("FD_FIRST", (long long)(SPEAR_FD_FIRST));
   hw_u("CONN_INFO_MAGIC", (unsigned long long)(SPEAR_CONN_INFO_MAGIC));
   hw_u("CONN_INFO_MAX_CHANNELS", (unsigned long long)(SPEAR_CONN_INFO_MAX_CHANNELS));
+  hw_u("CONN_INFO_MAX_ADDRS", (unsigned long long)(SPEAR_CONN_INFO_MAX_ADDRS));
+  hw_u("PEER_NAME_MAX", (unsigned long long)(SPEAR_PEER_NAME_MAX));
   hw_u("FRAME_VERSION", (unsigned long long)(SPEAR_FRAME_VERSION));
   hw_u("SSF_V1_MAGIC", (unsigned long long)(SPEAR_SSF_V1_MAGIC_SPST));
   hw_u("SSF_V1_VERSION", (unsigned long long)(SPEAR_SSF_V1_VERSION));
@@ -298,21 +303,17 @@ static void hw_layouts(void) {
   hw_close();
   hw_close();
   hw_close();
-  hw_open("conn_channel");
-  hw_n("size", sizeof(sp_conn_channel_t));
-  hw_n("align", _Alignof(sp_conn_channel_t));
+  hw_open("conn_addr");
+  hw_n("size", sizeof(sp_conn_addr_t));
+  hw_n("align", _Alignof(sp_conn_addr_t));
   hw_open("fields");
   hw_open("family");
-  hw_n("offset", offsetof(sp_conn_channel_t, family));
-  hw_n("size", sizeof(((sp_conn_channel_t *)0)->family));
-  hw_close();
-  hw_open("port");
-  hw_n("offset", offsetof(sp_conn_channel_t, port));
-  hw_n("size", sizeof(((sp_conn_channel_t *)0)->port));
+  hw_n("offset", offsetof(sp_conn_addr_t, family));
+  hw_n("size", sizeof(((sp_conn_addr_t *)0)->family));
   hw_close();
   hw_open("addr");
-  hw_n("offset", offsetof(sp_conn_channel_t, addr));
-  hw_n("size", sizeof(((sp_conn_channel_t *)0)->addr));
+  hw_n("offset", offsetof(sp_conn_addr_t, addr));
+  hw_n("size", sizeof(((sp_conn_addr_t *)0)->addr));
   hw_close();
   hw_close();
   hw_close();
@@ -324,21 +325,55 @@ static void hw_layouts(void) {
   hw_n("offset", offsetof(sp_conn_info_t, magic));
   hw_n("size", sizeof(((sp_conn_info_t *)0)->magic));
   hw_close();
-  hw_open("abi_major");
-  hw_n("offset", offsetof(sp_conn_info_t, abi_major));
-  hw_n("size", sizeof(((sp_conn_info_t *)0)->abi_major));
+  hw_open("version_major");
+  hw_n("offset", offsetof(sp_conn_info_t, version_major));
+  hw_n("size", sizeof(((sp_conn_info_t *)0)->version_major));
+  hw_close();
+  hw_open("version_minor");
+  hw_n("offset", offsetof(sp_conn_info_t, version_minor));
+  hw_n("size", sizeof(((sp_conn_info_t *)0)->version_minor));
   hw_close();
   hw_open("channel_count");
   hw_n("offset", offsetof(sp_conn_info_t, channel_count));
   hw_n("size", sizeof(((sp_conn_info_t *)0)->channel_count));
   hw_close();
+  hw_open("addr_count");
+  hw_n("offset", offsetof(sp_conn_info_t, addr_count));
+  hw_n("size", sizeof(((sp_conn_info_t *)0)->addr_count));
+  hw_close();
   hw_open("nonce");
   hw_n("offset", offsetof(sp_conn_info_t, nonce));
   hw_n("size", sizeof(((sp_conn_info_t *)0)->nonce));
   hw_close();
-  hw_open("channels");
-  hw_n("offset", offsetof(sp_conn_info_t, channels));
-  hw_n("size", sizeof(((sp_conn_info_t *)0)->channels));
+  hw_open("ports");
+  hw_n("offset", offsetof(sp_conn_info_t, ports));
+  hw_n("size", sizeof(((sp_conn_info_t *)0)->ports));
+  hw_close();
+  hw_open("addrs");
+  hw_n("offset", offsetof(sp_conn_info_t, addrs));
+  hw_n("size", sizeof(((sp_conn_info_t *)0)->addrs));
+  hw_close();
+  hw_close();
+  hw_close();
+  hw_open("hello");
+  hw_n("size", sizeof(sp_hello_t));
+  hw_n("align", _Alignof(sp_hello_t));
+  hw_open("fields");
+  hw_open("version_major");
+  hw_n("offset", offsetof(sp_hello_t, version_major));
+  hw_n("size", sizeof(((sp_hello_t *)0)->version_major));
+  hw_close();
+  hw_open("version_minor");
+  hw_n("offset", offsetof(sp_hello_t, version_minor));
+  hw_n("size", sizeof(((sp_hello_t *)0)->version_minor));
+  hw_close();
+  hw_open("name_length");
+  hw_n("offset", offsetof(sp_hello_t, name_length));
+  hw_n("size", sizeof(((sp_hello_t *)0)->name_length));
+  hw_close();
+  hw_open("reserved");
+  hw_n("offset", offsetof(sp_hello_t, reserved));
+  hw_n("size", sizeof(((sp_hello_t *)0)->reserved));
   hw_close();
   hw_close();
   hw_close();
@@ -559,15 +594,15 @@ static void hw_vector_epoll_event__fd1234_in_out_hup(void) {
   hw_close();
 }
 
-/* conn_channel vector loopback_4242: read the bytes into sp_conn_channel_t, print the fields, copy them back;
+/* conn_addr vector loopback: read the bytes into sp_conn_addr_t, print the fields, copy them back;
    then store the expected fields into a zeroed struct and compare with the bytes. */
-static void hw_vector_conn_channel__loopback_4242(void) {
-  static const unsigned char bytes[20] = {
-    0x02, 0x00, 0x92, 0x10, 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+static void hw_vector_conn_addr__loopback(void) {
+  static const unsigned char bytes[18] = {
+    0x02, 0x00, 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
   };
-  sp_conn_channel_t r;
-  hw_open("loopback_4242");
+  sp_conn_addr_t r;
+  hw_open("loopback");
   if (sizeof r != sizeof bytes) {
     hw_n("size", sizeof r);
     hw_close();
@@ -576,7 +611,6 @@ static void hw_vector_conn_channel__loopback_4242(void) {
   memcpy(&r, bytes, sizeof r);
   hw_open("fields");
   hw_u("family", (unsigned long long)(r.family));
-  hw_u("port", (unsigned long long)(r.port));
   hw_hex("addr", (const unsigned char *)r.addr, 16);
   hw_close();
   {
@@ -586,7 +620,6 @@ static void hw_vector_conn_channel__loopback_4242(void) {
   }
   memset(&r, 0, sizeof r);
   r.family = 2;
-  r.port = 4242;
   memcpy(r.addr, (const unsigned char[16]){ 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
   hw_b("assigned_identical", memcmp(&r, bytes, sizeof r) == 0);
   hw_close();
@@ -595,9 +628,11 @@ static void hw_vector_conn_channel__loopback_4242(void) {
 /* conn_info vector one_channel: read the bytes into sp_conn_info_t, print the fields, copy them back;
    then store the expected fields into a zeroed struct and compare with the bytes. */
 static void hw_vector_conn_info__one_channel(void) {
-  static const unsigned char bytes[176] = {
-    0x48, 0x57, 0x43, 0x49, 0x01, 0x00, 0x01, 0x00, 0x08, 0x07, 0x06, 0x05,
-    0x04, 0x03, 0x02, 0x01, 0x02, 0x00, 0x92, 0x10, 0x7f, 0x00, 0x00, 0x01,
+  static const unsigned char bytes[180] = {
+    0x48, 0x57, 0x43, 0x49, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+    0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x92, 0x10, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -609,8 +644,6 @@ static void hw_vector_conn_info__one_channel(void) {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
   };
   sp_conn_info_t r;
   hw_open("one_channel");
@@ -622,33 +655,35 @@ static void hw_vector_conn_info__one_channel(void) {
   memcpy(&r, bytes, sizeof r);
   hw_open("fields");
   hw_u("magic", (unsigned long long)(r.magic));
-  hw_u("abi_major", (unsigned long long)(r.abi_major));
+  hw_u("version_major", (unsigned long long)(r.version_major));
+  hw_u("version_minor", (unsigned long long)(r.version_minor));
   hw_u("channel_count", (unsigned long long)(r.channel_count));
+  hw_u("addr_count", (unsigned long long)(r.addr_count));
   hw_u("nonce", (unsigned long long)(r.nonce));
-  hw_u("channels[0].family", (unsigned long long)(r.channels[0].family));
-  hw_u("channels[0].port", (unsigned long long)(r.channels[0].port));
-  hw_hex("channels[0].addr", (const unsigned char *)r.channels[0].addr, 16);
-  hw_u("channels[1].family", (unsigned long long)(r.channels[1].family));
-  hw_u("channels[1].port", (unsigned long long)(r.channels[1].port));
-  hw_hex("channels[1].addr", (const unsigned char *)r.channels[1].addr, 16);
-  hw_u("channels[2].family", (unsigned long long)(r.channels[2].family));
-  hw_u("channels[2].port", (unsigned long long)(r.channels[2].port));
-  hw_hex("channels[2].addr", (const unsigned char *)r.channels[2].addr, 16);
-  hw_u("channels[3].family", (unsigned long long)(r.channels[3].family));
-  hw_u("channels[3].port", (unsigned long long)(r.channels[3].port));
-  hw_hex("channels[3].addr", (const unsigned char *)r.channels[3].addr, 16);
-  hw_u("channels[4].family", (unsigned long long)(r.channels[4].family));
-  hw_u("channels[4].port", (unsigned long long)(r.channels[4].port));
-  hw_hex("channels[4].addr", (const unsigned char *)r.channels[4].addr, 16);
-  hw_u("channels[5].family", (unsigned long long)(r.channels[5].family));
-  hw_u("channels[5].port", (unsigned long long)(r.channels[5].port));
-  hw_hex("channels[5].addr", (const unsigned char *)r.channels[5].addr, 16);
-  hw_u("channels[6].family", (unsigned long long)(r.channels[6].family));
-  hw_u("channels[6].port", (unsigned long long)(r.channels[6].port));
-  hw_hex("channels[6].addr", (const unsigned char *)r.channels[6].addr, 16);
-  hw_u("channels[7].family", (unsigned long long)(r.channels[7].family));
-  hw_u("channels[7].port", (unsigned long long)(r.channels[7].port));
-  hw_hex("channels[7].addr", (const unsigned char *)r.channels[7].addr, 16);
+  hw_u("ports[0]", (unsigned long long)(r.ports[0]));
+  hw_u("ports[1]", (unsigned long long)(r.ports[1]));
+  hw_u("ports[2]", (unsigned long long)(r.ports[2]));
+  hw_u("ports[3]", (unsigned long long)(r.ports[3]));
+  hw_u("ports[4]", (unsigned long long)(r.ports[4]));
+  hw_u("ports[5]", (unsigned long long)(r.ports[5]));
+  hw_u("ports[6]", (unsigned long long)(r.ports[6]));
+  hw_u("ports[7]", (unsigned long long)(r.ports[7]));
+  hw_u("addrs[0].family", (unsigned long long)(r.addrs[0].family));
+  hw_hex("addrs[0].addr", (const unsigned char *)r.addrs[0].addr, 16);
+  hw_u("addrs[1].family", (unsigned long long)(r.addrs[1].family));
+  hw_hex("addrs[1].addr", (const unsigned char *)r.addrs[1].addr, 16);
+  hw_u("addrs[2].family", (unsigned long long)(r.addrs[2].family));
+  hw_hex("addrs[2].addr", (const unsigned char *)r.addrs[2].addr, 16);
+  hw_u("addrs[3].family", (unsigned long long)(r.addrs[3].family));
+  hw_hex("addrs[3].addr", (const unsigned char *)r.addrs[3].addr, 16);
+  hw_u("addrs[4].family", (unsigned long long)(r.addrs[4].family));
+  hw_hex("addrs[4].addr", (const unsigned char *)r.addrs[4].addr, 16);
+  hw_u("addrs[5].family", (unsigned long long)(r.addrs[5].family));
+  hw_hex("addrs[5].addr", (const unsigned char *)r.addrs[5].addr, 16);
+  hw_u("addrs[6].family", (unsigned long long)(r.addrs[6].family));
+  hw_hex("addrs[6].addr", (const unsigned char *)r.addrs[6].addr, 16);
+  hw_u("addrs[7].family", (unsigned long long)(r.addrs[7].family));
+  hw_hex("addrs[7].addr", (const unsigned char *)r.addrs[7].addr, 16);
   hw_close();
   {
     unsigned char back[sizeof r];
@@ -657,33 +692,69 @@ static void hw_vector_conn_info__one_channel(void) {
   }
   memset(&r, 0, sizeof r);
   r.magic = 1229150024u;
-  r.abi_major = 1;
+  r.version_major = 2;
+  r.version_minor = 0;
   r.channel_count = 1;
+  r.addr_count = 1;
   r.nonce = UINT64_C(72623859790382856);
-  r.channels[0].family = 2;
-  r.channels[0].port = 4242;
-  memcpy(r.channels[0].addr, (const unsigned char[16]){ 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[1].family = 0;
-  r.channels[1].port = 0;
-  memcpy(r.channels[1].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[2].family = 0;
-  r.channels[2].port = 0;
-  memcpy(r.channels[2].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[3].family = 0;
-  r.channels[3].port = 0;
-  memcpy(r.channels[3].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[4].family = 0;
-  r.channels[4].port = 0;
-  memcpy(r.channels[4].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[5].family = 0;
-  r.channels[5].port = 0;
-  memcpy(r.channels[5].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[6].family = 0;
-  r.channels[6].port = 0;
-  memcpy(r.channels[6].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
-  r.channels[7].family = 0;
-  r.channels[7].port = 0;
-  memcpy(r.channels[7].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.ports[0] = 4242;
+  r.ports[1] = 0;
+  r.ports[2] = 0;
+  r.ports[3] = 0;
+  r.ports[4] = 0;
+  r.ports[5] = 0;
+  r.ports[6] = 0;
+  r.ports[7] = 0;
+  r.addrs[0].family = 2;
+  memcpy(r.addrs[0].addr, (const unsigned char[16]){ 0x7f, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[1].family = 0;
+  memcpy(r.addrs[1].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[2].family = 0;
+  memcpy(r.addrs[2].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[3].family = 0;
+  memcpy(r.addrs[3].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[4].family = 0;
+  memcpy(r.addrs[4].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[5].family = 0;
+  memcpy(r.addrs[5].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[6].family = 0;
+  memcpy(r.addrs[6].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  r.addrs[7].family = 0;
+  memcpy(r.addrs[7].addr, (const unsigned char[16]){ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, 16);
+  hw_b("assigned_identical", memcmp(&r, bytes, sizeof r) == 0);
+  hw_close();
+}
+
+/* hello vector named: read the bytes into sp_hello_t, print the fields, copy them back;
+   then store the expected fields into a zeroed struct and compare with the bytes. */
+static void hw_vector_hello__named(void) {
+  static const unsigned char bytes[8] = {
+    0x02, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00,
+  };
+  sp_hello_t r;
+  hw_open("named");
+  if (sizeof r != sizeof bytes) {
+    hw_n("size", sizeof r);
+    hw_close();
+    return;
+  }
+  memcpy(&r, bytes, sizeof r);
+  hw_open("fields");
+  hw_u("version_major", (unsigned long long)(r.version_major));
+  hw_u("version_minor", (unsigned long long)(r.version_minor));
+  hw_u("name_length", (unsigned long long)(r.name_length));
+  hw_u("reserved", (unsigned long long)(r.reserved));
+  hw_close();
+  {
+    unsigned char back[sizeof r];
+    memcpy(back, &r, sizeof r);
+    hw_b("memcpy_identical", memcmp(back, bytes, sizeof r) == 0);
+  }
+  memset(&r, 0, sizeof r);
+  r.version_major = 2;
+  r.version_minor = 0;
+  r.name_length = 7;
+  r.reserved = 0;
   hw_b("assigned_identical", memcmp(&r, bytes, sizeof r) == 0);
   hw_close();
 }
@@ -895,11 +966,14 @@ static void hw_vectors(void) {
   hw_vector_epoll_event__fd1000_in();
   hw_vector_epoll_event__fd1234_in_out_hup();
   hw_close();
-  hw_open("conn_channel");
-  hw_vector_conn_channel__loopback_4242();
+  hw_open("conn_addr");
+  hw_vector_conn_addr__loopback();
   hw_close();
   hw_open("conn_info");
   hw_vector_conn_info__one_channel();
+  hw_close();
+  hw_open("hello");
+  hw_vector_hello__named();
   hw_close();
   hw_open("memory_descriptor");
   hw_vector_memory_descriptor__host_region();

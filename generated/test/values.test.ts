@@ -2,8 +2,9 @@
 /**
  * Conformance: every errno code, enum value, flag mask and constant of the spear ABI
  * 1.3.0 has the value the IDL gives it in the C header (spear.h, through the C
- * probe), in the TypeScript bindings and in the native core. The expected values are literals
- * written from the IDL.
+ * probe), in the TypeScript bindings and in the native core; so do the ABI's version and each
+ * protocol's (TypeScript and native: the C header has no protocol versions). The expected
+ * values are literals written from the IDL.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -34,7 +35,21 @@ describe('conformance: spear 1.3.0 values', () => {
     });
   });
 
-  describe('errno (20 codes)', () => {
+  describe('protocol versions (transfer 2.1.0)', () => {
+    const expected = {
+      transfer: { name: 'transfer', version: '2.1.0', major: 2, minor: 1, patch: 0 },
+    };
+
+    it('TS: PROTOCOLS', () => {
+      assert.deepStrictEqual(hw.PROTOCOLS, expected);
+    });
+
+    it('native: abi().protocols (kTransferVersion*)', () => {
+      assert.deepStrictEqual(nativeAbi().protocols, expected);
+    });
+  });
+
+  describe('errno (22 codes)', () => {
     const expected = {
       EPERM: 1,
       ENOENT: 2,
@@ -55,6 +70,8 @@ describe('conformance: spear 1.3.0 values', () => {
       ECONNRESET: 104,
       ENOTCONN: 107,
       ETIMEDOUT: 110,
+      ECONNREFUSED: 111,
+      EHOSTUNREACH: 113,
       ECANCELED: 125,
     };
 
@@ -317,6 +334,7 @@ describe('conformance: spear 1.3.0 values', () => {
       CLOSE: 7,
       EAGER: 8,
       CANCEL: 9,
+      READY: 10,
     };
 
     it('C: SPEAR_FRAME_<NAME>', () => {
@@ -480,7 +498,7 @@ describe('conformance: spear 1.3.0 values', () => {
     });
   });
 
-  describe('constants (10)', () => {
+  describe('constants (12)', () => {
     const expected = {
       LOG_MAX_BYTES: 16384, // u32, C SPEAR_LOG_MAX_BYTES
       ALLOC_INITIAL_BYTES: 65536, // u32, C SPEAR_ALLOC_INITIAL_BYTES
@@ -488,17 +506,19 @@ describe('conformance: spear 1.3.0 values', () => {
       FD_FIRST: 1000, // i32, C SPEAR_FD_FIRST
       CONN_INFO_MAGIC: 1229150024, // u32, C SPEAR_CONN_INFO_MAGIC
       CONN_INFO_MAX_CHANNELS: 8, // u16, C SPEAR_CONN_INFO_MAX_CHANNELS
+      CONN_INFO_MAX_ADDRS: 8, // u16, C SPEAR_CONN_INFO_MAX_ADDRS
+      PEER_NAME_MAX: 255, // u16, C SPEAR_PEER_NAME_MAX
       FRAME_VERSION: 1, // u8, C SPEAR_FRAME_VERSION
       SSF_V1_MAGIC: 1414746195, // u32, C SPEAR_SSF_V1_MAGIC_SPST
       SSF_V1_VERSION: 1, // u16, C SPEAR_SSF_V1_VERSION
       SSF_V1_HEADER_LEN: 32, // u16, C SPEAR_SSF_V1_HEADER_LEN
     };
 
-    it('C: SPEAR_LOG_MAX_BYTES, SPEAR_ALLOC_INITIAL_BYTES, SPEAR_ALLOC_MAX_TRIES, SPEAR_FD_FIRST, SPEAR_CONN_INFO_MAGIC, SPEAR_CONN_INFO_MAX_CHANNELS, SPEAR_FRAME_VERSION, SPEAR_SSF_V1_MAGIC_SPST, SPEAR_SSF_V1_VERSION, SPEAR_SSF_V1_HEADER_LEN', () => {
+    it('C: SPEAR_LOG_MAX_BYTES, SPEAR_ALLOC_INITIAL_BYTES, SPEAR_ALLOC_MAX_TRIES, SPEAR_FD_FIRST, SPEAR_CONN_INFO_MAGIC, SPEAR_CONN_INFO_MAX_CHANNELS, SPEAR_CONN_INFO_MAX_ADDRS, SPEAR_PEER_NAME_MAX, SPEAR_FRAME_VERSION, SPEAR_SSF_V1_MAGIC_SPST, SPEAR_SSF_V1_VERSION, SPEAR_SSF_V1_HEADER_LEN', () => {
       assert.deepStrictEqual(cProbe().constants, dec(expected));
     });
 
-    it('TS: LOG_MAX_BYTES, ALLOC_INITIAL_BYTES, ALLOC_MAX_TRIES, FD_FIRST, CONN_INFO_MAGIC, CONN_INFO_MAX_CHANNELS, FRAME_VERSION, SSF_V1_MAGIC, SSF_V1_VERSION, SSF_V1_HEADER_LEN', () => {
+    it('TS: LOG_MAX_BYTES, ALLOC_INITIAL_BYTES, ALLOC_MAX_TRIES, FD_FIRST, CONN_INFO_MAGIC, CONN_INFO_MAX_CHANNELS, CONN_INFO_MAX_ADDRS, PEER_NAME_MAX, FRAME_VERSION, SSF_V1_MAGIC, SSF_V1_VERSION, SSF_V1_HEADER_LEN', () => {
       assert.deepStrictEqual(
         {
           LOG_MAX_BYTES: hw.LOG_MAX_BYTES,
@@ -507,6 +527,8 @@ describe('conformance: spear 1.3.0 values', () => {
           FD_FIRST: hw.FD_FIRST,
           CONN_INFO_MAGIC: hw.CONN_INFO_MAGIC,
           CONN_INFO_MAX_CHANNELS: hw.CONN_INFO_MAX_CHANNELS,
+          CONN_INFO_MAX_ADDRS: hw.CONN_INFO_MAX_ADDRS,
+          PEER_NAME_MAX: hw.PEER_NAME_MAX,
           FRAME_VERSION: hw.FRAME_VERSION,
           SSF_V1_MAGIC: hw.SSF_V1_MAGIC,
           SSF_V1_VERSION: hw.SSF_V1_VERSION,

@@ -137,34 +137,33 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
     });
   });
 
-  describe('record conn_channel (C sp_conn_channel_t, TS ConnChannelCodec, 20 bytes)', () => {
-    describe('vector loopback_4242', () => {
-      const bytes = hex('020092107f000001000000000000000000000000');
-      const value: hw.ConnChannel = { family: 2 /* INET */, port: 4242, addr: hex('7f000001000000000000000000000000') };
+  describe('record conn_addr (C sp_conn_addr_t, TS ConnAddrCodec, 18 bytes)', () => {
+    describe('vector loopback', () => {
+      const bytes = hex('02007f000001000000000000000000000000');
+      const value: hw.ConnAddr = { family: 2 /* INET */, addr: hex('7f000001000000000000000000000000') };
 
-      it('TS: ConnChannelCodec.decode gives the value', () => {
-        assert.deepStrictEqual(hw.ConnChannelCodec.decode(bytes), value);
+      it('TS: ConnAddrCodec.decode gives the value', () => {
+        assert.deepStrictEqual(hw.ConnAddrCodec.decode(bytes), value);
       });
 
-      it('TS: ConnChannelCodec.encode gives the bytes', () => {
-        assert.equal(toHex(hw.ConnChannelCodec.encode(value)), toHex(bytes));
+      it('TS: ConnAddrCodec.encode gives the bytes', () => {
+        assert.equal(toHex(hw.ConnAddrCodec.encode(value)), toHex(bytes));
       });
 
       it('TS: decode and encodeInto at an offset of a larger buffer', () => {
-        assert.deepStrictEqual(hw.ConnChannelCodec.decode(at(bytes, 5), 5), value);
+        assert.deepStrictEqual(hw.ConnAddrCodec.decode(at(bytes, 5), 5), value);
         const out = new Uint8Array(5 + bytes.length + 3).fill(0xa5);
-        hw.ConnChannelCodec.encodeInto(value, new DataView(out.buffer), 5);
+        hw.ConnAddrCodec.encodeInto(value, new DataView(out.buffer), 5);
         assert.equal(toHex(out), toHex(at(bytes, 5)));
       });
 
-      it('C: the bytes read into sp_conn_channel_t give the fields, and copy back unchanged', () => {
-        const got = cProbe().vectors['conn_channel']['loopback_4242'];
+      it('C: the bytes read into sp_conn_addr_t give the fields, and copy back unchanged', () => {
+        const got = cProbe().vectors['conn_addr']['loopback'];
         assert.deepStrictEqual(
           { fields: got.fields, memcpy_identical: got.memcpy_identical },
           {
             fields: {
               family: '2',
-              port: '4242',
               addr: '7f000001000000000000000000000000',
             },
             memcpy_identical: true,
@@ -172,33 +171,36 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
         );
       });
 
-      it('C: the fields stored into a zeroed sp_conn_channel_t give the bytes', () => {
-        assert.equal(cProbe().vectors['conn_channel']['loopback_4242'].assigned_identical, true);
+      it('C: the fields stored into a zeroed sp_conn_addr_t give the bytes', () => {
+        assert.equal(cProbe().vectors['conn_addr']['loopback'].assigned_identical, true);
       });
 
       it('native: recordRoundTrip re-encodes the same bytes', () => {
-        assert.deepStrictEqual(nativeRoundTrip('conn_channel', bytes), { bytes: toHex(bytes) });
+        assert.deepStrictEqual(nativeRoundTrip('conn_addr', bytes), { bytes: toHex(bytes) });
       });
     });
   });
 
-  describe('record conn_info (C sp_conn_info_t, TS ConnInfoCodec, 176 bytes)', () => {
+  describe('record conn_info (C sp_conn_info_t, TS ConnInfoCodec, 180 bytes)', () => {
     describe('vector one_channel', () => {
-      const bytes = hex('48574349010001000807060504030201020092107f0000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
+      const bytes = hex('48574349020000000100010008070605040302019210000000000000000000000000000002007f000001000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
       const value: hw.ConnInfo = {
         magic: 1229150024,
-        abi_major: 1,
+        version_major: 2,
+        version_minor: 0,
         channel_count: 1,
+        addr_count: 1,
         nonce: 72623859790382856n,
-        channels: [
-          { family: 2 /* INET */, port: 4242, addr: hex('7f000001000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
-          { family: 0 /* UNSPEC */, port: 0, addr: hex('00000000000000000000000000000000') },
+        ports: [4242, 0, 0, 0, 0, 0, 0, 0],
+        addrs: [
+          { family: 2 /* INET */, addr: hex('7f000001000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
+          { family: 0 /* UNSPEC */, addr: hex('00000000000000000000000000000000') },
         ],
       };
 
@@ -224,33 +226,35 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
           {
             fields: {
               magic: '1229150024',
-              abi_major: '1',
+              version_major: '2',
+              version_minor: '0',
               channel_count: '1',
+              addr_count: '1',
               nonce: '72623859790382856',
-              'channels[0].family': '2',
-              'channels[0].port': '4242',
-              'channels[0].addr': '7f000001000000000000000000000000',
-              'channels[1].family': '0',
-              'channels[1].port': '0',
-              'channels[1].addr': '00000000000000000000000000000000',
-              'channels[2].family': '0',
-              'channels[2].port': '0',
-              'channels[2].addr': '00000000000000000000000000000000',
-              'channels[3].family': '0',
-              'channels[3].port': '0',
-              'channels[3].addr': '00000000000000000000000000000000',
-              'channels[4].family': '0',
-              'channels[4].port': '0',
-              'channels[4].addr': '00000000000000000000000000000000',
-              'channels[5].family': '0',
-              'channels[5].port': '0',
-              'channels[5].addr': '00000000000000000000000000000000',
-              'channels[6].family': '0',
-              'channels[6].port': '0',
-              'channels[6].addr': '00000000000000000000000000000000',
-              'channels[7].family': '0',
-              'channels[7].port': '0',
-              'channels[7].addr': '00000000000000000000000000000000',
+              'ports[0]': '4242',
+              'ports[1]': '0',
+              'ports[2]': '0',
+              'ports[3]': '0',
+              'ports[4]': '0',
+              'ports[5]': '0',
+              'ports[6]': '0',
+              'ports[7]': '0',
+              'addrs[0].family': '2',
+              'addrs[0].addr': '7f000001000000000000000000000000',
+              'addrs[1].family': '0',
+              'addrs[1].addr': '00000000000000000000000000000000',
+              'addrs[2].family': '0',
+              'addrs[2].addr': '00000000000000000000000000000000',
+              'addrs[3].family': '0',
+              'addrs[3].addr': '00000000000000000000000000000000',
+              'addrs[4].family': '0',
+              'addrs[4].addr': '00000000000000000000000000000000',
+              'addrs[5].family': '0',
+              'addrs[5].addr': '00000000000000000000000000000000',
+              'addrs[6].family': '0',
+              'addrs[6].addr': '00000000000000000000000000000000',
+              'addrs[7].family': '0',
+              'addrs[7].addr': '00000000000000000000000000000000',
             },
             memcpy_identical: true,
           },
@@ -267,7 +271,7 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
     });
 
     describe('vector truncated: decoding fails with truncated', () => {
-      const bytes = hex('4857434901000100080706050403020102009210');
+      const bytes = hex('48574349020000000100010008070605040302019210');
 
       it('TS: ConnInfoCodec.decode throws RecordError truncated', () => {
         assert.throws(() => hw.ConnInfoCodec.decode(bytes), recordError('truncated'));
@@ -279,7 +283,7 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
     });
 
     describe('vector bad_magic: decoding fails with const', () => {
-      const bytes = hex('00000000010001000807060504030201020092107f0000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
+      const bytes = hex('00000000020000000100010008070605040302019210000000000000000000000000000002007f000001000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
 
       it('TS: ConnInfoCodec.decode throws RecordError const', () => {
         assert.throws(() => hw.ConnInfoCodec.decode(bytes), recordError('const'));
@@ -291,7 +295,7 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
     });
 
     describe('vector absurd_channel_count: decoding fails with range', () => {
-      const bytes = hex('485743490100ffff0807060504030201020092107f0000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
+      const bytes = hex('4857434902000000ffff010008070605040302019210000000000000000000000000000002007f000001000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
 
       it('TS: ConnInfoCodec.decode throws RecordError range', () => {
         assert.throws(() => hw.ConnInfoCodec.decode(bytes), recordError('range'));
@@ -299,6 +303,76 @@ describe('conformance: spear 1.3.0 golden vectors', () => {
 
       it('native: recordRoundTrip rejects it with range', () => {
         assert.deepStrictEqual(nativeRoundTrip('conn_info', bytes), { error: 'range' });
+      });
+    });
+  });
+
+  describe('record hello (C sp_hello_t, TS HelloCodec, 8 bytes)', () => {
+    describe('vector named', () => {
+      const bytes = hex('0200000007000000');
+      const value: hw.Hello = { version_major: 2, version_minor: 0, name_length: 7, reserved: 0 };
+
+      it('TS: HelloCodec.decode gives the value', () => {
+        assert.deepStrictEqual(hw.HelloCodec.decode(bytes), value);
+      });
+
+      it('TS: HelloCodec.encode gives the bytes', () => {
+        assert.equal(toHex(hw.HelloCodec.encode(value)), toHex(bytes));
+      });
+
+      it('TS: decode and encodeInto at an offset of a larger buffer', () => {
+        assert.deepStrictEqual(hw.HelloCodec.decode(at(bytes, 5), 5), value);
+        const out = new Uint8Array(5 + bytes.length + 3).fill(0xa5);
+        hw.HelloCodec.encodeInto(value, new DataView(out.buffer), 5);
+        assert.equal(toHex(out), toHex(at(bytes, 5)));
+      });
+
+      it('C: the bytes read into sp_hello_t give the fields, and copy back unchanged', () => {
+        const got = cProbe().vectors['hello']['named'];
+        assert.deepStrictEqual(
+          { fields: got.fields, memcpy_identical: got.memcpy_identical },
+          {
+            fields: {
+              version_major: '2',
+              version_minor: '0',
+              name_length: '7',
+              reserved: '0',
+            },
+            memcpy_identical: true,
+          },
+        );
+      });
+
+      it('C: the fields stored into a zeroed sp_hello_t give the bytes', () => {
+        assert.equal(cProbe().vectors['hello']['named'].assigned_identical, true);
+      });
+
+      it('native: recordRoundTrip re-encodes the same bytes', () => {
+        assert.deepStrictEqual(nativeRoundTrip('hello', bytes), { bytes: toHex(bytes) });
+      });
+    });
+
+    describe('vector name_too_long: decoding fails with range', () => {
+      const bytes = hex('0200000000010000');
+
+      it('TS: HelloCodec.decode throws RecordError range', () => {
+        assert.throws(() => hw.HelloCodec.decode(bytes), recordError('range'));
+      });
+
+      it('native: recordRoundTrip rejects it with range', () => {
+        assert.deepStrictEqual(nativeRoundTrip('hello', bytes), { error: 'range' });
+      });
+    });
+
+    describe('vector reserved_set: decoding fails with const', () => {
+      const bytes = hex('0200000007000100');
+
+      it('TS: HelloCodec.decode throws RecordError const', () => {
+        assert.throws(() => hw.HelloCodec.decode(bytes), recordError('const'));
+      });
+
+      it('native: recordRoundTrip rejects it with const', () => {
+        assert.deepStrictEqual(nativeRoundTrip('hello', bytes), { error: 'const' });
       });
     });
   });

@@ -17,6 +17,23 @@ export const ABI = {
   module: 'spear',
 } as const;
 
+/** The wire protocols between hostwire processes, by name, each versioned on its own (not by `ABI.version`): a breaking change to a protocol raises its major version, not the ABI's. */
+export const PROTOCOLS = {
+  /** The transfer wire protocol between hostwire processes: the connection-info blob a session hands its peers, the frames on every channel, the memory descriptors, and the host-side Session, MemoryRegion and Transfer API that speaks it. Versioned apart from the guest ABI: a breaking change to it raises this version's major, not the ABI's. */
+  transfer: {
+    /** The protocol name. */
+    name: 'transfer',
+    /** The version, `major.minor.patch`. */
+    version: '2.1.0',
+    /** Incremented by incompatible changes. */
+    major: 2,
+    /** Incremented by compatible additions. */
+    minor: 1,
+    /** Incremented by fixes. */
+    patch: 0,
+  },
+} as const;
+
 /** The C log helpers cap one message at this many bytes. (`u32`) */
 export const LOG_MAX_BYTES = 16384;
 
@@ -34,6 +51,12 @@ export const CONN_INFO_MAGIC = 1229150024;
 
 /** Channels a connection-info blob can describe. (`u16`) */
 export const CONN_INFO_MAX_CHANNELS = 8;
+
+/** Addresses a connection-info blob can list (a listener on every interface lists the first ones: other interfaces, then loopback). (`u16`) */
+export const CONN_INFO_MAX_ADDRS = 8;
+
+/** Longest name (UTF-8 bytes) a session may announce in its HELLO. (`u16`) */
+export const PEER_NAME_MAX = 255;
 
 /** Version of the transfer frame header. (`u8`) */
 export const FRAME_VERSION = 1;
@@ -262,7 +285,7 @@ export function isMemKind(value: unknown): value is MemKind {
 
 /** Type of a transfer frame. (enum `frame_type`, `u8`) */
 export const FrameType = {
-  /** First frame on a channel: `tag` the session nonce, `rkey` the channel count, `offset` the channel index. */
+  /** First frame on a channel, both ways: `tag` the listener's session nonce (the listener's answer: the connection id), `msg_id` the connection id (the answer: the nonce), `offset` the channel index, `rkey` the channel count; its payload a `hello` record and the sender's name. */
   HELLO: 1,
   /** A chunk of a message: `length` payload bytes land at `offset`. A DATA frame with `length` 0 ends the message; its `offset` is the real length. */
   DATA: 2,
@@ -280,6 +303,8 @@ export const FrameType = {
   EAGER: 8,
   /** The operation for `tag` was cancelled by its owner. */
   CANCEL: 9,
+  /** The connector's last handshake frame on a channel, sent on every channel once every channel's HELLO was answered: the session is established on both sides, and any frame may follow. */
+  READY: 10,
 } as const;
 
 /** A value of enum `frame_type`. */
@@ -290,7 +315,7 @@ export type FrameType = (typeof FrameType)[keyof typeof FrameType];
  * @param value Anything, e.g. an enum argument of a hostcall.
  */
 export function isFrameType(value: unknown): value is FrameType {
-  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8 || value === 9;
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8 || value === 9 || value === 10;
 }
 
 /** Direction of a user stream. (enum `user_stream_dir`, `i32`) */

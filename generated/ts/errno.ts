@@ -41,6 +41,10 @@ export const Errno = {
   ENOTCONN: 107,
   /** The operation did not finish within its timeout. */
   ETIMEDOUT: 110,
+  /** Nothing listens at the peer's address. */
+  ECONNREFUSED: 111,
+  /** No route to the peer's address. */
+  EHOSTUNREACH: 113,
   /** The operation was cancelled. */
   ECANCELED: 125,
 } as const;
@@ -96,6 +100,10 @@ export function errnoName(n: number): ErrnoName | undefined {
       return 'ENOTCONN';
     case 110:
       return 'ETIMEDOUT';
+    case 111:
+      return 'ECONNREFUSED';
+    case 113:
+      return 'EHOSTUNREACH';
     case 125:
       return 'ECANCELED';
     default:
@@ -124,6 +132,8 @@ export const errnoDoc: { readonly [K in ErrnoName]: string } = {
   ECONNRESET: 'The peer or backend connection was lost.',
   ENOTCONN: 'The stream or session is not connected.',
   ETIMEDOUT: 'The operation did not finish within its timeout.',
+  ECONNREFUSED: 'Nothing listens at the peer\'s address.',
+  EHOSTUNREACH: 'No route to the peer\'s address.',
   ECANCELED: 'The operation was cancelled.',
 };
 

@@ -130,98 +130,105 @@ export const EpollEventCodec: RecordCodec<EpollEvent> = {
   },
 };
 
-/** One listening endpoint of a session. (record `conn_channel`: 20 bytes, packed, align 1) */
-export interface ConnChannel {
+/** One address of a listening session: every channel listens on it, at the channel's port. (record `conn_addr`: 18 bytes, packed, align 1) */
+export interface ConnAddr {
   /** Address family. (`addr_family` at offset 0) */
   family: AddrFamily;
-  /** TCP port (little-endian like every field). (`u16` at offset 2) */
-  port: number;
-  /** Address bytes in network order (IPv4: the first 4). (`u8[16]` at offset 4) */
+  /** Address bytes in network order (IPv4: the first 4). (`u8[16]` at offset 2) */
   addr: Uint8Array;
 }
 
-/** Decodes `conn_channel` at `offset`, which the caller has checked holds 20 bytes. */
-function readConnChannel(view: DataView, offset: number, record: string, path: string): ConnChannel {
+/** Decodes `conn_addr` at `offset`, which the caller has checked holds 18 bytes. */
+function readConnAddr(view: DataView, offset: number, record: string, path: string): ConnAddr {
   const family = view.getUint16(offset, true);
   if (!isAddrFamily(family)) throw new RecordError('range', record, `${path}family`, `${family} is not a value of enum addr_family (UNSPEC=0, INET=2, INET6=10)`);
-  const port = view.getUint16(offset + 2, true);
-  const addr = new Uint8Array(view.buffer, view.byteOffset + offset + 4, 16).slice();
-  return { family, port, addr };
+  const addr = new Uint8Array(view.buffer, view.byteOffset + offset + 2, 16).slice();
+  return { family, addr };
 }
 
-/** Throws a RecordError unless `v` is a valid `conn_channel`. */
-function checkConnChannel(v: ConnChannel, record: string, path: string): void {
-  if (typeof v !== 'object' || v === null) throw new RecordError('range', record, path.slice(0, -1), `expected a conn_channel object, got ${show(v)}`);
+/** Throws a RecordError unless `v` is a valid `conn_addr`. */
+function checkConnAddr(v: ConnAddr, record: string, path: string): void {
+  if (typeof v !== 'object' || v === null) throw new RecordError('range', record, path.slice(0, -1), `expected a conn_addr object, got ${show(v)}`);
   const family = v.family;
   if (!isAddrFamily(family)) throw new RecordError('range', record, `${path}family`, `${show(family)} is not a value of enum addr_family (UNSPEC=0, INET=2, INET6=10)`);
-  const port = v.port;
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new RecordError('range', record, `${path}port`, `${show(port)} is not a u16 (0..65535)`);
   const addr = v.addr;
   if (!(addr instanceof Uint8Array && addr.length === 16)) throw new RecordError('range', record, `${path}addr`, `expected a Uint8Array of 16 bytes, got ${show(addr)}`);
 }
 
-/** Writes a checked `conn_channel` at `offset`, which the caller has checked has room for 20 bytes. */
-function writeConnChannel(v: ConnChannel, view: DataView, offset: number): void {
+/** Writes a checked `conn_addr` at `offset`, which the caller has checked has room for 18 bytes. */
+function writeConnAddr(v: ConnAddr, view: DataView, offset: number): void {
   view.setUint16(offset, v.family, true);
-  view.setUint16(offset + 2, v.port, true);
-  new Uint8Array(view.buffer, view.byteOffset + offset + 4, 16).set(v.addr);
+  new Uint8Array(view.buffer, view.byteOffset + offset + 2, 16).set(v.addr);
 }
 
-/** The codec of `conn_channel` (20 bytes, little-endian). */
-export const ConnChannelCodec: RecordCodec<ConnChannel> = {
-  name: 'conn_channel',
-  size: 20,
+/** The codec of `conn_addr` (18 bytes, little-endian). */
+export const ConnAddrCodec: RecordCodec<ConnAddr> = {
+  name: 'conn_addr',
+  size: 18,
   align: 1,
   fields: {
     family: { offset: 0, size: 2 },
-    port: { offset: 2, size: 2 },
-    addr: { offset: 4, size: 16 },
+    addr: { offset: 2, size: 16 },
   },
-  encode(v: ConnChannel): Uint8Array {
-    checkConnChannel(v, 'conn_channel', '');
-    const bytes = new Uint8Array(20);
-    writeConnChannel(v, new DataView(bytes.buffer), 0);
+  encode(v: ConnAddr): Uint8Array {
+    checkConnAddr(v, 'conn_addr', '');
+    const bytes = new Uint8Array(18);
+    writeConnAddr(v, new DataView(bytes.buffer), 0);
     return bytes;
   },
-  encodeInto(v: ConnChannel, view: DataView, offset: number): void {
-    need(view.byteLength, offset, 20, 'conn_channel');
-    checkConnChannel(v, 'conn_channel', '');
-    writeConnChannel(v, view, offset);
+  encodeInto(v: ConnAddr, view: DataView, offset: number): void {
+    need(view.byteLength, offset, 18, 'conn_addr');
+    checkConnAddr(v, 'conn_addr', '');
+    writeConnAddr(v, view, offset);
   },
-  decode(bytes: Uint8Array, offset = 0): ConnChannel {
-    need(bytes.byteLength, offset, 20, 'conn_channel');
-    return readConnChannel(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, 'conn_channel', '');
+  decode(bytes: Uint8Array, offset = 0): ConnAddr {
+    need(bytes.byteLength, offset, 18, 'conn_addr');
+    return readConnAddr(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, 'conn_addr', '');
   },
 };
 
-/** The connection-info blob that `Session.listen()` returns, sent to the peer out of band. (record `conn_info`: 176 bytes, packed, align 1) */
+/** The connection-info blob that `Session.listen()` returns, sent to the peer out of band. `magic` and `version_major` keep their place in every version, so a blob of another major version is recognised and refused by name. (record `conn_info`: 180 bytes, packed, align 1) */
 export interface ConnInfo {
   /** `HWCI`. (`u32` at offset 0; always `0x49435748`) */
   magic: number;
-  /** Major ABI version of the writer. (`u16` at offset 4) */
-  abi_major: number;
-  /** Channels in use. (`u16` at offset 6; in 1..8) */
+  /** Major version of the writer's transfer protocol. (`u16` at offset 4) */
+  version_major: number;
+  /** Minor version of the writer's transfer protocol. (`u16` at offset 6) */
+  version_minor: number;
+  /** Channels in use. (`u16` at offset 8; in 1..8) */
   channel_count: number;
-  /** Random session nonce; channels present it in HELLO. (`u64` at offset 8) */
+  /** Addresses in use, in the order a peer should try them. (`u16` at offset 10; in 1..8) */
+  addr_count: number;
+  /** Random session nonce; channels present it in HELLO. (`u64` at offset 12) */
   nonce: bigint;
-  /** Endpoints; entries past `channel_count` are zero. (`conn_channel[8]` at offset 16) */
-  channels: ConnChannel[];
+  /** The TCP port of each channel; entries past `channel_count` are zero. (`u16[8]` at offset 20) */
+  ports: number[];
+  /** Addresses; entries past `addr_count` are zero. (`conn_addr[8]` at offset 36) */
+  addrs: ConnAddr[];
 }
 
-/** Decodes `conn_info` at `offset`, which the caller has checked holds 176 bytes. */
+/** Decodes `conn_info` at `offset`, which the caller has checked holds 180 bytes. */
 function readConnInfo(view: DataView, offset: number, record: string, path: string): ConnInfo {
   const magic = view.getUint32(offset, true);
   if (magic !== 0x49435748) throw new RecordError('const', record, `${path}magic`, `0x${magic.toString(16)} is not the constant 0x49435748`);
-  const abi_major = view.getUint16(offset + 4, true);
-  const channel_count = view.getUint16(offset + 6, true);
+  const version_major = view.getUint16(offset + 4, true);
+  const version_minor = view.getUint16(offset + 6, true);
+  const channel_count = view.getUint16(offset + 8, true);
   if (channel_count < 1 || channel_count > 8) throw new RecordError('range', record, `${path}channel_count`, `${show(channel_count)} is outside 1..8`);
-  const nonce = view.getBigUint64(offset + 8, true);
-  const channels: ConnChannel[] = [];
+  const addr_count = view.getUint16(offset + 10, true);
+  if (addr_count < 1 || addr_count > 8) throw new RecordError('range', record, `${path}addr_count`, `${show(addr_count)} is outside 1..8`);
+  const nonce = view.getBigUint64(offset + 12, true);
+  const ports: number[] = [];
   for (let i = 0; i < 8; i++) {
-    const channels_i = readConnChannel(view, offset + 16 + i * 20, record, `${path}channels[${i}].`);
-    channels.push(channels_i);
+    const ports_i = view.getUint16(offset + 20 + i * 2, true);
+    ports.push(ports_i);
   }
-  return { magic, abi_major, channel_count, nonce, channels };
+  const addrs: ConnAddr[] = [];
+  for (let i = 0; i < 8; i++) {
+    const addrs_i = readConnAddr(view, offset + 36 + i * 18, record, `${path}addrs[${i}].`);
+    addrs.push(addrs_i);
+  }
+  return { magic, version_major, version_minor, channel_count, addr_count, nonce, ports, addrs };
 }
 
 /** Throws a RecordError unless `v` is a valid `conn_info`. */
@@ -230,58 +237,151 @@ function checkConnInfo(v: ConnInfo, record: string, path: string): void {
   const magic = v.magic;
   if (!(Number.isInteger(magic) && magic >= 0 && magic <= 4294967295)) throw new RecordError('range', record, `${path}magic`, `${show(magic)} is not a u32 (0..4294967295)`);
   if (magic !== 0x49435748) throw new RecordError('const', record, `${path}magic`, `0x${magic.toString(16)} is not the constant 0x49435748`);
-  const abi_major = v.abi_major;
-  if (!(Number.isInteger(abi_major) && abi_major >= 0 && abi_major <= 65535)) throw new RecordError('range', record, `${path}abi_major`, `${show(abi_major)} is not a u16 (0..65535)`);
+  const version_major = v.version_major;
+  if (!(Number.isInteger(version_major) && version_major >= 0 && version_major <= 65535)) throw new RecordError('range', record, `${path}version_major`, `${show(version_major)} is not a u16 (0..65535)`);
+  const version_minor = v.version_minor;
+  if (!(Number.isInteger(version_minor) && version_minor >= 0 && version_minor <= 65535)) throw new RecordError('range', record, `${path}version_minor`, `${show(version_minor)} is not a u16 (0..65535)`);
   const channel_count = v.channel_count;
   if (!(Number.isInteger(channel_count) && channel_count >= 0 && channel_count <= 65535)) throw new RecordError('range', record, `${path}channel_count`, `${show(channel_count)} is not a u16 (0..65535)`);
   if (channel_count < 1 || channel_count > 8) throw new RecordError('range', record, `${path}channel_count`, `${show(channel_count)} is outside 1..8`);
+  const addr_count = v.addr_count;
+  if (!(Number.isInteger(addr_count) && addr_count >= 0 && addr_count <= 65535)) throw new RecordError('range', record, `${path}addr_count`, `${show(addr_count)} is not a u16 (0..65535)`);
+  if (addr_count < 1 || addr_count > 8) throw new RecordError('range', record, `${path}addr_count`, `${show(addr_count)} is outside 1..8`);
   const nonce = v.nonce;
   if (!(typeof nonce === 'bigint' && nonce >= 0n && nonce <= 18446744073709551615n)) throw new RecordError('range', record, `${path}nonce`, `${show(nonce)} is not a u64 (0..18446744073709551615)`);
-  const channels = v.channels;
-  if (!(Array.isArray(channels) && channels.length === 8)) throw new RecordError('range', record, `${path}channels`, `expected an array of 8 elements, got ${show(channels)}`);
+  const ports = v.ports;
+  if (!(Array.isArray(ports) && ports.length === 8)) throw new RecordError('range', record, `${path}ports`, `expected an array of 8 elements, got ${show(ports)}`);
   for (let i = 0; i < 8; i++) {
-    const channels_i = channels[i]!; // a hole is undefined, which the check below rejects
-    checkConnChannel(channels_i, record, `${path}channels[${i}].`);
+    const ports_i = ports[i]!; // a hole is undefined, which the check below rejects
+    if (!(Number.isInteger(ports_i) && ports_i >= 0 && ports_i <= 65535)) throw new RecordError('range', record, `${path}ports[${i}]`, `${show(ports_i)} is not a u16 (0..65535)`);
+  }
+  const addrs = v.addrs;
+  if (!(Array.isArray(addrs) && addrs.length === 8)) throw new RecordError('range', record, `${path}addrs`, `expected an array of 8 elements, got ${show(addrs)}`);
+  for (let i = 0; i < 8; i++) {
+    const addrs_i = addrs[i]!; // a hole is undefined, which the check below rejects
+    checkConnAddr(addrs_i, record, `${path}addrs[${i}].`);
   }
 }
 
-/** Writes a checked `conn_info` at `offset`, which the caller has checked has room for 176 bytes. */
+/** Writes a checked `conn_info` at `offset`, which the caller has checked has room for 180 bytes. */
 function writeConnInfo(v: ConnInfo, view: DataView, offset: number): void {
   view.setUint32(offset, v.magic, true);
-  view.setUint16(offset + 4, v.abi_major, true);
-  view.setUint16(offset + 6, v.channel_count, true);
-  view.setBigUint64(offset + 8, v.nonce, true);
+  view.setUint16(offset + 4, v.version_major, true);
+  view.setUint16(offset + 6, v.version_minor, true);
+  view.setUint16(offset + 8, v.channel_count, true);
+  view.setUint16(offset + 10, v.addr_count, true);
+  view.setBigUint64(offset + 12, v.nonce, true);
   for (let i = 0; i < 8; i++) {
-    writeConnChannel(v.channels[i]!, view, offset + 16 + i * 20);
+    view.setUint16(offset + 20 + i * 2, v.ports[i]!, true);
+  }
+  for (let i = 0; i < 8; i++) {
+    writeConnAddr(v.addrs[i]!, view, offset + 36 + i * 18);
   }
 }
 
-/** The codec of `conn_info` (176 bytes, little-endian). */
+/** The codec of `conn_info` (180 bytes, little-endian). */
 export const ConnInfoCodec: RecordCodec<ConnInfo> = {
   name: 'conn_info',
-  size: 176,
+  size: 180,
   align: 1,
   fields: {
     magic: { offset: 0, size: 4 },
-    abi_major: { offset: 4, size: 2 },
-    channel_count: { offset: 6, size: 2 },
-    nonce: { offset: 8, size: 8 },
-    channels: { offset: 16, size: 160 },
+    version_major: { offset: 4, size: 2 },
+    version_minor: { offset: 6, size: 2 },
+    channel_count: { offset: 8, size: 2 },
+    addr_count: { offset: 10, size: 2 },
+    nonce: { offset: 12, size: 8 },
+    ports: { offset: 20, size: 16 },
+    addrs: { offset: 36, size: 144 },
   },
   encode(v: ConnInfo): Uint8Array {
     checkConnInfo(v, 'conn_info', '');
-    const bytes = new Uint8Array(176);
+    const bytes = new Uint8Array(180);
     writeConnInfo(v, new DataView(bytes.buffer), 0);
     return bytes;
   },
   encodeInto(v: ConnInfo, view: DataView, offset: number): void {
-    need(view.byteLength, offset, 176, 'conn_info');
+    need(view.byteLength, offset, 180, 'conn_info');
     checkConnInfo(v, 'conn_info', '');
     writeConnInfo(v, view, offset);
   },
   decode(bytes: Uint8Array, offset = 0): ConnInfo {
-    need(bytes.byteLength, offset, 176, 'conn_info');
+    need(bytes.byteLength, offset, 180, 'conn_info');
     return readConnInfo(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, 'conn_info', '');
+  },
+};
+
+/** The payload of a HELLO frame, both ways: the sender's transfer protocol version and its name, whose `name_length` UTF-8 bytes follow this record (the frame's `length` is 8 + `name_length`). `version_major` and `version_minor` keep their place in every version. (record `hello`: 8 bytes, packed, align 1) */
+export interface Hello {
+  /** Major version of the sender's transfer protocol; a peer of another major is refused (EPROTO). (`u16` at offset 0) */
+  version_major: number;
+  /** Minor version of the sender's transfer protocol; peers of different minors interoperate. (`u16` at offset 2) */
+  version_minor: number;
+  /** Bytes of the sender's name that follow (0: the sender announces no name). (`u16` at offset 4; in 0..255) */
+  name_length: number;
+  /** Zero. (`u16` at offset 6; always `0x0`) */
+  reserved: number;
+}
+
+/** Decodes `hello` at `offset`, which the caller has checked holds 8 bytes. */
+function readHello(view: DataView, offset: number, record: string, path: string): Hello {
+  const version_major = view.getUint16(offset, true);
+  const version_minor = view.getUint16(offset + 2, true);
+  const name_length = view.getUint16(offset + 4, true);
+  if (name_length < 0 || name_length > 255) throw new RecordError('range', record, `${path}name_length`, `${show(name_length)} is outside 0..255`);
+  const reserved = view.getUint16(offset + 6, true);
+  if (reserved !== 0x0) throw new RecordError('const', record, `${path}reserved`, `0x${reserved.toString(16)} is not the constant 0x0`);
+  return { version_major, version_minor, name_length, reserved };
+}
+
+/** Throws a RecordError unless `v` is a valid `hello`. */
+function checkHello(v: Hello, record: string, path: string): void {
+  if (typeof v !== 'object' || v === null) throw new RecordError('range', record, path.slice(0, -1), `expected a hello object, got ${show(v)}`);
+  const version_major = v.version_major;
+  if (!(Number.isInteger(version_major) && version_major >= 0 && version_major <= 65535)) throw new RecordError('range', record, `${path}version_major`, `${show(version_major)} is not a u16 (0..65535)`);
+  const version_minor = v.version_minor;
+  if (!(Number.isInteger(version_minor) && version_minor >= 0 && version_minor <= 65535)) throw new RecordError('range', record, `${path}version_minor`, `${show(version_minor)} is not a u16 (0..65535)`);
+  const name_length = v.name_length;
+  if (!(Number.isInteger(name_length) && name_length >= 0 && name_length <= 65535)) throw new RecordError('range', record, `${path}name_length`, `${show(name_length)} is not a u16 (0..65535)`);
+  if (name_length < 0 || name_length > 255) throw new RecordError('range', record, `${path}name_length`, `${show(name_length)} is outside 0..255`);
+  const reserved = v.reserved;
+  if (!(Number.isInteger(reserved) && reserved >= 0 && reserved <= 65535)) throw new RecordError('range', record, `${path}reserved`, `${show(reserved)} is not a u16 (0..65535)`);
+  if (reserved !== 0x0) throw new RecordError('const', record, `${path}reserved`, `0x${reserved.toString(16)} is not the constant 0x0`);
+}
+
+/** Writes a checked `hello` at `offset`, which the caller has checked has room for 8 bytes. */
+function writeHello(v: Hello, view: DataView, offset: number): void {
+  view.setUint16(offset, v.version_major, true);
+  view.setUint16(offset + 2, v.version_minor, true);
+  view.setUint16(offset + 4, v.name_length, true);
+  view.setUint16(offset + 6, v.reserved, true);
+}
+
+/** The codec of `hello` (8 bytes, little-endian). */
+export const HelloCodec: RecordCodec<Hello> = {
+  name: 'hello',
+  size: 8,
+  align: 1,
+  fields: {
+    version_major: { offset: 0, size: 2 },
+    version_minor: { offset: 2, size: 2 },
+    name_length: { offset: 4, size: 2 },
+    reserved: { offset: 6, size: 2 },
+  },
+  encode(v: Hello): Uint8Array {
+    checkHello(v, 'hello', '');
+    const bytes = new Uint8Array(8);
+    writeHello(v, new DataView(bytes.buffer), 0);
+    return bytes;
+  },
+  encodeInto(v: Hello, view: DataView, offset: number): void {
+    need(view.byteLength, offset, 8, 'hello');
+    checkHello(v, 'hello', '');
+    writeHello(v, view, offset);
+  },
+  decode(bytes: Uint8Array, offset = 0): Hello {
+    need(bytes.byteLength, offset, 8, 'hello');
+    return readHello(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, 'hello', '');
   },
 };
 
@@ -388,7 +488,7 @@ function readFrameHeader(view: DataView, offset: number, record: string, path: s
   const version = view.getUint8(offset);
   if (version !== 0x1) throw new RecordError('const', record, `${path}version`, `0x${version.toString(16)} is not the constant 0x1`);
   const type = view.getUint8(offset + 1);
-  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${type} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9)`);
+  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${type} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9, READY=10)`);
   const flags = view.getUint16(offset + 2, true);
   const length = view.getUint32(offset + 4, true);
   const tag = view.getBigUint64(offset + 8, true);
@@ -405,7 +505,7 @@ function checkFrameHeader(v: FrameHeader, record: string, path: string): void {
   if (!(Number.isInteger(version) && version >= 0 && version <= 255)) throw new RecordError('range', record, `${path}version`, `${show(version)} is not a u8 (0..255)`);
   if (version !== 0x1) throw new RecordError('const', record, `${path}version`, `0x${version.toString(16)} is not the constant 0x1`);
   const type = v.type;
-  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${show(type)} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9)`);
+  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${show(type)} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9, READY=10)`);
   const flags = v.flags;
   if (!(Number.isInteger(flags) && flags >= 0 && flags <= 65535)) throw new RecordError('range', record, `${path}flags`, `${show(flags)} is not a u16 (0..65535)`);
   const length = v.length;
@@ -728,8 +828,9 @@ export const SsfV1HeaderCodec: RecordCodec<SsfV1Header> = {
 /** Every record codec, by IDL record name. */
 export const RECORD_CODECS = {
   epoll_event: EpollEventCodec,
-  conn_channel: ConnChannelCodec,
+  conn_addr: ConnAddrCodec,
   conn_info: ConnInfoCodec,
+  hello: HelloCodec,
   memory_descriptor: MemoryDescriptorCodec,
   frame_header: FrameHeaderCodec,
   user_stream_ctl_event: UserStreamCtlEventCodec,

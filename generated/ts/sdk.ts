@@ -4,6 +4,22 @@
 import { type SpearHostImpl } from './hostcalls';
 import { type RecordErrorKind } from './records';
 
+/** How long to wait for a peer. (dictionary `accept_options`) */
+export interface AcceptOptions {
+  /**
+   * Milliseconds; < 0 waits until a peer comes or the session closes.
+   * @defaultValue -1
+   */
+  timeoutMs?: number;
+  /** Gives up the accept (ECANCELED) when aborted; a peer that arrives later waits for another accept. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `AcceptOptions`, as the IDL gives them. */
+export const ACCEPT_OPTIONS_DEFAULTS = {
+  timeoutMs: -1,
+} as const satisfies Partial<AcceptOptions>;
+
 /** One operation of a batch post. (dictionary `post_op`) */
 export interface PostOp {
   /** The registered memory. */
@@ -44,8 +60,8 @@ export interface SessionOptions {
    */
   channels?: number;
   /**
-   * Address to listen on.
-   * @defaultValue '127.0.0.1'
+   * Where `listen()` listens: empty (the default) for every interface, its conn_info then listing every address a peer can dial (the other interfaces' addresses, then loopback; never a wildcard); else an IPv4 or IPv6 address, or a host name resolved once by `listen()`.
+   * @defaultValue ''
    */
   host?: string;
   /**
@@ -74,6 +90,16 @@ export interface SessionOptions {
    */
   peerTimeoutMs?: number;
   /**
+   * The name this session announces in its handshake (at most 255 UTF-8 bytes; empty: none). A listener's `accept(name)` completes for the peer that announced `name`, whatever the order peers arrive in.
+   * @defaultValue ''
+   */
+  name?: string;
+  /**
+   * How long `connect()` waits for each address of the peer's conn_info to answer before it tries the next (ETIMEDOUT when none answers). In 10..3600000.
+   * @defaultValue 5000
+   */
+  connectTimeoutMs?: number;
+  /**
    * TCP congestion control of the channels. "auto": on a link within this host (a loopback address, or the peer's address is our own), an algorithm that does not pace (cubic, else reno) when the system default paces (bbr), since pacing only costs CPU where nothing can be congested; on other links the system default. "system": always the system default. Otherwise the name of an algorithm this process may set (net.ipv4.tcp_allowed_congestion_control); the constructor fails with EINVAL if it may not.
    * @defaultValue 'auto'
    */
@@ -88,12 +114,14 @@ export interface SessionOptions {
 /** The defaults of `SessionOptions`, as the IDL gives them. */
 export const SESSION_OPTIONS_DEFAULTS = {
   channels: 1,
-  host: '127.0.0.1',
+  host: '',
   chunkBytes: 2097152,
   windowChunks: 8,
   eagerMaxBytes: 65536,
   heartbeatMs: 1000,
   peerTimeoutMs: 5000,
+  name: '',
+  connectTimeoutMs: 5000,
   congestion: 'auto',
   minProgressBytes: 65536,
 } as const satisfies Partial<SessionOptions>;
@@ -129,17 +157,18 @@ export interface Session {
    */
   loadRemoteConnInfo(name: string, blob: Uint8Array): void;
   /**
-   * Open every channel to peer `name`; resolves when all are connected.
+   * Open every channel to peer `name`, trying the addresses of its conn_info in order (the first that answers within `connect_timeout_ms` is used, and named in `metrics()`); resolves when every channel has completed its handshake on both sides. A refused connection is ECONNREFUSED, an unreachable one EHOSTUNREACH or ETIMEDOUT, a peer of another major protocol version EPROTO; the error's message names the addresses tried.
    * @param name The peer's name.
-   * @throws {HostwireError} The promise rejects with ENOENT, EPROTO, ECONNRESET, ETIMEDOUT.
+   * @throws {HostwireError} The promise rejects with ENOENT, EPROTO, ECONNRESET, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH.
    */
   connect(name: string): Promise<void>;
   /**
-   * Give the name `name` to the next peer that connects all its channels to this session, and resolve then. Peers are named in the order their handshakes complete, by accepts in the order they were called: to tell apart clients that connect at the same time, let them connect one after another (or give each a session of its own to connect to).
-   * @param name The name to give the peer.
-   * @throws {HostwireError} The promise rejects with EEXIST, EINVAL, ECONNRESET, ETIMEDOUT, ECANCELED.
+   * Resolve when a peer has connected every channel and announced `name` in its handshake, whichever order peers arrive in; a peer that announced no name goes to the oldest pending accept. The peer is then known as `name`. A peer that announced `name` and broke off its handshake fails this accept with ECONNRESET (EPROTO: another major protocol version).
+   * @param name The name of the peer.
+   * @param options Timeout and cancellation.
+   * @throws {HostwireError} The promise rejects with EEXIST, EINVAL, EPROTO, ECONNRESET, ETIMEDOUT, ECANCELED.
    */
-  accept(name: string): Promise<void>;
+  accept(name: string, options?: AcceptOptions): Promise<void>;
   /**
    * Close the channels to peer `name`; its pending operations fail with ECONNRESET.
    * @param name The peer's name.
@@ -257,6 +286,8 @@ export interface Transfer {
 export interface NativeAbiInfo {
   /** The ABI version, `major.minor.patch`. */
   version: string;
+  /** Each protocol's version by protocol name. */
+  protocols: Record<string, { name: string; version: string; major: number; minor: number; patch: number }>;
   /** Errno numbers by name. */
   errno: Record<string, number>;
   /** Enum values by IDL enum name, then value name. */

@@ -10,6 +10,11 @@ int32_t make_session(const SessionOptions &options, std::shared_ptr<SessionApi> 
   // The glue checks JS arguments; C++ callers get the same rules from the IDL here.
   if (!valid(options)) return -abi::kEINVAL;
   if (transfer::check_congestion(options.congestion, error_detail()) != 0) return -abi::kEINVAL;
+  if (options.name.size() > abi::kPEER_NAME_MAX) {
+    error_detail() = "options.name: " + std::to_string(options.name.size()) + " bytes; a session announces at most " +
+                     std::to_string(abi::kPEER_NAME_MAX);
+    return -abi::kEINVAL;
+  }
   out = std::make_shared<Session>(options);
   return 0;
 }
@@ -25,7 +30,9 @@ int32_t Session::load_remote_conn_info(const std::string &name, const uint8_t *b
 
 void Session::connect(const std::string &name, DoneVoid done) { engine_->connect(name, std::move(done)); }
 
-void Session::accept(const std::string &name, DoneVoid done) { engine_->accept(name, std::move(done)); }
+void Session::accept(const std::string &name, const AcceptOptions &options, DoneVoid done) {
+  engine_->accept(name, options, std::move(done));
+}
 
 void Session::disconnect(const std::string &name, DoneVoid done) { engine_->disconnect(name, std::move(done)); }
 

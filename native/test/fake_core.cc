@@ -157,8 +157,9 @@ class FakeSession final : public SessionApi {
   void listen(Done<std::vector<uint8_t>> done) override {
     abi::ConnInfo info{};
     info.magic = abi::kCONN_INFO_MAGIC;
-    info.abi_major = static_cast<uint16_t>(abi::kAbiVersionMajor);
+    info.version_major = 2;
     info.channel_count = static_cast<uint16_t>(options_.channels);
+    info.addr_count = 1;
     std::vector<uint8_t> blob(abi::ConnInfo::kSize);
     abi::encode(info, blob.data());
     Threads::get().run([done, blob] { done(0, blob); });
@@ -176,7 +177,7 @@ class FakeSession final : public SessionApi {
     }
     done(0);
   }
-  void accept(const std::string &, DoneVoid done) override { done(0); }
+  void accept(const std::string &, const AcceptOptions &, DoneVoid done) override { done(0); }
   void disconnect(const std::string &, DoneVoid done) override { done(-abi::kENOENT); }
   int32_t register_memory(const Memory &memory, const RegisterOptions &options,
                           std::shared_ptr<MemoryRegionApi> &result) override {

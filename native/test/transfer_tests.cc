@@ -101,7 +101,7 @@ void pair(core::SessionApi &server, core::SessionApi &client) {
   CHECK(client.load_remote_conn_info("s", blob.data(), blob.size()) == 0);
   Latch c, a;
   client.connect("s", c.fn());
-  server.accept("c", a.fn());
+  server.accept("c", core::AcceptOptions{}, a.fn());
   CHECK(c.get() == 0);
   CHECK(a.get() == 0);
 }
@@ -217,10 +217,16 @@ TEST("transfer wire: conn_info golden vectors are ok, EINVAL or EPROTO") {
   abi::ConnInfo info{};
   std::string why;
   CHECK(tr::parse_conn_info(nullptr, 0, info, why) == -abi::kEINVAL);
-  uint8_t b[176];
-  std::memcpy(b, abi::vectors::data::conn_info__one_channel_bytes, 176);
-  b[4] = 9;  // abi_major 9
+  uint8_t b[abi::ConnInfo::kSize];
+  std::memcpy(b, abi::vectors::data::conn_info__one_channel_bytes, sizeof b);
+  b[4] = 9;  // version_major 9
+  CHECK(tr::parse_conn_info(b, sizeof b, info, why) == -abi::kEPROTO);
+  const std::string ours = std::to_string(abi::kTransferVersionMajor) + "." + std::to_string(abi::kTransferVersionMinor);
+  CHECK_MSG(why.find("9.0") != std::string::npos && why.find(ours) != std::string::npos, why);
+  // A blob of protocol 1 (176 bytes, no minor): named, not taken for a truncated blob.
+  b[4] = 1;
   CHECK(tr::parse_conn_info(b, 176, info, why) == -abi::kEPROTO);
+  CHECK_MSG(why.find("protocol 1,") != std::string::npos, why);
 }
 
 /** A stand-in for the engine's loop thread: steps that each hold the lock for `hold_us`. */
@@ -561,7 +567,7 @@ TEST("transfer engine: peers that are gone are forgotten (object, name, metrics 
     CHECK(client->load_remote_conn_info("s", blob.data(), blob.size()) == 0);
     Latch c, a;
     client->connect("s", c.fn());
-    server->accept("client-" + std::to_string(i), a.fn());
+    server->accept("client-" + std::to_string(i), core::AcceptOptions{}, a.fn());
     CHECK(c.get() == 0);
     CHECK(a.get() == 0);
     std::shared_ptr<tr::XferState> x;
@@ -596,10 +602,13 @@ std::string system_congestion() {
 
 /** A connected TCP pair through a listener on `host`: {connected, accepted}; {-1, -1} on failure. */
 std::pair<int, int> tcp_pair(const std::string &host) {
-  abi::ConnChannel ep{};
-  const int l = tr::open_listener(host, ep);
+  tr::ListenPlan plan;
+  std::string why;
+  if (tr::plan_listen(host, plan, why) != 0) return {-1, -1};
+  uint16_t port = 0;
+  const int l = tr::open_listener(plan, port);
   if (l < 0) return {-1, -1};
-  const int c = tr::start_connect(ep);
+  const int c = tr::start_connect(plan.addrs[0], port);
   int a = -1;
   for (int i = 0; i < 1000 && a < 0; ++i) {
     a = tr::accept_one(l);
@@ -726,20 +735,23 @@ TEST("transfer engine: a hostile raw socket gets EPROTO and nothing lands outsid
     abi::ConnInfo info{};
     std::string why;
     CHECK(tr::parse_conn_info(blob.data(), blob.size(), info, why) == 0);
-    const abi::ConnChannel ep = abi::detail::get<abi::ConnChannel>(&info, 16);
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_port = htons(ep.port);
-    std::memcpy(&a.sin_addr, ep.addr, 4);
+    a.sin_port = htons(info.ports[0]);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     CHECK(::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
     const uint64_t nonce = info.nonce;
-    auto h = frame(abi::FrameType::kHELLO, nonce, 77, 0, 1, 0);
-    CHECK(::send(fd, h.data(), h.size(), MSG_NOSIGNAL) == 40);
+    const std::vector<uint8_t> hello = tr::encode_hello("evil");
+    auto h = frame(abi::FrameType::kHELLO, nonce, 77, 0, 1, static_cast<uint32_t>(hello.size()));
+    h.insert(h.end(), hello.begin(), hello.end());
+    CHECK(::send(fd, h.data(), h.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(h.size()));
     tr::Frame f;
     CHECK(read_frame(fd, abi::FrameType::kHELLO, f) && f.tag == 77);
+    auto ready = frame(abi::FrameType::kREADY, 0, 0, 0, 0, 0);
+    CHECK(::send(fd, ready.data(), ready.size(), MSG_NOSIGNAL) == 40);
     Latch acc;
-    s->accept("evil", acc.fn());
+    s->accept("evil", core::AcceptOptions{}, acc.fn());
     CHECK(acc.get() == 0);
     std::vector<uint8_t> buf(3 * 4096, 0xa5);
     core::Memory mem;

@@ -19,6 +19,10 @@ export interface PeerMetrics {
   channels: number;
   /** The channels' TCP congestion control (`cubic`, `bbr`...; empty before they connect). */
   congestion: string;
+  /** The address the peer was reached at or came from (`10.0.0.2:4242`, `[fd00::1]:4242`). */
+  address: string;
+  /** The name the peer announced in its handshake (empty when it announced none). */
+  announced: string;
   bytesSent: number;
   bytesReceived: number;
   sendsCompleted: number;

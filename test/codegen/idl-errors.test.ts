@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildModel } from '../../codegen/frontend';
 import { editedIdl, hostwire } from './cli-helpers';
 
 function generateIn(dir: string) {
@@ -25,7 +26,7 @@ function assertBroken(dir: string, expected: RegExp[], problems = expected.lengt
 describe('hostwire generate: a broken IDL', () => {
   it('reports an unknown top-level key with file, line, path and the keys expected', () => {
     const dir = editedIdl({ 'util.yaml': [[/^enums:/m, 'bogus: 1\nenums:']] });
-    assertBroken(dir, [/^idl\/util\.yaml:2: \/bogus: unknown key 'bogus' \(expected one of: abi, errno, constants, enums, flags, records, hostcalls, dictionaries, interfaces\)$/]);
+    assertBroken(dir, [/^idl\/util\.yaml:2: \/bogus: unknown key 'bogus' \(expected one of: abi, errno, protocols, constants, enums, flags, records, hostcalls, dictionaries, interfaces\)$/]);
   });
 
   it('reports a YAML syntax error with file and line', () => {
@@ -80,5 +81,56 @@ describe('hostwire generate: a broken IDL', () => {
       'fd.yaml': [['errors: [EBADF, EFAULT, ENOSPC, EINVAL]', 'errors: [EBADF, EFAULT, ENOSPC, EINVAL, EWHAT]']],
     });
     assertBroken(dir, [/duplicate errno value 1/, /error 'EWHAT' is not in the errno table/]);
+  });
+});
+
+describe('hostwire generate: protocols', () => {
+  it('reports an unknown protocol name with file, line, pointer and the protocols declared', () => {
+    const dir = editedIdl({ 'transfer.yaml': [['  - name: conn_info\n    protocol: transfer\n', '  - name: conn_info\n    protocol: trnsfer\n']] });
+    const text = fs.readFileSync(path.join(dir, 'idl', 'transfer.yaml'), 'utf8').split('\n');
+    const line = text.indexOf('    protocol: trnsfer') + 1;
+    assertBroken(dir, [
+      new RegExp(`^idl/transfer\\.yaml:${line}: /records/1/protocol: unknown protocol 'trnsfer'; expected one of the protocols declared under 'protocols': transfer$`),
+    ]);
+  });
+
+  it('reports an unknown protocol on an item of another file', () => {
+    const dir = editedIdl({ 'abi.yaml': [[/^constants:\n  - \{ name: (\w+), /m, 'constants:\n  - { name: $1, protocol: transfer2, ']] });
+    const line = fs.readFileSync(path.join(dir, 'idl', 'abi.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('protocol: transfer2')) + 1;
+    assertBroken(dir, [new RegExp(`^idl/abi\\.yaml:${line}: /constants/0/protocol: unknown protocol 'transfer2'; expected one of the protocols declared under 'protocols': transfer$`)]);
+  });
+
+  it('reports a protocol declared twice', () => {
+    const dir = editedIdl({ 'util.yaml': [[/^enums:/m, 'protocols:\n  - { name: transfer, version: 2.0.0, doc: Again. }\nenums:']] });
+    assertBroken(dir, [/^idl\/util\.yaml:3: \/protocols\/0\/name: duplicate protocol transfer \(first defined at idl\/transfer\.yaml:3\); expected each protocol once$/]);
+  });
+
+  it('reports a protocol version that is not semver', () => {
+    const dir = editedIdl({ 'transfer.yaml': [[/^    version: \d+\.\d+\.\d+\n/m, '    version: "1.0"\n']] });
+    assertBroken(dir, [/^idl\/transfer\.yaml:4: \/protocols\/0\/version: expected a string matching /]);
+  });
+
+  it('a hostcall parameter cannot use an enum of a protocol (the guest ABI cannot depend on its version)', () => {
+    const dir = editedIdl({ 'epoll.yaml': [['{ name: op, type: epoll_op,', '{ name: op, type: frame_type,']] });
+    assertBroken(dir, [
+      /^idl\/epoll\.yaml:65: \/hostcalls\/\d+\/params\/1\/type: hostcall 'spear_epoll_ctl' is part of the guest ABI and cannot use enum 'frame_type' of protocol 'transfer' \(the guest ABI cannot depend on a protocol's version\); expected a type of the guest ABI$/,
+    ]);
+  });
+
+  it('a guest record cannot use a record of a protocol', () => {
+    const dir = editedIdl({ 'epoll.yaml': [['{ name: events, type: epoll_events, doc: The events that are ready. }', '{ name: events, type: memory_descriptor, doc: The events that are ready. }']] });
+    assertBroken(dir, [
+      /^idl\/epoll\.yaml:34: \/records\/0\/fields\/1\/type: record 'epoll_event' is part of the guest ABI and cannot use record 'memory_descriptor' of protocol 'transfer' .*; expected a type of the guest ABI$/,
+    ]);
+  });
+
+  it('a protocol item may use types of the guest ABI', () => {
+    const dir = editedIdl({
+      'transfer.yaml': [[/^records:\n/m, 'records:\n  - name: ready_event\n    protocol: transfer\n    c_name: sp_ready_event_t\n    layout: packed\n    doc: A guest record inside a protocol record.\n    fields:\n      - { name: event, type: epoll_event, doc: An event. }\n      - { name: kind, type: fd_kind, doc: A kind. }\n']],
+    });
+    const model = buildModel(path.join(dir, 'idl'));
+    const r = model.records.find((x) => x.name === 'ready_event')!;
+    assert.equal(r.protocol, 'transfer');
+    assert.deepEqual(r.fields.map((f) => f.type.kind), ['record', 'enum']);
   });
 });

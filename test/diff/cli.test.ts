@@ -113,7 +113,7 @@ describe('hostwire diff: command line', () => {
       idl.item('hostcalls', 'log').doc = 'Log a line.';
     })));
     assert.equal(code, 1);
-    assert.deepEqual(Object.keys(report), ['format', 'old', 'new', 'summary', 'changes', 'breaking', 'majorBumped', 'warnings', 'exitCode']);
+    assert.deepEqual(Object.keys(report), ['format', 'old', 'new', 'summary', 'changes', 'breaking', 'majorBumped', 'warnings', 'exitCode', 'domains']);
     assert.equal(report.format, 'hostwire-diff/1');
     assert.deepEqual(report.old, { source: IDL, name: 'spear', version: V.text });
     assert.equal(report.new.version, V.text);
@@ -127,7 +127,8 @@ describe('hostwire diff: command line', () => {
         ['safe', 'addition', 'hostcalls/time_now_us'],
       ],
     );
-    for (const c of report.changes) assert.deepEqual(Object.keys(c), ['severity', 'category', 'path', 'message']);
+    for (const c of report.changes) assert.deepEqual(Object.keys(c), ['severity', 'category', 'path', 'message', 'domain']);
+    assert.deepEqual(new Set(report.changes.map((c) => c.domain)), new Set(['spear']));
     assert.deepEqual([report.breaking, report.majorBumped, report.exitCode], [true, false, 1]);
     assert.deepEqual(report.warnings, []);
   });

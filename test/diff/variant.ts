@@ -86,6 +86,35 @@ export class IdlEdit {
     return this.docs.find((d) => d.data.abi)!.data.abi as Obj;
   }
 
+  /** The `protocols` entry `name`, to mutate in place. */
+  protocol(name: string): Obj {
+    for (const d of this.docs) {
+      const found = (d.data.protocols as Obj[] | undefined)?.find((p) => p.name === name);
+      if (found) return found;
+    }
+    throw new Error(`variant: no protocol '${name}' in ${this.dir}`);
+  }
+
+  /** Add a `protocols` entry to the file that declares `near` (another protocol). */
+  addProtocol(near: string, entry: Obj): void {
+    const d = this.docs.find((x) => (x.data.protocols as Obj[] | undefined)?.some((p) => p.name === near));
+    if (!d) throw new Error(`variant: no protocol '${near}' in ${this.dir}`);
+    (d.data.protocols as Obj[]).push(entry);
+  }
+
+  /** Remove the `protocols` entry `name`. */
+  removeProtocol(name: string): void {
+    for (const d of this.docs) {
+      const list = d.data.protocols as Obj[] | undefined;
+      const i = list ? list.findIndex((p) => p.name === name) : -1;
+      if (list && i >= 0) {
+        list.splice(i, 1);
+        return;
+      }
+    }
+    throw new Error(`variant: no protocol '${name}' in ${this.dir}`);
+  }
+
   errno(name: string): Obj {
     const codes = this.docs.find((d) => d.data.errno)!.data.errno.codes as Obj[];
     const e = codes.find((c) => c.name === name);
@@ -137,6 +166,18 @@ export function baseVersion(): { major: number; minor: number; patch: number; te
   const [major, minor, patch] = String(abi.version).split('.').map(Number);
   return { major, minor, patch, text: String(abi.version) };
 }
+
+/** The version of a protocol of the real IDL. */
+export function baseProtocolVersion(name: string): { major: number; minor: number; patch: number; text: string } {
+  const text = String(new IdlEdit(IDL).protocol(name).version);
+  const [major, minor, patch] = text.split('.').map(Number);
+  return { major, minor, patch, text };
+}
+
+/** Set the version of protocol `name` in a variant. */
+export const protocolVersion = (name: string, v: string) => (idl: IdlEdit): void => {
+  idl.protocol(name).version = v;
+};
 
 /** Bump the major (x+1.0.0) or the minor (x.y+1.0) version of a variant of the real IDL. */
 export const bumpMajor = (idl: IdlEdit): void => version(`${baseVersion().major + 1}.0.0`)(idl);

@@ -47,8 +47,8 @@ export function enosys(where: string): { name: string; code: string; errno: numb
 }
 
 /** The error the glue throws for `-errno` of `code` in `where`: the IDL's doc of that errno as its message. */
-export function hostwireError(code: string, where: string): { name: string; code: string; errno: number; message: string } {
+export function hostwireError(code: string, where: string, why?: string): { name: string; code: string; errno: number; message: string } {
   const e = idl().errnos.find((x) => x.name === code);
   if (!e) throw new Error(`no errno ${code} in the IDL`);
-  return { name: 'HostwireError', code, errno: -e.value, message: `${code}: ${where}: ${e.doc}` };
+  return { name: 'HostwireError', code, errno: -e.value, message: `${code}: ${where}: ${why ?? e.doc}` };
 }

@@ -5,6 +5,10 @@ import { ConnInfoCodec } from '../../generated/ts/records';
 import { explainConnInfo, loadRemoteConnInfo } from '../../runtime/transfer';
 import { idl } from '../native/support';
 import { newSession, throwsWith } from './helpers';
+import { PROTOCOL } from './raw-peer';
+
+/** `<theirs>, this engine speaks <our major.minor>` (a regex; `theirs` is one too). */
+const speaks = (theirs: string) => new RegExp(`${theirs}, this engine speaks ${PROTOCOL.major}\\.${PROTOCOL.minor}`);
 
 /** What each golden error kind of conn_info must give. */
 const EXPECT: Record<string, string> = { truncated: 'EINVAL', const: 'EINVAL', range: 'EPROTO' };
@@ -34,10 +38,12 @@ describe('transfer: connection-info blobs', () => {
     const good = Uint8Array.from(vectors().find((v) => !v.error)!.bytes!);
     const info = ConnInfoCodec.decode(good);
     const cases: Array<[string, Uint8Array]> = [
-      ['abi_major 2', ConnInfoCodec.encode({ ...info, abi_major: 2 })],
-      ['port 0', ConnInfoCodec.encode({ ...info, channels: info.channels.map((c, i) => (i === 0 ? { ...c, port: 0 } : c)) })],
-      ['unspec family in use', ConnInfoCodec.encode({ ...info, channels: info.channels.map((c, i) => (i === 0 ? { ...c, family: 0 } : c)) })],
-      ['stray entry', ConnInfoCodec.encode({ ...info, channels: info.channels.map((c, i) => (i === 5 ? { ...c, family: 2, port: 9 } : c)) })],
+      ['version_major 3', ConnInfoCodec.encode({ ...info, version_major: 3 })],
+      ['version_major 1', ConnInfoCodec.encode({ ...info, version_major: 1 })],
+      ['port 0', ConnInfoCodec.encode({ ...info, ports: info.ports.map((p, i) => (i === 0 ? 0 : p)) })],
+      ['unspec family in use', ConnInfoCodec.encode({ ...info, addrs: info.addrs.map((a, i) => (i === 0 ? { ...a, family: 0 } : a)) })],
+      ['stray address', ConnInfoCodec.encode({ ...info, addrs: info.addrs.map((a, i) => (i === 5 ? { ...a, family: 2 } : a)) })],
+      ['stray port', ConnInfoCodec.encode({ ...info, ports: info.ports.map((p, i) => (i === 5 ? 9 : p)) })],
     ];
     for (const [name, blob] of cases) throwsWith(() => s.loadRemoteConnInfo(name, blob), 'EPROTO');
     // Wrong lengths: not a conn_info blob at all.
@@ -45,7 +51,18 @@ describe('transfer: connection-info blobs', () => {
     throwsWith(() => s.loadRemoteConnInfo('empty', new Uint8Array(0)), 'EINVAL');
   });
 
-  it('random bytes of every length up to 200 (and 176-byte random blobs) are EINVAL or EPROTO', () => {
+  it('a blob of another major version is EPROTO naming both versions, whatever its length', () => {
+    const s = newSession();
+    const good = Uint8Array.from(vectors().find((v) => !v.error)!.bytes!);
+    const v3 = ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), version_major: 3, version_minor: 4 });
+    assert.match(throwsWith(() => s.loadRemoteConnInfo('v3', v3), 'EPROTO').message, speaks('transfer protocol 3\\.4'));
+    // Protocol 1's blob was 176 bytes with the channel count where the minor is now.
+    const v1 = Uint8Array.from(good.subarray(0, 176));
+    v1[4] = 1;
+    assert.match(throwsWith(() => s.loadRemoteConnInfo('v1', v1), 'EPROTO').message, speaks('transfer protocol 1'));
+  });
+
+  it('random bytes of every length up to 200 (and 180-byte random blobs) are EINVAL or EPROTO', () => {
     const s = newSession();
     const good = Uint8Array.from(vectors().find((v) => !v.error)!.bytes!);
     const check = (blob: Uint8Array) => {
@@ -60,11 +77,11 @@ describe('transfer: connection-info blobs', () => {
     };
     for (let n = 0; n <= 200; n++) check(randomBytes(n));
     for (let i = 0; i < 500; i++) {
-      // Right magic and version, random rest: only the channel table can be wrong.
+      // Right magic, version and counts, random rest: only the port and address tables can be wrong.
       const b = Uint8Array.from(good);
-      b.set(randomBytes(160), 16);
-      b[6] = 1 + (i % 8);
-      b[7] = 0;
+      b.set(randomBytes(160), 20);
+      b[8] = 1 + (i % 8);
+      b[10] = 1 + ((i >> 3) % 8);
       check(b);
     }
   });
@@ -78,7 +95,7 @@ describe('transfer: explainConnInfo / loadRemoteConnInfo (runtime/transfer)', ()
     const blobs: Uint8Array[] = vectors().map((v) => Uint8Array.from(v.bytes!));
     for (let n = 0; n < 200; n += 7) blobs.push(randomBytes(n));
     const good = blobs[0];
-    blobs.push(ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), abi_major: 3 }));
+    blobs.push(ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), version_major: 3 }));
     for (const blob of blobs) {
       const why = explainConnInfo(blob);
       let native: string | undefined;
@@ -94,8 +111,8 @@ describe('transfer: explainConnInfo / loadRemoteConnInfo (runtime/transfer)', ()
       }
     }
     assert.match(explainConnInfo(blobs[2])!.message, /magic/); // bad_magic
-    assert.match(explainConnInfo(blobs[1])!.message, /176 bytes, got 20/); // truncated
+    assert.match(explainConnInfo(blobs[1])!.message, /180 bytes, got 22/); // truncated
     assert.match(explainConnInfo(blobs[3])!.message, /channel_count/); // absurd_channel_count
-    assert.match(explainConnInfo(blobs[blobs.length - 1])!.message, /ABI major 3/);
+    assert.match(explainConnInfo(blobs[blobs.length - 1])!.message, speaks('transfer protocol 3\\.0'));
   });
 });

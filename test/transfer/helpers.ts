@@ -18,7 +18,11 @@ export class PeerError extends Error {
   }
 }
 
-/** A child node process running test/transfer/peer.ts. */
+/**
+ * A child node process running test/transfer/peer.ts; `prefix` runs it through a command
+ * (`['ip', 'netns', 'exec', ns]`: in a network namespace), which must exec node in its place
+ * so that signals reach the peer itself.
+ */
 export class PeerProcess {
   readonly child: ChildProcess;
   private next = 0;
@@ -28,18 +32,22 @@ export class PeerProcess {
   stderr = '';
 
   /**
-   * `nodeArgs` go to node before the script (`--expose-gc`); `nofile` runs it with that
-   * RLIMIT_NOFILE (`ulimit -n`, through sh).
+   * `prefix` runs the process through a command (`ip netns exec ns`); `nodeArgs` go to node
+   * before the script (`--expose-gc`); `nofile` runs it with that RLIMIT_NOFILE (`ulimit -n`,
+   * through sh).
    */
-  constructor(opts: { nodeArgs?: string[]; nofile?: number } = {}) {
-    const args = [...(opts.nodeArgs ?? []), path.join(__dirname, 'peer.js')];
-    this.child =
-      opts.nofile === undefined
-        ? spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-        : spawn('sh', ['-c', `ulimit -n ${opts.nofile} && exec "$0" "$@"`, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(options: { prefix?: string[]; nodeArgs?: string[]; nofile?: number } = {}) {
+    const node = [process.execPath, ...(options.nodeArgs ?? []), path.join(__dirname, 'peer.js')];
+    const limited = options.nofile === undefined ? node : ['sh', '-c', `ulimit -n ${options.nofile} && exec "$0" "$@"`, ...node];
+    const argv = [...(options.prefix ?? []), ...limited];
+    this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     let ready!: () => void;
-    this.ready = new Promise((r) => (ready = r));
+    let failed!: (e: Error) => void;
+    this.ready = new Promise((r, j) => ((ready = r), (failed = j)));
+    this.ready.catch(() => {}); // awaited by the caller, who sees it reject
+    // A process that cannot start (a prefix that fails) rejects `ready` instead of hanging.
+    this.child.on('error', (e) => failed(new Error(`peer process: ${e.message}`)));
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
       const msg = JSON.parse(line) as { id: number; result?: Record<string, unknown>; error?: { code: string; errno: number; message: string } };
       if (msg.id === 0) return ready();
@@ -49,8 +57,9 @@ export class PeerProcess {
       if (msg.error) p.reject(new PeerError(msg.error.code, msg.error.errno, msg.error.message));
       else p.resolve(msg.result ?? {});
     });
-    this.child.on('exit', () => {
+    this.child.on('exit', (code, signal) => {
       this.exited = true;
+      failed(new Error(`peer process exited before it was ready (${signal ?? code}); stderr: ${this.stderr}`));
       for (const p of this.pending.values()) p.reject(new Error(`peer process exited; stderr: ${this.stderr}`));
       this.pending.clear();
     });

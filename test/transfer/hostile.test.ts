@@ -11,7 +11,7 @@ import { FrameType } from '../../generated/ts/constants';
 import { ConnInfoCodec, type FrameHeader } from '../../generated/ts/records';
 import type { MemoryRegion, Session, Transfer } from '../../generated/ts/sdk';
 import { newSession, quiet, rejectsWith } from './helpers';
-import { connectRaw, frame, FrameReader } from './raw-peer';
+import { connectRaw, frame, FrameReader, hello as rawHello } from './raw-peer';
 
 const PAGE = 4096;
 const CANARY = 0xa5;
@@ -211,12 +211,12 @@ describe('transfer: a hostile peer', function () {
     const session = newSession({ channels: 2, peerTimeoutMs: 60000 });
     const info = ConnInfoCodec.decode(await session.listen());
     const open = async (i: number) => {
-      const sock = net.connect(info.channels[i].port, '127.0.0.1');
+      const sock = net.connect(info.ports[i], '127.0.0.1');
       const reader = new FrameReader(sock);
       await new Promise((r) => sock.once('connect', r));
       return { sock, reader };
     };
-    const hello = (i: number, connId: bigint) => frame({ type: FrameType.HELLO, tag: info.nonce, msg_id: connId, offset: BigInt(i), rkey: 2n });
+    const hello = (i: number, connId: bigint) => rawHello(info.nonce, connId, i, 2);
     // Channel 0 says HELLO, then a DATA frame before its peer is complete: both of its group go.
     const a = await open(0);
     a.sock.write(hello(0, 7n));
@@ -224,7 +224,7 @@ describe('transfer: a hostile peer', function () {
     await a.reader.close();
     // A wrong nonce, a wrong channel index: closed at once.
     const b = await open(1);
-    b.sock.write(frame({ type: FrameType.HELLO, tag: info.nonce ^ 1n, msg_id: 8n, offset: 1n, rkey: 2n }));
+    b.sock.write(rawHello(info.nonce ^ 1n, 8n, 1, 2));
     await b.reader.close();
     const c = await open(1);
     c.sock.write(hello(0, 9n));
@@ -236,6 +236,8 @@ describe('transfer: a hostile peer', function () {
     d1.sock.write(hello(1, 10n));
     await d0.reader.next(FrameType.HELLO);
     await d1.reader.next(FrameType.HELLO);
+    d0.sock.write(frame({ type: FrameType.READY }));
+    d1.sock.write(frame({ type: FrameType.READY }));
     await session.accept('late');
     for (const x of [a, b, c, d0, d1]) x.sock.destroy();
     await session.close();

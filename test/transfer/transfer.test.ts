@@ -9,6 +9,7 @@ import { MemKind } from '../../generated/ts/constants';
 import { ConnInfoCodec, MemoryDescriptorCodec } from '../../generated/ts/records';
 import type { Session } from '../../generated/ts/sdk';
 import { connectPair, MiB, newSession, peerRejectsWith, PeerProcess, quiet, rejectsWith, throwsWith } from './helpers';
+import { connInfoBlob } from './raw-peer';
 
 describe('transfer: two processes on loopback', function () {
   this.timeout(120000);
@@ -334,15 +335,7 @@ describe('transfer: sessions', function () {
     const server = net.createServer(() => {});
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
-    const info = ConnInfoCodec.encode({
-      magic: 0x49435748,
-      abi_major: 1,
-      channel_count: 1,
-      nonce: 1n,
-      channels: Array.from({ length: 8 }, (_, i) =>
-        i === 0 ? { family: 2, port, addr: Uint8Array.from([127, 0, 0, 1, ...new Array(12).fill(0)]) } : { family: 0, port: 0, addr: new Uint8Array(16) },
-      ),
-    });
+    const info = connInfoBlob([port], 1n);
     const c = newSession({ peerTimeoutMs: 200 });
     c.loadRemoteConnInfo('silent', info);
     await rejectsWith(c.connect('silent'), 'ETIMEDOUT');
@@ -367,13 +360,16 @@ describe('transfer: sessions', function () {
     }
   });
 
-  it('connect() to a closed port is ECONNRESET; to an unknown name ENOENT; accept() before listen() EINVAL', async () => {
+  it('connect() to a closed port is ECONNREFUSED naming every address tried; to an unknown name ENOENT; accept() before listen() EINVAL', async () => {
     const s = newSession();
     const blob = await s.listen();
     await s.close();
+    const info = ConnInfoCodec.decode(blob);
     const c = newSession();
     c.loadRemoteConnInfo('gone', blob);
-    await rejectsWith(c.connect('gone'), 'ECONNRESET');
+    const e = await rejectsWith(c.connect('gone'), 'ECONNREFUSED');
+    assert.equal(e.message.split('ECONNREFUSED (').length - 1, info.addr_count, e.message);
+    assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${info.ports[0]}: ECONNREFUSED`));
     await rejectsWith(c.connect('unknown'), 'ENOENT');
     await rejectsWith(c.accept('x'), 'EINVAL');
     await c.close();
@@ -384,14 +380,13 @@ describe('transfer: sessions', function () {
     const a = Buffer.from(await s.listen());
     const b = Buffer.from(await s.listen());
     assert.deepEqual(a, b);
-    assert.equal(a.length, 176);
+    assert.equal(a.length, 180);
     assert.equal(a.readUInt32LE(0), 0x49435748);
-    assert.equal(a.readUInt16LE(6), 3);
-    for (let i = 0; i < 3; i++) {
-      assert.equal(a.readUInt16LE(16 + i * 20), 2);
-      assert.ok(a.readUInt16LE(18 + i * 20) > 0);
-    }
-    assert.equal(a.readUInt16LE(16 + 3 * 20), 0);
+    const info = ConnInfoCodec.decode(a);
+    assert.equal(info.channel_count, 3);
+    assert.deepEqual(info.ports.slice(3), [0, 0, 0, 0, 0]);
+    for (const p of info.ports.slice(0, 3)) assert.ok(p > 0);
+    assert.equal(new Set(info.ports.slice(0, 3)).size, 3);
     await s.close();
   });
 

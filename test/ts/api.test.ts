@@ -108,12 +108,14 @@ describe('ts: sdk.ts', () => {
   it('dictionary defaults as the IDL gives them, with camelCase keys', () => {
     assert.deepStrictEqual({ ...hw.SESSION_OPTIONS_DEFAULTS }, {
       channels: 1,
-      host: '127.0.0.1',
+      host: '',
       chunkBytes: 2097152,
       windowChunks: 8,
       eagerMaxBytes: 65536,
       heartbeatMs: 1000,
       peerTimeoutMs: 5000,
+      name: '',
+      connectTimeoutMs: 5000,
       congestion: 'auto',
       minProgressBytes: 65536,
     });
@@ -145,7 +147,7 @@ describe('ts: sdk.ts', () => {
     const wait: hw.WaitOptions = { timeoutMs: 5, signal: new AbortController().signal };
     const op: hw.PostOp = { region: new Region(), offset: 0, size: 16, tag: 7 };
     const result: hw.RecordRoundTripResult = { ok: false, error: 'range' };
-    assert.equal((await session.listen()).length, 176);
+    assert.equal((await session.listen()).length, 180);
     assert.equal(session.registerMemory(new ArrayBuffer(4)).size(), 16);
     assert.equal(wait.timeoutMs, 5);
     assert.equal(op.tag, 7);

@@ -79,7 +79,7 @@ describe('ts: the TypeScript back end', () => {
   it('generates codecs as straight-line DataView code with explicit little-endian', () => {
     const records = files.find((f) => f.path === 'records.ts')!.content;
     assert.ok(records.includes('view.getUint32(offset + 4, true)'));
-    assert.ok(records.includes('view.setBigUint64(offset + 8, v.nonce, true)'));
+    assert.ok(records.includes('view.setBigUint64(offset + 12, v.nonce, true)'));
     // Every multi-byte access passes the little-endian flag.
     const accesses = records.match(/view\.(get|set)(Int|Uint|BigInt|BigUint)(16|32|64)\((?:[^()]|\([^()]*\))*\)/g) ?? [];
     assert.ok(accesses.length > 50);

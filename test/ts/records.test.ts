@@ -154,17 +154,17 @@ describe('ts: record codecs', () => {
   describe('error paths and messages', () => {
     const conn = (): hw.ConnInfo => hw.ConnInfoCodec.decode(model.records.find((r) => r.name === 'conn_info')!.vectors[0].bytes);
 
-    it('an unknown enum value in a nested array element names its path: conn_info.channels[2].family', () => {
+    it('an unknown enum value in a nested array element names its path: conn_info.addrs[2].family', () => {
       const b = hw.ConnInfoCodec.encode(conn());
-      new DataView(b.buffer).setUint16(16 + 2 * 20, 7, true);
+      new DataView(b.buffer).setUint16(36 + 2 * 18, 7, true);
       assert.throws(
         () => hw.ConnInfoCodec.decode(b),
         (e: unknown) => {
           assert.ok(e instanceof hw.RecordError);
           assert.equal(e.kind, 'range');
           assert.equal(e.record, 'conn_info');
-          assert.equal(e.field, 'channels[2].family');
-          assert.equal(e.message, 'conn_info.channels[2].family: 7 is not a value of enum addr_family (UNSPEC=0, INET=2, INET6=10)');
+          assert.equal(e.field, 'addrs[2].family');
+          assert.equal(e.message, 'conn_info.addrs[2].family: 7 is not a value of enum addr_family (UNSPEC=0, INET=2, INET6=10)');
           assert.equal(e.name, 'RecordError');
           return true;
         },
@@ -183,15 +183,15 @@ describe('ts: record codecs', () => {
 
     it('a value outside a range names the field and the range', () => {
       const b = hw.ConnInfoCodec.encode(conn());
-      new DataView(b.buffer).setUint16(6, 9, true);
+      new DataView(b.buffer).setUint16(8, 9, true);
       assert.throws(() => hw.ConnInfoCodec.decode(b), (e: unknown) => {
         assert.ok(e instanceof hw.RecordError);
         assert.equal(e.message, 'conn_info.channel_count: 9 is outside 1..8');
         return recordError('range', 'conn_info', 'channel_count')(e);
       });
-      new DataView(b.buffer).setUint16(6, 0, true);
+      new DataView(b.buffer).setUint16(8, 0, true);
       assert.throws(() => hw.ConnInfoCodec.decode(b), recordError('range', 'conn_info', 'channel_count'));
-      new DataView(b.buffer).setUint16(6, 8, true);
+      new DataView(b.buffer).setUint16(8, 8, true);
       assert.equal(hw.ConnInfoCodec.decode(b).channel_count, 8);
     });
 
@@ -227,30 +227,31 @@ describe('ts: record codecs', () => {
     });
 
     it('returns byte arrays that are copies, not views of the input', () => {
-      const b = bytes('0200 9210 7f000001 00000000 00000000 00000000');
-      const v = hw.ConnChannelCodec.decode(b);
-      b[4] = 0;
+      const b = bytes('0200 7f000001 00000000 00000000 00000000');
+      const v = hw.ConnAddrCodec.decode(b);
+      b[2] = 0;
       assert.equal(v.addr[0], 0x7f);
       assert.equal(v.addr.buffer === b.buffer, false);
     });
   });
 
   describe('encode validation', () => {
-    const channel = (): hw.ConnChannel => ({ family: hw.AddrFamily.INET, port: 4242, addr: new Uint8Array(16) });
+    const channel = (): hw.ConnAddr => ({ family: hw.AddrFamily.INET, addr: new Uint8Array(16) });
+    const hello = (): hw.Hello => ({ version_major: 2, version_minor: 0, name_length: 0, reserved: 0 });
 
     it('encodes a valid value exactly', () => {
-      assert.equal(hex(hw.ConnChannelCodec.encode(channel())), `02009210${'00'.repeat(16)}`);
+      assert.equal(hex(hw.ConnAddrCodec.encode(channel())), `0200${'00'.repeat(16)}`);
       assert.equal(hex(hw.EpollEventCodec.encode({ fd: -2, events: hw.EpollEvents.IN | hw.EpollEvents.HUP })), 'feffffff11000000');
     });
 
     const cases: Array<[string, () => Uint8Array, hw.RecordErrorKind, string, string]> = [
-      ['a u16 above its range', () => hw.ConnChannelCodec.encode({ ...channel(), port: 70000 }), 'range', 'port', 'conn_channel.port: 70000 is not a u16 (0..65535)'],
-      ['a negative u16', () => hw.ConnChannelCodec.encode({ ...channel(), port: -1 }), 'range', 'port', 'conn_channel.port: -1 is not a u16 (0..65535)'],
-      ['a fractional integer', () => hw.ConnChannelCodec.encode({ ...channel(), port: 1.5 }), 'range', 'port', 'conn_channel.port: 1.5 is not a u16 (0..65535)'],
+      ['a u16 above its range', () => hw.HelloCodec.encode({ ...hello(), version_minor: 70000 }), 'range', 'version_minor', 'hello.version_minor: 70000 is not a u16 (0..65535)'],
+      ['a negative u16', () => hw.HelloCodec.encode({ ...hello(), version_minor: -1 }), 'range', 'version_minor', 'hello.version_minor: -1 is not a u16 (0..65535)'],
+      ['a fractional integer', () => hw.HelloCodec.encode({ ...hello(), version_minor: 1.5 }), 'range', 'version_minor', 'hello.version_minor: 1.5 is not a u16 (0..65535)'],
       ['an i32 above 2^31-1', () => hw.EpollEventCodec.encode({ fd: 2 ** 31, events: 1 }), 'range', 'fd', 'epoll_event.fd: 2147483648 is not an i32 (-2147483648..2147483647)'],
-      ['an unknown enum value', () => hw.ConnChannelCodec.encode({ ...channel(), family: 3 as hw.AddrFamily }), 'range', 'family', 'conn_channel.family: 3 is not a value of enum addr_family (UNSPEC=0, INET=2, INET6=10)'],
+      ['an unknown enum value', () => hw.ConnAddrCodec.encode({ ...channel(), family: 3 as hw.AddrFamily }), 'range', 'family', 'conn_addr.family: 3 is not a value of enum addr_family (UNSPEC=0, INET=2, INET6=10)'],
       ['unknown flag bits', () => hw.EpollEventCodec.encode({ fd: 1, events: 2 }), 'range', 'events', 'epoll_event.events: 2 is not a mask of flags epoll_events (IN|OUT|ERR|HUP)'],
-      ['a byte array of the wrong length', () => hw.ConnChannelCodec.encode({ ...channel(), addr: new Uint8Array(4) }), 'range', 'addr', 'conn_channel.addr: expected a Uint8Array of 16 bytes, got a Uint8Array of 4 bytes'],
+      ['a byte array of the wrong length', () => hw.ConnAddrCodec.encode({ ...channel(), addr: new Uint8Array(4) }), 'range', 'addr', 'conn_addr.addr: expected a Uint8Array of 16 bytes, got a Uint8Array of 4 bytes'],
       ['a number where a u64 bigint belongs', () => hw.MemoryDescriptorCodec.encode({ base_addr: 0n, size: 1 as unknown as bigint, kind: 0, region_id: 1, rkey: 0n }), 'range', 'size', 'memory_descriptor.size: 1 is not a u64 (0..18446744073709551615)'],
       ['a negative u64', () => hw.MemoryDescriptorCodec.encode({ base_addr: 0n, size: -1n, kind: 0, region_id: 1, rkey: 0n }), 'range', 'size', 'memory_descriptor.size: -1n is not a u64 (0..18446744073709551615)'],
       ['a u64 above 2^64-1', () => hw.MemoryDescriptorCodec.encode({ base_addr: 1n << 64n, size: 0n, kind: 0, region_id: 1, rkey: 0n }), 'range', 'base_addr', 'memory_descriptor.base_addr: 18446744073709551616n is not a u64 (0..18446744073709551615)'],
@@ -276,20 +277,20 @@ describe('ts: record codecs', () => {
 
     it('names the path into arrays of records', () => {
       const good = hw.ConnInfoCodec.decode(model.records.find((r) => r.name === 'conn_info')!.vectors[0].bytes);
-      const channels = good.channels.map((c) => ({ ...c }));
-      channels[5] = { ...channels[5], port: 1 << 16 };
-      assert.throws(() => hw.ConnInfoCodec.encode({ ...good, channels }), recordError('range', 'conn_info', 'channels[5].port'));
-      assert.throws(() => hw.ConnInfoCodec.encode({ ...good, channels: channels.slice(0, 7) }), (e: unknown) => {
+      const addrs = good.addrs.map((c) => ({ ...c }));
+      addrs[5] = { ...addrs[5], family: 3 as hw.AddrFamily };
+      assert.throws(() => hw.ConnInfoCodec.encode({ ...good, addrs }), recordError('range', 'conn_info', 'addrs[5].family'));
+      assert.throws(() => hw.ConnInfoCodec.encode({ ...good, addrs: addrs.slice(0, 7) }), (e: unknown) => {
         assert.ok(e instanceof hw.RecordError);
-        assert.equal(e.message, 'conn_info.channels: expected an array of 8 elements, got an array of 7 elements');
+        assert.equal(e.message, 'conn_info.addrs: expected an array of 8 elements, got an array of 7 elements');
         return true;
       });
-      const holes = good.channels.slice() as unknown[];
+      const holes = good.addrs.slice() as unknown[];
       holes[1] = null;
-      assert.throws(() => hw.ConnInfoCodec.encode({ ...good, channels: holes as hw.ConnChannel[] }), (e: unknown) => {
+      assert.throws(() => hw.ConnInfoCodec.encode({ ...good, addrs: holes as hw.ConnAddr[] }), (e: unknown) => {
         assert.ok(e instanceof hw.RecordError);
-        assert.equal(e.field, 'channels[1]');
-        assert.equal(e.message, 'conn_info.channels[1]: expected a conn_channel object, got null');
+        assert.equal(e.field, 'addrs[1]');
+        assert.equal(e.message, 'conn_info.addrs[1]: expected a conn_addr object, got null');
         return true;
       });
     });

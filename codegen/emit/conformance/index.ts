@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import type { FieldType, GeneratedFile, Hostcall, LoweredValue, Model, RecordDef } from '../../model';
+import { protocolK } from '../cpp';
 import { cBytes, inType, leaves, pascal, toHex, tsInt, tsKey, tsString, tsValue } from './literals';
 
 const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/conformance/templates');
@@ -163,6 +164,7 @@ export function emitConformance(model: Model): GeneratedFile[] {
       patch: abi.version.patch,
       cPrefix: abi.c.constantPrefix,
     },
+    protocols: model.protocols.map((p) => ({ name: p.name, version: p.version.text, major: p.version.major, minor: p.version.minor, patch: p.version.patch, k: protocolK(p.name) })),
     errnos: model.errnos.map((e) => ({ name: e.name, value: e.value })),
     errnoAliases: model.errnoAliases.map((a) => ({ name: a.name, value: a.value })),
     // The proof that the C check can fail redefines the first errno code.

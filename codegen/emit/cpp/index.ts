@@ -1,8 +1,9 @@
 /**
  * The C++ back end (`generated/cpp/`): plain C++17 for the hand-written native core, no N-API.
  *
- *   hostwire_abi.hpp   namespace hostwire::abi: version, errno, constants, enums, flags,
- *                      record structs with static_asserts, strict codecs, the record table
+ *   hostwire_abi.hpp   namespace hostwire::abi: the ABI's and each protocol's version, errno,
+ *                      constants, enums, flags, record structs with static_asserts, strict
+ *                      codecs, the record table
  *   vectors.hpp        the golden vectors as byte arrays, expected statuses and values
  *
  * Templates are handlebars files beside this module, read from the source tree.
@@ -15,6 +16,21 @@ import { cppLiteral, cppString, docComment, headerLine, ident, kName, pascal, te
 const render = templateRenderer(path.resolve(__dirname, '../../../../codegen/emit/cpp/templates'));
 
 const body = (lines: string[]): string => lines.join('\n  ');
+
+/** `kTransfer`: the prefix of a protocol's version constants (`kTransferVersion`, `kTransferVersionMajor`). */
+export const protocolK = (name: string): string => `k${pascal(name)}`;
+
+/** Fail early when a protocol's version constants would collide with the ABI's or a constant. */
+function checkProtocolNames(model: Model): void {
+  const taken = new Map<string, string>([['kAbi', 'the ABI version (kAbiVersion)']]);
+  for (const c of model.constants) taken.set(kName(c.name).replace(/Version(Major|Minor|Patch)?$/, ''), `constant '${c.name}'`);
+  for (const p of model.protocols) {
+    const k = protocolK(p.name);
+    const other = taken.get(k);
+    if (other) throw new Error(`C++ back end: the version constants of protocol '${p.name}' (${k}Version*) collide with ${other}`);
+    taken.set(k, `protocol '${p.name}'`);
+  }
+}
 
 /** Fail early when two IDL items would get the same C++ type name. */
 function checkTypeNames(model: Model): void {
@@ -120,6 +136,7 @@ function vectorView(r: RecordDef, v: RecordVector) {
 
 export function emitCpp(model: Model): GeneratedFile[] {
   checkTypeNames(model);
+  checkProtocolNames(model);
   const { abi } = model;
   const line = headerLine(model, 'cpp');
   const ordered = recordsInDependencyOrder(model.records);
@@ -144,6 +161,14 @@ export function emitCpp(model: Model): GeneratedFile[] {
       minor: abi.version.minor,
       patch: abi.version.patch,
     },
+    protocols: model.protocols.map((p) => ({
+      doc: docComment([`The ${p.name} protocol ${p.version.text}, versioned apart from the ABI.`, '', p.doc]),
+      k: protocolK(p.name),
+      version: cppString(p.version.text),
+      major: p.version.major,
+      minor: p.version.minor,
+      patch: p.version.patch,
+    })),
     errnoDoc: docComment(['Errno codes (positive). A hostcall or core function returns `-errno` on failure.']),
     errnos: model.errnos.map((e) => ({
       doc: docComment([e.doc]),

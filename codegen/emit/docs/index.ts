@@ -9,6 +9,7 @@ import Handlebars from 'handlebars';
 import type {
   ApiParam, ApiType, DictionaryDef, Errno, FieldType, GeneratedFile, Hostcall, HostcallParam, InterfaceDef, IntInfo, Model, ParamKind, RecordDef,
 } from '../../model';
+import { pascal } from '../shared/text';
 import { HOST_IMPLEMENTED, HOST_STATUS_NOTE } from './status';
 
 const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/docs/templates');
@@ -290,6 +291,38 @@ function loweringView(model: Model) {
   });
 }
 
+/** The note under a protocol item's heading; '' for an item of the guest ABI. */
+function protocolNote(model: Model, protocol: string | undefined): string {
+  const p = protocol === undefined ? undefined : model.protocols.find((x) => x.name === protocol);
+  return p ? `**Protocol:** [${code(p.name)}](#protocol-${anchor(p.name)}) ${p.version.text}: versioned by the protocol, not by the ABI.` : '';
+}
+
+/** A section per protocol: its version, its doc, its items. */
+function protocolsView(model: Model) {
+  const link = (kind: string) => (name: string) => `[${code(name)}](#${kind}-${anchor(name)})`;
+  return model.protocols.map((p) => {
+    const mine = <T extends { name: string; protocol?: string }>(items: T[]): string[] => items.filter((i) => i.protocol === p.name).map((i) => i.name);
+    const groups = [
+      { what: 'Enums', names: mine(model.enums).map(link('enum')) },
+      { what: 'Constants', names: mine(model.constants).map((n) => code(n)) },
+      { what: 'Records', names: mine(model.records).map(link('record')) },
+      { what: 'Dictionaries', names: mine(model.dictionaries).map(link('dictionary')) },
+      { what: 'Interfaces', names: mine(model.interfaces).map(link('interface')) },
+    ].filter((g) => g.names.length > 0);
+    const k = `k${pascal(p.name)}`;
+    return {
+      name: p.name,
+      anchor: anchor(p.name),
+      version: p.version.text,
+      major: p.version.major,
+      doc: p.doc.trim(),
+      ts: code(`PROTOCOLS.${p.name}`),
+      cpp: `${code(`${k}Version`)}, ${code(`${k}VersionMajor`)}, ${code(`${k}VersionMinor`)}, ${code(`${k}VersionPatch`)}`,
+      items: groups.map((g) => ({ what: g.what, names: g.names.join(', ') })),
+    };
+  });
+}
+
 export function emitDocs(model: Model): GeneratedFile[] {
   for (const name of HOST_IMPLEMENTED) {
     if (!model.hostcalls.some((h) => h.name === name)) throw new Error(`docs back end: HOST_IMPLEMENTED names '${name}', which is not a hostcall of the IDL`);
@@ -310,6 +343,9 @@ export function emitDocs(model: Model): GeneratedFile[] {
       headers: headers.map(code).join(', '),
       importMacro: abi.c.importMacro,
     },
+    protocols: protocolsView(model),
+    protocolSummary: model.protocols.map((p) => `[${code(p.name)}](#protocol-${anchor(p.name)}) ${p.version.text}`).join(', '),
+    constantProtocols: model.constants.some((c) => c.protocol !== undefined),
     hostStatus: {
       note: HOST_STATUS_NOTE,
       enosys: enosys ? `-${enosys.value}` : '-ENOSYS',
@@ -337,6 +373,7 @@ export function emitDocs(model: Model): GeneratedFile[] {
       cPrefix: e.cPrefix,
       cHeader: e.cHeader,
       doc: e.doc.trim(),
+      protocol: protocolNote(model, e.protocol),
       isCommands: e.values.some((v) => v.input !== 'none' || v.output !== 'none'),
       values: e.values.map((v) => ({
         name: code(v.name),
@@ -367,10 +404,11 @@ export function emitDocs(model: Model): GeneratedFile[] {
       c: code(c.cName),
       header: code(c.cHeader),
       doc: cell(c.doc),
+      protocol: c.protocol !== undefined ? `[${code(c.protocol)}](#protocol-${anchor(c.protocol)})` : '',
     })),
-    records: model.records.map(recordView),
-    dictionaries: model.dictionaries.map(dictionaryView),
-    interfaces: model.interfaces.map(interfaceView),
+    records: model.records.map((r) => ({ ...recordView(r), protocol: protocolNote(model, r.protocol) })),
+    dictionaries: model.dictionaries.map((d) => ({ ...dictionaryView(d), protocol: protocolNote(model, d.protocol) })),
+    interfaces: model.interfaces.map((i) => ({ ...interfaceView(i), protocol: protocolNote(model, i.protocol) })),
   };
   const md = template('ABI.md.hbs')(view);
   const content = `${md.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

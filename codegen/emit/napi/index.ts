@@ -18,6 +18,7 @@
  */
 import * as path from 'node:path';
 import type { ApiType, GeneratedFile, Model } from '../../model';
+import { protocolK } from '../cpp';
 import { headerLine, ident, kName, pascal, snake, templateRenderer } from '../cpp/text';
 import { hostcallView } from './hostcalls';
 import { dictionaryView, interfaceView, typeTag } from './interfaces';
@@ -38,6 +39,7 @@ function apiTypes(model: Model): ApiType[] {
 
 function abiView(model: Model) {
   return {
+    protocols: model.protocols.map((p) => ({ name: p.name, k: protocolK(p.name) })),
     enums: model.enums.map((e) => ({ idl: e.name, cpp: pascal(e.name), values: e.values.map((v) => ({ name: v.name, k: kName(v.name) })) })),
     flags: model.flags.map((f) => ({ idl: f.name, cpp: pascal(f.name), bits: f.bits.map((b) => ({ name: b.name, k: kName(b.name) })) })),
     constants: model.constants.map((c) => ({ name: c.name, k: kName(c.name) })),

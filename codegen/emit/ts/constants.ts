@@ -1,4 +1,4 @@
-/** `constants.ts`: ABI metadata, constants, enums and flag sets. */
+/** `constants.ts`: ABI metadata, the protocols' versions, constants, enums and flag sets. */
 import { VariableDeclarationKind, type Project } from 'ts-morph';
 import type { EnumDef, FlagsDef, GeneratedFile, Model } from '../../model';
 import { assertDistinct, doc, hexLit, intLit, intTsType, pascal, str } from './naming';
@@ -13,6 +13,7 @@ export function emitConstantsFile(project: Project, model: Model): GeneratedFile
   const sf = createFile(project, 'constants.ts', 'ABI metadata, constants, enums and flag sets.');
   assertDistinct('constants.ts', [
     'ABI',
+    'PROTOCOLS',
     ...model.constants.map((c) => c.name),
     ...model.enums.flatMap((e) => [enumName(e), enumGuard(e)]),
     ...model.flags.map(enumName),
@@ -34,6 +35,35 @@ export function emitConstantsFile(project: Project, model: Model): GeneratedFile
           w.writeLine('/** Incremented by compatible additions. */').writeLine(`minor: ${abi.version.minor},`);
           w.writeLine('/** Incremented by fixes. */').writeLine(`patch: ${abi.version.patch},`);
           w.writeLine('/** The wasm import module of the hostcalls. */').writeLine(`module: ${str(abi.module)},`);
+          w.write('} as const');
+        },
+      },
+    ],
+  });
+
+  sf.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [
+      'The wire protocols between hostwire processes, by name, each versioned on its own (not by `ABI.version`): ' +
+        'a breaking change to a protocol raises its major version, not the ABI\'s.',
+    ],
+    declarations: [
+      {
+        name: 'PROTOCOLS',
+        initializer: (w) => {
+          w.write('{').newLine();
+          for (const p of model.protocols) {
+            w.writeLine(`/** ${doc(p.doc)} */`).writeLine(`${p.name}: {`);
+            w.indent(() => {
+              w.writeLine('/** The protocol name. */').writeLine(`name: ${str(p.name)},`);
+              w.writeLine('/** The version, `major.minor.patch`. */').writeLine(`version: ${str(p.version.text)},`);
+              w.writeLine('/** Incremented by incompatible changes. */').writeLine(`major: ${p.version.major},`);
+              w.writeLine('/** Incremented by compatible additions. */').writeLine(`minor: ${p.version.minor},`);
+              w.writeLine('/** Incremented by fixes. */').writeLine(`patch: ${p.version.patch},`);
+            });
+            w.writeLine('},');
+          }
           w.write('} as const');
         },
       },

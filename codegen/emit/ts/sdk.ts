@@ -168,6 +168,11 @@ export function emitSdkFile(project: Project, model: Model): GeneratedFile {
     docs: ['What the native core was compiled with: compare with the generated TypeScript to detect a stale build.'],
     properties: [
       { name: 'version', type: 'string', docs: ['The ABI version, `major.minor.patch`.'] },
+      {
+        name: 'protocols',
+        type: 'Record<string, { name: string; version: string; major: number; minor: number; patch: number }>',
+        docs: ["Each protocol's version by protocol name."],
+      },
       { name: 'errno', type: 'Record<string, number>', docs: ['Errno numbers by name.'] },
       { name: 'enums', type: 'Record<string, Record<string, number>>', docs: ['Enum values by IDL enum name, then value name.'] },
       { name: 'flags', type: 'Record<string, Record<string, number>>', docs: ['Flag masks by IDL flag-set name, then bit name.'] },

@@ -65,10 +65,25 @@ void Channel::fail(int32_t err, const char *why) {
   owner->on_channel_error(*this, err, why);
 }
 
+uint32_t Channel::events() const { return (paused_ ? 0u : EPOLLIN) | (out_armed_ ? EPOLLOUT : 0u); }
+
 void Channel::want_out(bool on) {
   if (on == out_armed_ || fd_ < 0) return;
   out_armed_ = on;
-  loop_.modify(fd_, EPOLLIN | (on ? EPOLLOUT : 0u), this);
+  loop_.modify(fd_, events(), this);
+}
+
+void Channel::pause() {
+  if (paused_ || fd_ < 0) return;
+  paused_ = true;
+  loop_.modify(fd_, events(), this);
+}
+
+void Channel::resume() {
+  if (!paused_ || fd_ < 0) return;
+  paused_ = false;
+  loop_.modify(fd_, events(), this);
+  read_some();  // what was staged first; the socket's readiness brings the rest
 }
 
 void Channel::on_event(uint32_t events) {
@@ -87,6 +102,11 @@ void Channel::on_event(uint32_t events) {
     return;
   }
   if ((events & EPOLLOUT) != 0) flush(kLoopWriteBudget);
+  if (fd_ >= 0 && paused_) {
+    // Not reading: a hang-up or error would be reported again and again (level-triggered).
+    if ((events & (EPOLLHUP | EPOLLERR)) != 0) fail(-abi::kECONNRESET, "the connection closed during the handshake");
+    return;
+  }
   if (fd_ >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) read_some();
 }
 
@@ -213,7 +233,7 @@ void Channel::read_some() {
   // The budget bounds socket reads only: frames already staged are always handled, since
   // no readiness event would come back for them.
   size_t budget = kReadBudget;
-  while (fd_ >= 0) {
+  while (fd_ >= 0 && !paused_) {
     if (rx_ == Rx::kHeader) {
       if (stage_len_ - stage_pos_ >= kHeader) {
         got_header();
@@ -286,7 +306,7 @@ void Channel::read_some() {
   }
   // Out of budget with more to read: the loop comes back (level-triggered) once the
   // low-water mark, brought down to what is certainly coming, is reached.
-  if (fd_ >= 0) park();
+  if (fd_ >= 0 && !paused_) park();
 }
 
 Channel::ReadStep Channel::after_read(ssize_t n) {

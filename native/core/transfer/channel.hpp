@@ -101,6 +101,16 @@ class Channel final : public Handler {
     if (lowat_ > 1) read_some();
   }
 
+  /**
+   * Stop reading (the handshake: a channel whose part of it is done holds what follows until
+   * every channel's is, and its new owner takes over). Frames already read stay staged;
+   * sending goes on. A hang-up or error while paused fails the channel.
+   */
+  void pause();
+  /** Read again, starting with the frames staged before pause(). */
+  void resume();
+  bool paused() const { return paused_; }
+
   /** Stop: unregister and close the socket; the queue is dropped. Idempotent. */
   void close();
   bool closed() const { return fd_ < 0; }
@@ -127,8 +137,12 @@ class Channel final : public Handler {
 
   int fd() const { return fd_; }
 
-  /** Free for the owner (the engine keeps a connect attempt or arrival time here). */
+  /** Free for the owner (the engine keeps a connect attempt or a connection id here). */
   uint64_t user = 0;
+  /** Free for the owner (the engine marks the handshake frames a channel has seen). */
+  uint32_t stage = 0;
+  /** Accepted by a listener (else it connected). */
+  bool accepted = false;
   int64_t created_ms = 0;
   /** The socket's congestion control, once connected (metrics). */
   std::string congestion;
@@ -160,6 +174,8 @@ class Channel final : public Handler {
   void payload_done();
   void fail(int32_t err, const char *why);
   void want_out(bool on);
+  /** The epoll events this channel wants now. */
+  uint32_t events() const;
 
   Loop &loop_;
   int fd_;
@@ -168,6 +184,7 @@ class Channel final : public Handler {
   bool connecting_;
   bool out_armed_ = false;
   bool flushing_ = false;
+  bool paused_ = false;
 
   std::deque<OutFrame> out_;
   uint32_t queued_chunks_ = 0;

@@ -12,6 +12,8 @@
 #include <iterator>
 #include <utility>
 
+#include "core/transfer/engine_guard.hpp"
+#include "core/transfer/handshake.hpp"
 #include "core/transfer/peer.hpp"
 #include "core/transfer/wire.hpp"
 #include "core/util/clock.hpp"
@@ -21,27 +23,10 @@ namespace hostwire::core::transfer {
 
 namespace {
 
-using T = abi::FrameType;
-
 std::atomic<uint64_t> g_next_engine{0};
-
-/** Accepted connections (or incomplete peers) waiting for their HELLO, at most. */
-constexpr size_t kMaxHandshakes = 1024;
-
-/**
- * A listener whose accept() failed for want of descriptors or memory stops being watched for
- * this long (ms), doubling at each failure in a row up to the maximum: its connection stays
- * queued, so the level-triggered listener stays readable and the loop thread would spin.
- */
-constexpr uint32_t kAcceptBackoffMinMs = 50;
-constexpr uint32_t kAcceptBackoffMaxMs = 1000;
 
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(MonoClock::now().time_since_epoch()).count();
-}
-
-Frame hello(uint64_t tag, uint64_t msg_id, uint32_t index, uint32_t count) {
-  return make_frame(T::kHELLO, tag, msg_id, index, count);
 }
 
 /**
@@ -60,73 +45,12 @@ SocketTuning default_tuning() {
 
 }  // namespace
 
-/** A listening socket of one channel index. */
-class Listener final : public Handler {
- public:
-  Listener(Engine &e, int fd, uint32_t index) : engine(e), fd(fd), index(index) {}
-  ~Listener() override { stop(); }
-  /** Unregister and close (idempotent). */
-  void stop() {
-    if (fd < 0) return;
-    engine.loop().remove(fd);
-    ::close(fd);
-    fd = -1;
-  }
-  void on_event(uint32_t) override {
-    if (fd >= 0) engine.on_listener_ready(*this);
-  }
-  Engine &engine;
-  int fd;
-  uint32_t index;
-  /** Not watched (accept() ran out of descriptors) until the re-arm timer. */
-  bool paused = false;
-  /** The last pause (ms); 0 once an accept works again. */
-  uint32_t backoff_ms = 0;
-};
-
-/** Channels of one connecting peer (by its connection id) until all arrived. */
-struct Engine::Group {
-  std::vector<std::unique_ptr<Channel>> slots;
-  size_t have = 0;
-  int64_t started_ms = 0;
-};
-
-/** One connect() in progress. */
-struct Engine::Attempt {
-  std::string name;
-  uint64_t conn_id = 0;
-  uint64_t remote_nonce = 0;
-  std::vector<std::unique_ptr<Channel>> channels;
-  size_t greeted = 0;
-  uint64_t timer = 0;
-  std::vector<DoneVoid> dones;
-};
-
-/** The engine's lock; completions queued under it run once it is released. */
-class Engine::Guard {
- public:
-  explicit Guard(Engine &e) : e_(e) { e_.mu_.lock_api(); }
-  Guard(const Guard &) = delete;
-  Guard &operator=(const Guard &) = delete;
-  ~Guard() {
-    // On the loop thread (a completion calling back in), the loop's budget; elsewhere (the
-    // JS thread) small frames go out now and bulk is left to the loop thread.
-    const bool loop = std::this_thread::get_id() == e_.loop_thread_id_;
-    Channel::flush_all(e_.dirty_, loop ? Channel::kLoopWriteBudget : Channel::kInlineWriteBudget);
-    std::vector<std::function<void()>> calls;
-    e_.forget_gone_peers();
-    calls.swap(e_.deferred_);
-    e_.freed_.clear();
-    e_.mu_.unlock_api();
-    for (auto &c : calls) c();
-  }
-
- private:
-  Engine &e_;
-};
-
 Engine::Engine(const SessionOptions &options)
-    : id_(++g_next_engine), options_(options), tuning_(default_tuning()), nonce_(random_u64()) {}
+    : id_(++g_next_engine),
+      options_(options),
+      tuning_(default_tuning()),
+      nonce_(random_u64()),
+      hello_payload_(encode_hello(options.name)) {}
 
 Engine::~Engine() {
   {
@@ -232,19 +156,11 @@ void Engine::tick() {
       ++it;
     }
   }
-  for (auto it = groups_.begin(); it != groups_.end();) {
-    if (now - it->second->started_ms >= limit) {
-      for (auto &ch : it->second->slots) {
-        if (ch) {
-          ch->close();
-          retire(std::move(ch));
-        }
-      }
-      it = groups_.erase(it);
-    } else {
-      ++it;
-    }
+  std::vector<uint64_t> late;
+  for (auto &kv : groups_) {
+    if (now - kv.second->started_ms >= limit) late.push_back(kv.first);
   }
+  for (uint64_t conn_id : late) drop_group(conn_id, -abi::kETIMEDOUT, "its handshake did not finish within peer_timeout_ms");
 }
 
 void Engine::forget_gone_peers() {
@@ -298,11 +214,7 @@ void Engine::stop_locked(int32_t err) {
   std::vector<uint64_t> ids;
   for (auto &kv : attempts_) ids.push_back(kv.first);
   for (uint64_t id : ids) fail_attempt(id, err);
-  for (auto &a : accepts_) {
-    DoneVoid d = std::move(a.second);
-    defer([d, err] { d(err); });
-  }
-  accepts_.clear();
+  while (!accepts_.empty()) end_accept(accepts_.begin(), err, "the session is closed");
   for (auto &kv : peers_) kv.second->disconnect(err);
   timers_.cancel(tick_timer_);
   tick_timer_ = 0;
@@ -328,331 +240,7 @@ void Engine::join() {
   mu_.unlock_api();
 }
 
-// ---- listening -------------------------------------------------------------------------------
-
-void Engine::listen(Done<std::vector<uint8_t>> done) {
-  Guard g(*this);
-  if (closed_) {
-    defer([done] { done(-abi::kEINVAL, {}); });
-    return;
-  }
-  if (!listeners_.empty()) {
-    std::vector<uint8_t> blob = conn_blob_;
-    defer([done, blob] { done(0, blob); });
-    return;
-  }
-  if (int32_t err = ensure_started(); err != 0) {
-    defer([done] { done(-abi::kEIO, {}); });
-    return;
-  }
-  abi::ConnInfo info{};
-  info.magic = 0x49435748;
-  info.abi_major = static_cast<uint16_t>(abi::kAbiVersionMajor);
-  info.channel_count = static_cast<uint16_t>(options_.channels);
-  info.nonce = nonce_;
-  for (uint32_t i = 0; i < options_.channels; ++i) {
-    abi::ConnChannel ep{};
-    const int fd = open_listener(options_.host, ep);
-    if (fd < 0) {
-      for (auto &l : listeners_) {
-        l->stop();
-        retire(std::move(l));
-      }
-      listeners_.clear();
-      const int32_t err = fd == -abi::kEINVAL ? -abi::kEINVAL : -abi::kEIO;
-      defer([done, err] { done(err, {}); });
-      return;
-    }
-    auto l = std::make_unique<Listener>(*this, fd, i);
-    loop_.add(fd, EPOLLIN, l.get());
-    listeners_.push_back(std::move(l));
-    abi::detail::put(&info, 16 + i * abi::ConnChannel::kSize, ep);
-  }
-  conn_blob_.assign(abi::ConnInfo::kSize, 0);
-  abi::encode(info, conn_blob_.data());
-  std::vector<uint8_t> blob = conn_blob_;
-  defer([done, blob] { done(0, blob); });
-}
-
-void Engine::on_listener_ready(Listener &l) {
-  for (;;) {
-    const int fd = accept_one(l.fd);
-    if (fd < 0) {
-      if (fd == -EAGAIN || fd == -EWOULDBLOCK) return;
-      // That one connection failed (aborted before it was accepted, refused by a filter).
-      if (fd == -EINTR || fd == -ECONNABORTED || fd == -EPROTO || fd == -EPERM) continue;
-      // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays queued.
-      metrics_.accept_failure();
-      return pause_listener(l);
-    }
-    l.backoff_ms = 0;
-    if (pending_in_.size() + groups_.size() >= kMaxHandshakes) {
-      ::close(fd);  // too many connections that have not said HELLO yet: refuse more
-      continue;
-    }
-    tune_socket(fd, tuning_);
-    auto ch = std::make_unique<Channel>(loop_, fd, l.index, this, false, &dirty_, tuning_.rcvlowat_max);
-    ch->user = 0;  // accepted
-    ch->congestion = apply_congestion(fd, options_.congestion);
-    if (ch->start() != 0) continue;  // closed by its destructor
-    Channel *raw = ch.get();
-    pending_in_.emplace(raw, std::move(ch));
-  }
-}
-
-void Engine::pause_listener(Listener &l) {
-  l.backoff_ms = l.backoff_ms == 0 ? kAcceptBackoffMinMs : std::min(kAcceptBackoffMaxMs, 2 * l.backoff_ms);
-  l.paused = true;
-  loop_.remove(l.fd);
-  const uint32_t index = l.index;
-  timers_.add(mono_now_ms() + l.backoff_ms, [this, index] {
-    // By index: a listener stopped meanwhile is gone from listeners_ (or is another one).
-    if (index >= listeners_.size() || !listeners_[index]) return;
-    Listener &x = *listeners_[index];
-    if (!x.paused || x.fd < 0) return;
-    x.paused = false;
-    loop_.add(x.fd, EPOLLIN, &x);  // level-triggered: a queued connection is reported at once
-  });
-}
-
-std::unique_ptr<Channel> Engine::take_pending(Channel &ch) {
-  auto it = pending_in_.find(&ch);
-  if (it == pending_in_.end()) return nullptr;
-  std::unique_ptr<Channel> out = std::move(it->second);
-  pending_in_.erase(it);
-  return out;
-}
-
-void Engine::drop_pending(Channel &ch) {
-  ch.close();
-  if (auto pending = take_pending(ch)) return retire(std::move(pending));
-  // A channel of an incomplete group: the whole group goes.
-  for (auto it = groups_.begin(); it != groups_.end(); ++it) {
-    for (auto &slot : it->second->slots) {
-      if (slot.get() != &ch) continue;
-      for (auto &c : it->second->slots) {
-        if (c) {
-          c->close();
-          retire(std::move(c));
-        }
-      }
-      groups_.erase(it);
-      return;
-    }
-  }
-}
-
-void Engine::on_frame(Channel &ch, const Frame &f) {
-  if (ch.user != 0) {
-    // A connecting channel: the listener's HELLO answer.
-    auto it = attempts_.find(ch.user);
-    if (it == attempts_.end()) return ch.close();
-    Attempt &a = *it->second;
-    if (f.type != T::kHELLO || f.tag != a.conn_id || f.msg_id != a.remote_nonce || f.offset != ch.index() ||
-        f.rkey != a.channels.size()) {
-      return fail_attempt(ch.user, -abi::kEPROTO);
-    }
-    if (++a.greeted == a.channels.size()) finish_attempt(ch.user);
-    return;
-  }
-  // An accepted channel: its first frame must be a HELLO naming this session.
-  const uint64_t count = listeners_.size();
-  if (f.type != T::kHELLO || f.tag != nonce_ || f.rkey != count || f.offset >= count || f.offset != ch.index()) {
-    return drop_pending(ch);
-  }
-  auto &slot = groups_[f.msg_id];
-  if (!slot) {
-    slot = std::make_unique<Group>();
-    slot->slots.resize(count);
-    slot->started_ms = mono_now_ms();
-  }
-  Group &grp = *slot;
-  if (grp.slots[f.offset]) return drop_pending(ch);
-  grp.slots[f.offset] = take_pending(ch);
-  if (++grp.have < count) return;
-  // Every channel of this peer is here: answer the HELLOs and hold the peer for accept().
-  std::vector<std::unique_ptr<Channel>> channels = std::move(grp.slots);
-  const uint64_t conn_id = f.msg_id;
-  groups_.erase(conn_id);
-  for (uint32_t i = 0; i < count; ++i) channels[i]->send(hello(conn_id, nonce_, i, static_cast<uint32_t>(count)));
-  const uint64_t id = ++next_peer_;
-  peers_.emplace(id, std::make_unique<Peer>(*this, id, std::move(channels)));
-  ready_.push_back(id);
-  match_accepts();
-}
-
-void Engine::on_payload(Channel &, const Frame &, bool) {}
-void Engine::on_chunk_written(Channel &, const std::shared_ptr<Op> &, uint32_t) {}
-
-void Engine::on_connected(Channel &ch, int32_t) {
-  auto it = attempts_.find(ch.user);
-  if (it == attempts_.end()) return ch.close();
-  Attempt &a = *it->second;
-  ch.congestion = apply_congestion(ch.fd(), options_.congestion);
-  ch.send(hello(a.remote_nonce, a.conn_id, ch.index(), static_cast<uint32_t>(a.channels.size())));
-}
-
-void Engine::on_channel_error(Channel &ch, int32_t err, const char *) {
-  if (ch.user != 0) {
-    // ECONNREFUSED and friends: the peer is not there.
-    const int32_t e = err == -abi::kEPROTO || err == -abi::kETIMEDOUT ? err : -abi::kECONNRESET;
-    return fail_attempt(ch.user, e);
-  }
-  drop_pending(ch);
-}
-
-void Engine::accept(const std::string &name, DoneVoid done) {
-  Guard g(*this);
-  int32_t err = 0;
-  if (closed_) {
-    err = -abi::kECANCELED;
-  } else if (name.empty() || listeners_.empty()) {
-    err = -abi::kEINVAL;
-  } else if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) {
-    err = -abi::kEEXIST;
-  } else {
-    for (auto &a : accepts_) {
-      if (a.first == name) err = -abi::kEEXIST;
-    }
-  }
-  if (err != 0) {
-    defer([done, err] { done(err); });
-    return;
-  }
-  accepts_.emplace_back(name, std::move(done));
-  match_accepts();
-}
-
-void Engine::match_accepts() {
-  while (!accepts_.empty() && !ready_.empty()) {
-    Peer *p = peer_by_id(ready_.front());
-    ready_.pop_front();
-    if (p == nullptr || !p->alive()) continue;
-    auto a = std::move(accepts_.front());
-    accepts_.pop_front();
-    name_peer(*p, a.first);
-    DoneVoid d = std::move(a.second);
-    defer([d] { d(0); });
-  }
-}
-
-void Engine::name_peer(Peer &p, const std::string &name) {
-  auto it = names_.find(name);
-  if (it != names_.end() && it->second != p.id()) {
-    auto old = peers_.find(it->second);
-    if (old != peers_.end()) {
-      old->second->fail(-abi::kECONNRESET, "replaced");
-      peers_.erase(old);
-    }
-  }
-  names_[name] = p.id();
-  p.set_name(name, metrics_.peer(name));
-}
-
-// ---- connecting ------------------------------------------------------------------------------
-
-int32_t Engine::load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t n) {
-  abi::ConnInfo info{};
-  std::string why;
-  const int32_t err = parse_conn_info(blob, n, info, why);
-  if (err != 0) return err;
-  if (name.empty()) return -abi::kEINVAL;
-  Guard g(*this);
-  auto it = remotes_.find(name);
-  if (it != remotes_.end()) {
-    if (std::memcmp(&it->second, &info, sizeof info) == 0) return 0;
-    Peer *p = peer_by_name(name);
-    if (p != nullptr && p->alive()) return -abi::kEEXIST;
-  }
-  remotes_[name] = info;
-  return 0;
-}
-
-void Engine::connect(const std::string &name, DoneVoid done) {
-  Guard g(*this);
-  if (closed_) {
-    defer([done] { done(-abi::kECANCELED); });
-    return;
-  }
-  auto rit = remotes_.find(name);
-  if (rit == remotes_.end()) {
-    defer([done] { done(-abi::kENOENT); });
-    return;
-  }
-  if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) {
-    defer([done] { done(0); });
-    return;
-  }
-  for (auto &kv : attempts_) {
-    if (kv.second->name == name) {
-      kv.second->dones.push_back(std::move(done));
-      return;
-    }
-  }
-  if (ensure_started() != 0) {
-    defer([done] { done(-abi::kECONNRESET); });
-    return;
-  }
-  const abi::ConnInfo &info = rit->second;
-  const uint64_t attempt_id = ++next_attempt_;
-  auto a = std::make_unique<Attempt>();
-  a->name = name;
-  a->conn_id = random_u64();
-  a->remote_nonce = info.nonce;
-  a->dones.push_back(std::move(done));
-  Attempt &att = *a;
-  attempts_.emplace(attempt_id, std::move(a));
-  const uint16_t count = info.channel_count;
-  for (uint16_t i = 0; i < count; ++i) {
-    const abi::ConnChannel ep = abi::detail::get<abi::ConnChannel>(&info, 16 + i * abi::ConnChannel::kSize);
-    const int fd = start_connect(ep);
-    if (fd < 0) return fail_attempt(attempt_id, -abi::kECONNRESET);
-    tune_socket(fd, tuning_);
-    auto ch = std::make_unique<Channel>(loop_, fd, i, this, true, &dirty_, tuning_.rcvlowat_max);
-    ch->user = attempt_id;
-    if (ch->start() != 0) return fail_attempt(attempt_id, -abi::kECONNRESET);
-    att.channels.push_back(std::move(ch));
-  }
-  att.timer = timers_.add(mono_now_ms() + options_.peer_timeout_ms, [this, attempt_id] {
-    auto it = attempts_.find(attempt_id);
-    if (it != attempts_.end()) it->second->timer = 0;
-    fail_attempt(attempt_id, -abi::kETIMEDOUT);
-  });
-  loop_.wake();
-}
-
-void Engine::fail_attempt(uint64_t attempt_id, int32_t err) {
-  auto it = attempts_.find(attempt_id);
-  if (it == attempts_.end()) return;
-  std::unique_ptr<Attempt> a = std::move(it->second);
-  attempts_.erase(it);
-  timers_.cancel(a->timer);
-  for (auto &ch : a->channels) {
-    ch->close();
-    retire(std::move(ch));
-  }
-  for (auto &d : a->dones) {
-    DoneVoid done = std::move(d);
-    defer([done, err] { done(err); });
-  }
-}
-
-void Engine::finish_attempt(uint64_t attempt_id) {
-  auto it = attempts_.find(attempt_id);
-  if (it == attempts_.end()) return;
-  std::unique_ptr<Attempt> a = std::move(it->second);
-  attempts_.erase(it);
-  timers_.cancel(a->timer);
-  const uint64_t id = ++next_peer_;
-  auto peer = std::make_unique<Peer>(*this, id, std::move(a->channels));
-  Peer &p = *peer;
-  peers_.emplace(id, std::move(peer));
-  name_peer(p, a->name);
-  for (auto &d : a->dones) {
-    DoneVoid done = std::move(d);
-    defer([done] { done(0); });
-  }
-}
+// ---- peers ------------------------------------------------------------------------------------
 
 void Engine::disconnect(const std::string &name, DoneVoid done) {
   Guard g(*this);

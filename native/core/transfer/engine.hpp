@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,7 @@
 #include "core/transfer/region.hpp"
 #include "core/transfer/socket.hpp"
 #include "core/transfer/timers.hpp"
+#include "core/transfer/wire.hpp"
 #include "napi/session_core.hpp"
 
 namespace hostwire::core::transfer {
@@ -52,7 +54,7 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   void listen(Done<std::vector<uint8_t>> done);
   int32_t load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t n);
   void connect(const std::string &name, DoneVoid done);
-  void accept(const std::string &name, DoneVoid done);
+  void accept(const std::string &name, const AcceptOptions &options, DoneVoid done);
   void disconnect(const std::string &name, DoneVoid done);
   int32_t register_memory(const Memory &memory, const RegisterOptions &options, std::shared_ptr<MemoryRegionApi> &out);
   int32_t alloc_memory(uint64_t size, const RegisterOptions &options, std::shared_ptr<MemoryRegionApi> &out);
@@ -114,6 +116,7 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   class Guard;
   struct Group;
   struct Attempt;
+  struct PendingAccept;
 
   int32_t ensure_started();
   void run();
@@ -134,16 +137,39 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   Peer *peer_by_id(uint64_t id) const;
   Peer *peer_by_name(const std::string &name) const;
   void name_peer(Peer &p, const std::string &name);
-  void match_accepts();
-  void fail_attempt(uint64_t attempt_id, int32_t err);
-  void finish_attempt(uint64_t attempt_id);
-  void drop_pending(Channel &ch);
+
+  // The handshake (engine_handshake.cc). Listening side: accepted channels wait in
+  // pending_in_ for their HELLO, then in their Group (by connection id) until every channel
+  // said HELLO (answered then) and READY; a channel that is done waits paused.
+  void on_accepted_frame(Channel &ch, const Frame &f);
+  void on_accepted_hello(Channel &ch, const Frame &f, const Hello &h);
+  void on_accepted_ready(Channel &ch);
+  Group *group_of(const Channel &ch);
+  void drop_group(uint64_t conn_id, int32_t err, const std::string &why);
+  void drop_pending(Channel &ch, int32_t err, const std::string &why);
   std::unique_ptr<Channel> take_pending(Channel &ch);
+  void match_accepts();
+  void end_accept(std::list<PendingAccept>::iterator it, int32_t err, const std::string &why);
+  /** An accept's signal was aborted. */
+  void cancel_accept(uint64_t id);
+  /** Call `done(err)` once the lock is released, with `why` as the error's words. */
+  void defer_error(DoneVoid done, int32_t err, std::string why);
+  size_t unfinished_handshakes() const;
+  // Connecting side: an Attempt tries the conn_info's addresses in order (every channel to
+  // one address), then says HELLO on every channel and READY once each is answered.
+  void dial(uint64_t attempt_id);
+  void on_dial_failed(uint64_t attempt_id, int32_t err, const std::string &why);
+  void on_connecting_frame(Channel &ch, const Frame &f);
+  void on_connecting_hello(Channel &ch, const Hello &h);
+  void fail_attempt(uint64_t attempt_id, int32_t err, const std::string &why = std::string());
+  void finish_attempt(uint64_t attempt_id);
 
   const uint64_t id_;
   SessionOptions options_;
   SocketTuning tuning_;
   uint64_t nonce_;
+  /** This session's HELLO payload (its version and name); frames point into it. */
+  const std::vector<uint8_t> hello_payload_;
 
   EngineLock mu_;
   std::vector<std::function<void()>> deferred_;
@@ -168,7 +194,8 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   std::unordered_map<Channel *, std::unique_ptr<Channel>> pending_in_;  // accepted, no HELLO yet
   std::map<uint64_t, std::unique_ptr<Group>> groups_;                   // by connection id
   std::deque<uint64_t> ready_;                                          // peers not accepted yet
-  std::deque<std::pair<std::string, DoneVoid>> accepts_;
+  std::list<PendingAccept> accepts_;                                    // in the order called
+  uint64_t next_accept_ = 0;
 
   // Connecting side.
   std::map<std::string, abi::ConnInfo> remotes_;

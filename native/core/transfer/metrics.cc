@@ -91,7 +91,8 @@ std::string Metrics::json() const {
     if (!first) s += ',';
     first = false;
     s += quote(kv.first) + ":{\"state\":" + quote(p.state) + ",\"channels\":" + std::to_string(p.channels) +
-         ",\"congestion\":" + quote(p.congestion) +
+         ",\"congestion\":" + quote(p.congestion) + ",\"address\":" + quote(p.address) +
+         ",\"announced\":" + quote(p.announced) +
          ",\"bytesSent\":" + std::to_string(p.bytes_sent) + ",\"bytesReceived\":" + std::to_string(p.bytes_received) +
          ",\"sendsCompleted\":" + std::to_string(p.sends_completed) +
          ",\"recvsCompleted\":" + std::to_string(p.recvs_completed) + ",\"opsFailed\":" + std::to_string(p.ops_failed) +

@@ -21,6 +21,8 @@ struct PeerStats {
   uint32_t channels = 0;
   std::string state = "connecting";
   std::string congestion;  // the channels' TCP congestion control
+  std::string address;     // the peer's address as dialled or seen ("10.0.0.2:4242")
+  std::string announced;   // the name the peer announced in its handshake ("" for none)
   /** Its peer is gone (peer_gone), as the `gone_seq`-th; kept among the last few. */
   bool gone = false;
   uint64_t gone_seq = 0;

@@ -39,6 +39,8 @@ void Peer::set_name(const std::string &name, std::shared_ptr<PeerStats> stats) {
   stats->channels = stats_->channels;
   stats->state = stats_->state;
   stats->congestion = stats_->congestion;
+  stats->address = stats_->address;
+  stats->announced = stats_->announced;
   stats_ = std::move(stats);
 }
 
@@ -213,6 +215,7 @@ void Peer::on_frame(Channel &ch, const Frame &f) {
     case T::kHEARTBEAT: return;
     case T::kCLOSE: return fail(-abi::kECONNRESET, "the peer closed the session");
     case T::kHELLO: return fail(-abi::kEPROTO, "HELLO on an established channel");
+    case T::kREADY: return fail(-abi::kEPROTO, "READY on an established channel");
     case T::kEAGER: return on_eager(ch, f);
     case T::kRTR: return on_rtr(f);
     case T::kDATA: return on_data(ch, f);

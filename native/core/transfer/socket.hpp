@@ -3,6 +3,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include <sys/socket.h>
 
 #include "cpp/hostwire_abi.hpp"
 
@@ -32,17 +35,44 @@ struct SocketTuning {
 /** Set the socket's receive low-water mark; 0 or -errno. */
 int32_t set_rcvlowat(int fd, int bytes);
 
+/** Where a session listens, and the addresses its conn_info lists for peers to dial. */
+struct ListenPlan {
+  /** The address every channel binds (a wildcard for every interface). */
+  sockaddr_storage bind{};
+  socklen_t bind_len = 0;
+  /** What a peer may dial, in the order to try: never a wildcard. */
+  std::vector<abi::ConnAddr> addrs;
+};
+
 /**
- * Listen on `host` (an IPv4 or IPv6 literal, or "localhost") at an ephemeral port; fills
- * `endpoint` (family, port, address). Returns the fd, or -errno (-EINVAL for a bad host).
+ * Plan listening on `host`: "" (every interface: dual-stack `::`, else `0.0.0.0`), an IPv4 or
+ * IPv6 address (a wildcard one means every interface of that family), "localhost", or a host
+ * name (resolved here, once, with getaddrinfo). The addresses listed for a wildcard are every
+ * interface's, other interfaces first, then loopback; at most abi::kCONN_INFO_MAX_ADDRS, one
+ * slot kept for loopback. 0, or -EINVAL with `why` set.
  */
-int open_listener(const std::string &host, abi::ConnChannel &endpoint);
+int32_t plan_listen(const std::string &host, ListenPlan &out, std::string &why);
+
+/** Listen at an ephemeral port on the plan's address; the fd (its port in `port`), or -errno. */
+int open_listener(const ListenPlan &plan, uint16_t &port);
 
 /** Accept one connection (nonblocking); the fd, or -errno (-EAGAIN when none). */
 int accept_one(int listener);
 
-/** Start a nonblocking connect to `endpoint`; the fd (connecting), or -errno. */
-int start_connect(const abi::ConnChannel &endpoint);
+/** Start a nonblocking connect to `addr`:`port`; the fd (connecting), or -errno. */
+int start_connect(const abi::ConnAddr &addr, uint16_t port);
+
+/** "10.0.0.1:4242", "[fd00::1]:4242" (port 0: the address alone). */
+std::string address_text(const abi::ConnAddr &addr, uint16_t port);
+
+/** The address at the other end of a connected socket, as address_text shows it ("" if unknown). */
+std::string peer_address_text(int fd);
+
+/**
+ * A connect failure as this engine reports it: -ECONNREFUSED, -EHOSTUNREACH (no route, or no
+ * network), -ETIMEDOUT, else -ECONNRESET. `err` is -errno.
+ */
+int32_t connect_error(int32_t err);
 
 /** The pending error of a socket (SO_ERROR), as -errno, or 0. */
 int32_t socket_error(int fd);

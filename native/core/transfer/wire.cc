@@ -1,5 +1,9 @@
 #include "core/transfer/wire.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
 namespace hostwire::core::transfer {
 
 void encode_frame(const Frame &f, uint8_t *out) {
@@ -73,6 +77,12 @@ int32_t parse_frame(const uint8_t *p, Frame &out, const char **why) {
         return -abi::kEPROTO;
       }
       break;
+    case T::kHELLO:
+      if (out.length < abi::Hello::kSize || out.length > abi::Hello::kSize + abi::kPEER_NAME_MAX) {
+        *why = "HELLO without its hello record, or with a name too long";
+        return -abi::kEPROTO;
+      }
+      return 0;
     default: break;
   }
   if (out.length != 0) {
@@ -82,7 +92,62 @@ int32_t parse_frame(const uint8_t *p, Frame &out, const char **why) {
   return 0;
 }
 
+std::string version_text(uint16_t major, uint16_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
+
+std::vector<uint8_t> encode_hello(const std::string &name, uint16_t major, uint16_t minor) {
+  const size_t n = std::min<size_t>(name.size(), abi::kPEER_NAME_MAX);
+  std::vector<uint8_t> out(abi::Hello::kSize + n);
+  abi::Hello h{};
+  h.version_major = major;
+  h.version_minor = minor;
+  h.name_length = static_cast<uint16_t>(n);
+  abi::encode(h, out.data());
+  std::memcpy(out.data() + abi::Hello::kSize, name.data(), n);
+  return out;
+}
+
+int32_t parse_hello(const uint8_t *p, size_t n, Hello &out, std::string &why) {
+  abi::Hello h{};
+  // The version fields keep their place in every version: read them first, so that a peer of
+  // another major is named even when the rest of its record means something else.
+  if (n >= 4) {
+    const uint16_t major = static_cast<uint16_t>(p[0] | p[1] << 8);
+    const uint16_t minor = static_cast<uint16_t>(p[2] | p[3] << 8);
+    if (major != kVersionMajor) {
+      why = "the peer speaks transfer protocol " + version_text(major, minor) + ", this engine " +
+            version_text(kVersionMajor, kVersionMinor) + " (another major version)";
+      return -abi::kEPROTO;
+    }
+  }
+  switch (abi::decode(p, n, h)) {
+    case abi::DecodeStatus::kOk: break;
+    case abi::DecodeStatus::kTruncated: why = "truncated hello record"; return -abi::kEPROTO;
+    case abi::DecodeStatus::kRange: why = "hello name longer than 255 bytes"; return -abi::kEPROTO;
+    case abi::DecodeStatus::kConst: why = "hello reserved field is set"; return -abi::kEPROTO;
+  }
+  if (n != abi::Hello::kSize + h.name_length) {
+    why = "HELLO length does not match its name's length";
+    return -abi::kEPROTO;
+  }
+  out.major = h.version_major;
+  out.minor = h.version_minor;
+  out.name.assign(reinterpret_cast<const char *>(p + abi::Hello::kSize), h.name_length);
+  return 0;
+}
+
 int32_t parse_conn_info(const uint8_t *p, size_t n, abi::ConnInfo &out, std::string &why) {
+  // `magic` and `version_major` keep their place in every version: a blob of another major
+  // is named as such, whatever its length.
+  if (p != nullptr && n >= 8 && p[0] == 0x48 && p[1] == 0x57 && p[2] == 0x43 && p[3] == 0x49) {
+    const uint16_t major = static_cast<uint16_t>(p[4] | p[5] << 8);
+    const uint16_t minor = static_cast<uint16_t>(p[6] | p[7] << 8);
+    if (major != kVersionMajor) {
+      // Protocol 1 had no minor in its blob (those bytes were the channel count).
+      why = "conn_info of transfer protocol " + (major < 2 ? std::to_string(major) : version_text(major, minor)) +
+            ", this engine speaks " + version_text(kVersionMajor, kVersionMinor) + " (another major version)";
+      return -abi::kEPROTO;
+    }
+  }
   if (p == nullptr || n != abi::ConnInfo::kSize) {
     why = "a conn_info blob is " + std::to_string(abi::ConnInfo::kSize) + " bytes, got " + std::to_string(n);
     return -abi::kEINVAL;
@@ -91,29 +156,31 @@ int32_t parse_conn_info(const uint8_t *p, size_t n, abi::ConnInfo &out, std::str
     case abi::DecodeStatus::kOk: break;
     case abi::DecodeStatus::kConst: why = "bad magic (not a conn_info blob)"; return -abi::kEINVAL;
     case abi::DecodeStatus::kTruncated: why = "truncated conn_info blob"; return -abi::kEINVAL;
-    case abi::DecodeStatus::kRange: why = "channel count or address family out of range"; return -abi::kEPROTO;
+    case abi::DecodeStatus::kRange: why = "channel count, address count or address family out of range"; return -abi::kEPROTO;
   }
-  if (out.abi_major != abi::kAbiVersionMajor) {
-    why = "conn_info of ABI major " + std::to_string(out.abi_major) + ", this engine speaks " +
-          std::to_string(abi::kAbiVersionMajor);
-    return -abi::kEPROTO;
+  for (uint16_t i = 0; i < abi::kCONN_INFO_MAX_CHANNELS; ++i) {
+    const uint16_t port = out.ports[i];
+    if (i < out.channel_count && port == 0) {
+      why = "channel " + std::to_string(i) + " has port 0";
+      return -abi::kEPROTO;
+    }
+    if (i >= out.channel_count && port != 0) {
+      why = "channel " + std::to_string(i) + " is past the channel count but has a port";
+      return -abi::kEPROTO;
+    }
   }
-  const uint16_t count = out.channel_count;
-  for (uint16_t i = 0; i < abi::ConnInfo::kSize / abi::ConnChannel::kSize && i < 8; ++i) {
-    const abi::ConnChannel c = abi::detail::get<abi::ConnChannel>(&out, 16 + i * abi::ConnChannel::kSize);
-    const uint16_t family = c.family;
-    const uint16_t port = c.port;
-    if (i < count) {
+  for (uint16_t i = 0; i < abi::kCONN_INFO_MAX_ADDRS; ++i) {
+    const abi::ConnAddr a = abi::detail::get<abi::ConnAddr>(&out, offsetof(abi::ConnInfo, addrs) + i * abi::ConnAddr::kSize);
+    const uint16_t family = a.family;
+    bool zero = family == abi::AddrFamily::kUNSPEC;
+    for (uint8_t b : a.addr) zero = zero && b == 0;
+    if (i < out.addr_count) {
       if (family != abi::AddrFamily::kINET && family != abi::AddrFamily::kINET6) {
-        why = "channel " + std::to_string(i) + " has no address family";
+        why = "address " + std::to_string(i) + " has no address family";
         return -abi::kEPROTO;
       }
-      if (port == 0) {
-        why = "channel " + std::to_string(i) + " has port 0";
-        return -abi::kEPROTO;
-      }
-    } else if (family != abi::AddrFamily::kUNSPEC || port != 0) {
-      why = "channel " + std::to_string(i) + " is past the channel count but not empty";
+    } else if (!zero) {
+      why = "address " + std::to_string(i) + " is past the address count but not empty";
       return -abi::kEPROTO;
     }
   }

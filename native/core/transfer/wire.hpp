@@ -4,8 +4,12 @@
 // payload bytes. The IDL fixes the fields; this file fixes how the engine uses them:
 //
 //   HELLO      tag = the listener's session nonce, msg_id = the connector's connection id,
-//              offset = channel index, rkey = channel count. The listener answers with
-//              tag = connection id, msg_id = its nonce, same offset and rkey.
+//              offset = channel index, rkey = channel count; payload: a `hello` record (the
+//              sender's protocol version, its name's length) and the name. The listener
+//              answers each with tag = connection id, msg_id = its nonce, same offset and
+//              rkey, and its own `hello`, once every channel's HELLO is there.
+//   READY      the connector has every channel's answer: sent on every channel, the last
+//              handshake frame there. Any frame may follow it.
 //   EAGER      a whole small send: tag, msg_id = the send's id S, offset 0, payload.
 //   RTR        a posted receive: tag, msg_id = the receive's id R, offset = capacity,
 //              rkey = the destination region's rkey.
@@ -29,12 +33,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cpp/hostwire_abi.hpp"
 
 namespace hostwire::core::transfer {
 
 namespace abi = ::hostwire::abi;
+
+/** The transfer protocol version this engine speaks (the IDL's `protocols/transfer`). */
+constexpr uint16_t kVersionMajor = static_cast<uint16_t>(abi::kTransferVersionMajor);
+constexpr uint16_t kVersionMinor = static_cast<uint16_t>(abi::kTransferVersionMinor);
 
 /** Bit 63 of an op id: set for receives. */
 constexpr uint64_t kRecvIdBit = UINT64_C(1) << 63;
@@ -97,6 +106,27 @@ int32_t parse_frame(const uint8_t *p, Frame &out, const char **why);
  * channel count, a bad endpoint), with `why` set.
  */
 int32_t parse_conn_info(const uint8_t *p, size_t n, abi::ConnInfo &out, std::string &why);
+
+/** A HELLO payload: the sender's protocol version and the name it announces ("" for none). */
+struct Hello {
+  uint16_t major = 0;
+  uint16_t minor = 0;
+  std::string name;
+};
+
+/** The HELLO payload announcing `name` (at most abi::kPEER_NAME_MAX bytes) at this version. */
+std::vector<uint8_t> encode_hello(const std::string &name, uint16_t major = kVersionMajor,
+                                  uint16_t minor = kVersionMinor);
+
+/**
+ * Decode a HELLO payload (untrusted): 0, or -EPROTO with `why` set (a malformed record, a name
+ * of another length than the record says, or a peer of another major version: `why` then
+ * names both versions). Peers of another minor version are accepted.
+ */
+int32_t parse_hello(const uint8_t *p, size_t n, Hello &out, std::string &why);
+
+/** "2.0": a protocol version as shown in messages. */
+std::string version_text(uint16_t major, uint16_t minor);
 
 /** The name of a frame type ("DATA"), or "?". */
 const char *frame_type_name(uint8_t type);

@@ -110,13 +110,15 @@ TEST("decoding random bytes never reads past them, and what decodes re-encodes s
 TEST("decode checks fields in order: the first broken field decides the error") {
   // conn_info with a bad magic and an absurd channel count: the magic comes first.
   std::vector<uint8_t> b(abi::ConnInfo::kSize, 0);
-  b[6] = 0xff;
-  b[7] = 0xff;
+  b[offsetof(abi::ConnInfo, channel_count)] = 0xff;
+  b[offsetof(abi::ConnInfo, channel_count) + 1] = 0xff;
   abi::ConnInfo out{};
   CHECK(abi::decode(b.data(), b.size(), out) == DecodeStatus::kConst);
   abi::detail::store_le32(b.data(), abi::kCONN_INFO_MAGIC);
   CHECK(abi::decode(b.data(), b.size(), out) == DecodeStatus::kRange);
-  abi::detail::store_le16(b.data() + 6, 8);
+  abi::detail::store_le16(b.data() + offsetof(abi::ConnInfo, channel_count), 8);
+  CHECK(abi::decode(b.data(), b.size(), out) == DecodeStatus::kRange);  // the address count, next, is 0
+  abi::detail::store_le16(b.data() + offsetof(abi::ConnInfo, addr_count), 1);
   CHECK(abi::decode(b.data(), b.size(), out) == DecodeStatus::kOk);
   CHECK(out.channel_count == 8);
   // Longer input is fine: the bytes past the record are ignored.

@@ -297,6 +297,33 @@ describe('transfer: the handshake', () => {
     }
   });
 
+  it('peers that completed the handshake and died before anyone accepted them no longer count against the 1024 held', async function () {
+    this.timeout(60000);
+    const session = newSession({ channels: 1, host: '127.0.0.1', peerTimeoutMs: 60000 });
+    const info = ConnInfoCodec.decode(await session.listen());
+    // 1024 unnamed peers finish their handshake, nobody accepts them, and they go away.
+    for (let batch = 0; batch < 8; batch++) {
+      const chans = await openChannels(new Array(128).fill(info.ports[0]));
+      await Promise.all(
+        chans.map(async (c, i) => {
+          c.sock.write(hello(info.nonce, BigInt(batch * 128 + i + 1), 0, 1));
+          await c.reader.next(FrameType.HELLO);
+          c.sock.write(frame({ type: FrameType.READY }));
+        }),
+      );
+      // Each is established once its READY is read; its close, behind it on the socket, ends it.
+      for (const c of chans) c.sock.end();
+      await Promise.all(chans.map((c) => c.reader.close()));
+    }
+    // A peer that connects before its accept is called still gets in.
+    const client = newSession({ channels: 1, name: 'late' });
+    client.loadRemoteConnInfo('server', await session.listen());
+    await client.connect('server');
+    await session.accept('late', { timeoutMs: 10000 });
+    await client.close();
+    await session.close();
+  });
+
   describe('accept() options and errors', () => {
     let session: Session;
     beforeEach(async () => {

@@ -127,6 +127,15 @@ void Engine::on_listener_ready(Listener &l) {
     }
     l.backoff_ms = 0;
     if (unfinished_handshakes() >= kMaxHandshakes) {
+      // Peers that died before anyone accepted them count no more.
+      ready_.erase(std::remove_if(ready_.begin(), ready_.end(),
+                                  [this](uint64_t id) {
+                                    Peer *p = peer_by_id(id);
+                                    return p == nullptr || !p->alive();
+                                  }),
+                   ready_.end());
+    }
+    if (unfinished_handshakes() >= kMaxHandshakes) {
       ::close(fd);  // too many connections and peers nobody accepted yet: refuse more
       continue;
     }

@@ -190,6 +190,15 @@ void Engine::retire(std::unique_ptr<Handler> h) {
   if (h) graveyard_.push_back(std::move(h));
 }
 
+void Engine::retire_channels(std::vector<std::unique_ptr<Channel>> &channels) {
+  for (auto &ch : channels) {
+    if (!ch) continue;
+    ch->close();
+    retire(std::move(ch));
+  }
+  channels.clear();
+}
+
 void Engine::stop_locked(int32_t err) {
   if (closed_) return;
   closed_ = true;
@@ -204,11 +213,7 @@ void Engine::stop_locked(int32_t err) {
   }
   pending_in_.clear();
   for (auto &kv : groups_) {
-    for (auto &ch : kv.second->slots) {
-      if (!ch) continue;
-      ch->close();
-      retire(std::move(ch));
-    }
+    retire_channels(kv.second->slots);
   }
   groups_.clear();
   std::vector<uint64_t> ids;

@@ -87,6 +87,8 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
    * batch of events the loop thread already holds never points at a deleted handler.
    */
   void retire(std::unique_ptr<Handler> h);
+  /** Close and retire each channel of `channels` (null slots skipped), and empty it. */
+  void retire_channels(std::vector<std::unique_ptr<Channel>> &channels);
   /** An operation ended (err 0 or -errno): its region, transfer, waiters and counters. */
   void finish_op(Op &op, int32_t err);
   /**
@@ -150,6 +152,9 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   std::unique_ptr<Channel> take_pending(Channel &ch);
   void match_accepts();
   void end_accept(std::list<PendingAccept>::iterator it, int32_t err, const std::string &why);
+  /** The pending accept with `id`, or for `name`; accepts_.end() when none. */
+  std::list<PendingAccept>::iterator find_accept(uint64_t id);
+  std::list<PendingAccept>::iterator find_accept(const std::string &name);
   /** An accept's signal was aborted. */
   void cancel_accept(uint64_t id);
   /** Call `done(err)` once the lock is released, with `why` as the error's words. */

@@ -189,18 +189,13 @@ void Engine::drop_group(uint64_t conn_id, int32_t err, const std::string &why) {
   if (it == groups_.end()) return;
   std::unique_ptr<Group> grp = std::move(it->second);
   groups_.erase(it);
-  for (auto &c : grp->slots) {
-    if (!c) continue;
-    c->close();
-    retire(std::move(c));
-  }
+  retire_channels(grp->slots);
   // The accept waiting for the peer that announced this name learns why it is not coming.
   if (grp->announced.empty()) return;
-  for (auto a = accepts_.begin(); a != accepts_.end(); ++a) {
-    if (a->name != grp->announced) continue;
-    const int32_t e = err == -abi::kEPROTO || err == -abi::kETIMEDOUT ? err : -abi::kECONNRESET;
-    return end_accept(a, e, "the peer \"" + grp->announced + "\" broke off its handshake: " + why);
-  }
+  auto a = find_accept(grp->announced);
+  if (a == accepts_.end()) return;
+  const int32_t e = err == -abi::kEPROTO || err == -abi::kETIMEDOUT ? err : -abi::kECONNRESET;
+  end_accept(a, e, "the peer \"" + grp->announced + "\" broke off its handshake: " + why);
 }
 
 void Engine::on_accepted_frame(Channel &ch, const Frame &f) {
@@ -305,13 +300,9 @@ void Engine::accept(const std::string &name, const AcceptOptions &options, DoneV
   } else if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) {
     err = -abi::kEEXIST;
     why = "a connected peer is called \"" + name + "\"";
-  } else {
-    for (auto &a : accepts_) {
-      if (a.name == name) {
-        err = -abi::kEEXIST;
-        why = "an accept for \"" + name + "\" is pending";
-      }
-    }
+  } else if (find_accept(name) != accepts_.end()) {
+    err = -abi::kEEXIST;
+    why = "an accept for \"" + name + "\" is pending";
   }
   if (err != 0) {
     if (options.signal) options.signal->remove(abort_id);
@@ -326,26 +317,32 @@ void Engine::accept(const std::string &name, const AcceptOptions &options, DoneV
   a.abort_id = abort_id;
   match_accepts();
   // Still waiting: the timeout starts.
-  auto it = std::find_if(accepts_.begin(), accepts_.end(), [id](const PendingAccept &p) { return p.id == id; });
+  auto it = find_accept(id);
   if (it == accepts_.end() || options.timeout_ms < 0) return;
   const int32_t ms = options.timeout_ms;
   if (ms == 0) return end_accept(it, -abi::kETIMEDOUT, "no peer \"" + name + "\" has connected");
   const int64_t at = mono_now_ms() + ms;
   it->timer = timers_.add(at, [this, id, ms] {
-    for (auto p = accepts_.begin(); p != accepts_.end(); ++p) {
-      if (p->id != id) continue;
-      p->timer = 0;
-      return end_accept(p, -abi::kETIMEDOUT, "no peer \"" + p->name + "\" within " + std::to_string(ms) + " ms");
-    }
+    auto p = find_accept(id);
+    if (p == accepts_.end()) return;
+    p->timer = 0;
+    end_accept(p, -abi::kETIMEDOUT, "no peer \"" + p->name + "\" within " + std::to_string(ms) + " ms");
   });
   wake_for_timer(at);
 }
 
+std::list<Engine::PendingAccept>::iterator Engine::find_accept(uint64_t id) {
+  return std::find_if(accepts_.begin(), accepts_.end(), [id](const PendingAccept &a) { return a.id == id; });
+}
+
+std::list<Engine::PendingAccept>::iterator Engine::find_accept(const std::string &name) {
+  return std::find_if(accepts_.begin(), accepts_.end(), [&name](const PendingAccept &a) { return a.name == name; });
+}
+
 void Engine::cancel_accept(uint64_t id) {
   Guard g(*this);
-  for (auto it = accepts_.begin(); it != accepts_.end(); ++it) {
-    if (it->id == id) return end_accept(it, -abi::kECANCELED, "the signal was aborted");
-  }
+  auto it = find_accept(id);
+  if (it != accepts_.end()) end_accept(it, -abi::kECANCELED, "the signal was aborted");
 }
 
 void Engine::end_accept(std::list<PendingAccept>::iterator it, int32_t err, const std::string &why) {
@@ -366,10 +363,7 @@ void Engine::match_accepts() {
       continue;
     }
     const std::string &announced = p->stats().announced;
-    auto a = accepts_.begin();
-    if (!announced.empty()) {
-      a = std::find_if(accepts_.begin(), accepts_.end(), [&](const PendingAccept &x) { return x.name == announced; });
-    }
+    auto a = announced.empty() ? accepts_.begin() : find_accept(announced);
     if (a == accepts_.end()) {
       ++it;
       continue;
@@ -472,11 +466,7 @@ void Engine::on_dial_failed(uint64_t attempt_id, int32_t err, const std::string 
   Attempt &a = *it->second;
   timers_.cancel(a.timer);
   a.timer = 0;
-  for (auto &ch : a.channels) {
-    ch->close();
-    retire(std::move(ch));
-  }
-  a.channels.clear();
+  retire_channels(a.channels);
   a.connected = 0;
   if (!a.tried.empty()) a.tried += "; ";
   a.tried += address_text(addr_of(a.info, a.addr), port_of(a.info, 0)) + ": " + errno_text(err) + " (" + why + ")";
@@ -546,22 +536,14 @@ void Engine::on_payload(Channel &ch, const Frame &f, bool buffered) {
     return ch.accepted ? on_accepted_hello(ch, f, h) : on_connecting_hello(ch, h);
   }
   if (!ch.accepted) return fail_attempt(ch.user, -abi::kEPROTO, why);
-  const bool other_major = b.size() >= 2 && static_cast<uint16_t>(b[0] | b[1] << 8) != kVersionMajor;
-  if (other_major) {
+  if (h.major != kVersionMajor) {
     // Answered, so that the connector can name both versions too, then closed.
     const auto length = static_cast<uint32_t>(hello_payload_.size());
     ch.send(make_frame(T::kHELLO, f.msg_id, nonce_, f.offset, f.rkey, length), hello_payload_.data());
     ch.flush_now();
-    // A name where this version keeps it: the accept waiting for it learns why.
-    if (b.size() >= abi::Hello::kSize && b.size() == abi::Hello::kSize + static_cast<size_t>(b[4] | b[5] << 8)) {
-      const std::string name(reinterpret_cast<const char *>(b.data() + abi::Hello::kSize), b.size() - abi::Hello::kSize);
-      for (auto a = accepts_.begin(); a != accepts_.end(); ++a) {
-        if (a->name == name && !name.empty()) {
-          end_accept(a, -abi::kEPROTO, why);
-          break;
-        }
-      }
-    }
+    // The accept waiting for the name it announced learns why.
+    auto a = h.name.empty() ? accepts_.end() : find_accept(h.name);
+    if (a != accepts_.end()) end_accept(a, -abi::kEPROTO, why);
   }
   drop_pending(ch, -abi::kEPROTO, why);
 }
@@ -592,10 +574,7 @@ void Engine::fail_attempt(uint64_t attempt_id, int32_t err, const std::string &w
   std::unique_ptr<Attempt> a = std::move(it->second);
   attempts_.erase(it);
   timers_.cancel(a->timer);
-  for (auto &ch : a->channels) {
-    ch->close();
-    retire(std::move(ch));
-  }
+  retire_channels(a->channels);
   for (auto &d : a->dones) defer_error(std::move(d), err, why);
 }
 

@@ -375,11 +375,7 @@ void Peer::fail(int32_t err, const char *why) {
   engine_.peer_gone(id_);
   (void)why;
   stats_->state = err == -abi::kEPROTO ? "protocol-error" : err == -abi::kETIMEDOUT ? "timed-out" : "closed";
-  for (auto &ch : channels_) {
-    ch->close();
-    engine_.retire(std::move(ch));
-  }
-  channels_.clear();
+  engine_.retire_channels(channels_);
   streams_.clear();
   held_rtrs_.clear();
   rtrs_out_ = 0;

@@ -107,31 +107,31 @@ std::vector<uint8_t> encode_hello(const std::string &name, uint16_t major, uint1
 }
 
 int32_t parse_hello(const uint8_t *p, size_t n, Hello &out, std::string &why) {
-  abi::Hello h{};
   // The version fields keep their place in every version: read them first, so that a peer of
   // another major is named even when the rest of its record means something else.
   if (n >= 4) {
-    const uint16_t major = static_cast<uint16_t>(p[0] | p[1] << 8);
-    const uint16_t minor = static_cast<uint16_t>(p[2] | p[3] << 8);
-    if (major != kVersionMajor) {
-      why = "the peer speaks transfer protocol " + version_text(major, minor) + ", this engine " +
-            version_text(kVersionMajor, kVersionMinor) + " (another major version)";
-      return -abi::kEPROTO;
-    }
+    out.major = static_cast<uint16_t>(p[0] | p[1] << 8);
+    out.minor = static_cast<uint16_t>(p[2] | p[3] << 8);
   }
-  switch (abi::decode(p, n, h)) {
+  abi::Hello h{};
+  const abi::DecodeStatus status = abi::decode(p, n, h);
+  const bool whole = status == abi::DecodeStatus::kOk && n == abi::Hello::kSize + h.name_length;
+  if (whole) out.name.assign(reinterpret_cast<const char *>(p + abi::Hello::kSize), h.name_length);
+  if (n >= 4 && out.major != kVersionMajor) {
+    why = "the peer speaks transfer protocol " + version_text(out.major, out.minor) + ", this engine " +
+          version_text(kVersionMajor, kVersionMinor) + " (another major version)";
+    return -abi::kEPROTO;
+  }
+  switch (status) {
     case abi::DecodeStatus::kOk: break;
     case abi::DecodeStatus::kTruncated: why = "truncated hello record"; return -abi::kEPROTO;
     case abi::DecodeStatus::kRange: why = "hello name longer than 255 bytes"; return -abi::kEPROTO;
     case abi::DecodeStatus::kConst: why = "hello reserved field is set"; return -abi::kEPROTO;
   }
-  if (n != abi::Hello::kSize + h.name_length) {
+  if (!whole) {
     why = "HELLO length does not match its name's length";
     return -abi::kEPROTO;
   }
-  out.major = h.version_major;
-  out.minor = h.version_minor;
-  out.name.assign(reinterpret_cast<const char *>(p + abi::Hello::kSize), h.name_length);
   return 0;
 }
 

@@ -121,7 +121,8 @@ std::vector<uint8_t> encode_hello(const std::string &name, uint16_t major = kVer
 /**
  * Decode a HELLO payload (untrusted): 0, or -EPROTO with `why` set (a malformed record, a name
  * of another length than the record says, or a peer of another major version: `why` then
- * names both versions). Peers of another minor version are accepted.
+ * names both versions). Peers of another minor version are accepted. On -EPROTO, `out` still
+ * holds the version (from 4 bytes on) and the name (where the record is whole) it read.
  */
 int32_t parse_hello(const uint8_t *p, size_t n, Hello &out, std::string &why);
 

@@ -11,7 +11,8 @@ import type {
 import type { Located, RawIdl, RawObject } from '../raw';
 import { INTS, isIntType, parseInt64 } from './ints';
 import { layoutFields } from './layout';
-import { lowerParam, lowerResult } from './lowering';
+import { lowerParam } from './lowering';
+import { planHostcall } from './plan';
 import { canonicalize, decodeRecord, encodeRecord, ValueError } from './values';
 
 const str = (v: unknown, d = ''): string => (v === undefined || v === null ? d : String(v));
@@ -241,6 +242,7 @@ export function resolve(raw: RawIdl): Model {
       const param: HostcallParam = {
         name: str(p.name),
         kind,
+        typeName: t,
         int: isIntType(t) ? INTS[t] : e ? e.type : f ? f.type : INTS.i32,
         enumDef: e,
         flagsDef: f,
@@ -249,6 +251,7 @@ export function resolve(raw: RawIdl): Model {
         cStrName: str(p.c_str_name, str(p.name)),
         cRecordHelper: p.c_record_helper !== undefined ? str(p.c_record_helper) : undefined,
         doc: str(p.doc),
+        timeout: p.timeout === true,
         lowered: [],
       };
       param.lowered = lowerParam(param);
@@ -261,7 +264,8 @@ export function resolve(raw: RawIdl): Model {
       int: kind === 'none' ? undefined : kind === 'value' ? INTS[r.type as keyof typeof INTS] : INTS.i32,
       of: r.of !== undefined ? records.get(str(r.of)) : undefined,
     };
-    const wasmParams = params.flatMap((p) => p.lowered);
+    const plan = planHostcall(params, returns);
+    const wasmParams = plan.wasmParams;
     const seen = new Set<string>();
     wasmParams.forEach((w) => {
       if (seen.has(w.name)) report(at, '/params', `two parameters lower to the wasm name '${w.name}'; expected distinct names`);
@@ -275,12 +279,13 @@ export function resolve(raw: RawIdl): Model {
       doc: str(h.doc),
       params,
       wasmParams,
-      wasmResult: lowerResult(returns),
+      wasmResult: plan.wasmResult,
       returns,
       errors: errorList(h.errors),
       blocking: h.blocking === true,
       implemented: h.implemented !== false,
       cHelpers: ((h.c_helpers as string[] | undefined) ?? []).map(String),
+      plan,
       origin: origin(at),
     };
   });

@@ -240,7 +240,21 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       } else if (p.commands !== undefined) c.report(at, ptr('params', i, 'commands'), `'commands' applies to ctl_arg parameters only`);
       if (p.c_record_helper !== undefined && p.record === undefined) c.report(at, ptr('params', i, 'c_record_helper'), `'c_record_helper' needs 'record'`);
       if (p.c_str_name !== undefined && t !== 'in_string') c.report(at, ptr('params', i, 'c_str_name'), `'c_str_name' applies to in_string parameters only`);
+      if (p.timeout === true) {
+        if (h.blocking !== true) c.report(at, ptr('params', i, 'timeout'), `'timeout' applies to parameters of blocking hostcalls only`);
+        else if (['i64', 'u64'].includes(t) || (!isIntType(t) && paramKinds.has(t))) {
+          c.report(at, ptr('params', i, 'timeout'), `a 'timeout' parameter is an integer of at most 32 bits (milliseconds), not '${t}'`);
+        }
+      }
     });
+    if (params.filter((p) => p.timeout === true).length > 1) c.report(at, '/params', `at most one parameter of '${String(h.name)}' may be its 'timeout'`);
+    const outputCount = params.filter((p) => p.type === 'out_bytes' || p.type === 'ctl_arg').length;
+    const retKind = ((h.returns ?? {}) as RawObject).kind;
+    if (outputCount > 0 && retKind !== 'count' && retKind !== 'status') {
+      c.report(at, '/returns/kind', `'${String(h.name)}' has output parameters, so it returns 'count' or 'status', not '${String(retKind)}'`);
+    } else if (outputCount > 1 && retKind === 'count') {
+      c.report(at, '/returns/kind', `'${String(h.name)}' has ${outputCount} output parameters, so it returns 'status': a 'count' counts the one output of a call`);
+    }
     const ret = (h.returns ?? {}) as RawObject;
     if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'`);
     if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only`);

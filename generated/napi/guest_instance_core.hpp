@@ -61,15 +61,15 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC), or a number returned as is with
-   * the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
    */
   virtual int32_t cchat_ctl(int32_t fd,
                             int32_t cmd,
                             const uint8_t *arg,
                             size_t arg_len,
-                            size_t arg_capacity,
                             Output &arg_out) = 0;
 
   /**
@@ -91,14 +91,16 @@ class GuestInstanceApi {
    * `response_fd`: The response fd.
    * `out`: Room for the response.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EPERM, -EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC, -EPROTO,
-   * -ECONNRESET, -ETIMEDOUT, -ECANCELED), or a number returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EPERM, -EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL,
+   * -ENOSPC, -EPROTO, -ECONNRESET, -ETIMEDOUT, -ECANCELED); the guest gets the output's length when
+   * it was written, else this result as is. With an output: write the whole result into it and
+   * return 0 or more, or return -ENOSPC after `need()` with nothing written (core_types.hpp,
+   * `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    */
-  virtual int32_t cchat_recv(int32_t response_fd, size_t out_capacity, Output &out) = 0;
+  virtual int32_t cchat_recv(int32_t response_fd, Output &out) = 0;
 
   /**
    * Close a chat session or response fd.
@@ -138,17 +140,15 @@ class GuestInstanceApi {
    * `out`: Room for the records.
    * `timeout_ms`: Milliseconds to wait: < 0 forever, 0 poll.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts them
-   * in epoll_event records), a negative errno (-EINTR, -EBADF, -EFAULT, -EINVAL, -ENOSPC), or a
-   * number returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EINTR, -EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest
+   * gets the output's length in epoll_event records when it was written, else this result as is.
+   * With an output: write the whole result into it and return 0 or more, or return -ENOSPC after
+   * `need()` with nothing written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    */
-  virtual int32_t spear_epoll_wait(int32_t epfd,
-                                   size_t out_capacity,
-                                   Output &out,
-                                   int32_t timeout_ms) = 0;
+  virtual int32_t spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) = 0;
 
   /**
    * Close the epoll set; waiters on it return -EBADF.
@@ -166,15 +166,15 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC), or a number returned as is with
-   * the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
    */
   virtual int32_t spear_fd_ctl(int32_t fd,
                                int32_t cmd,
                                const uint8_t *arg,
                                size_t arg_len,
-                               size_t arg_capacity,
                                Output &arg_out) = 0;
 
   /**
@@ -193,9 +193,10 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -203,7 +204,6 @@ class GuestInstanceApi {
                           int32_t /*cmd*/,
                           const uint8_t * /*arg*/,
                           size_t /*arg_len*/,
-                          size_t /*arg_capacity*/,
                           Output & /*arg_out*/) { return -abi::kENOSYS; }
 
   /**
@@ -212,18 +212,17 @@ class GuestInstanceApi {
    * `fd`: The source fd.
    * `out`: Room for audio.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t mic_read(int32_t /*fd*/,
-                           size_t /*out_capacity*/,
-                           Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t mic_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
    * Close an audio source.
@@ -250,15 +249,15 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN); the
+   * guest gets the output's length when it was written, else this result as is. With an output:
+   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
+   * nothing written (core_types.hpp, `Output`).
    */
   virtual int32_t rtasr_ctl(int32_t fd,
                             int32_t cmd,
                             const uint8_t *arg,
                             size_t arg_len,
-                            size_t arg_capacity,
                             Output &arg_out) = 0;
 
   /**
@@ -280,14 +279,15 @@ class GuestInstanceApi {
    * `fd`: The stream fd.
    * `out`: Room for one event.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN), or a number
-   * returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN);
+   * the guest gets the output's length when it was written, else this result as is. With an output:
+   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
+   * nothing written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    */
-  virtual int32_t rtasr_read(int32_t fd, size_t out_capacity, Output &out) = 0;
+  virtual int32_t rtasr_read(int32_t fd, Output &out) = 0;
 
   /**
    * Close the stream.
@@ -317,18 +317,17 @@ class GuestInstanceApi {
    * `fd`: The stream fd.
    * `out`: Room for one frame.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS), or a number
-   * returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS);
+   * the guest gets the output's length when it was written, else this result as is. With an output:
+   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
+   * nothing written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t user_stream_read(int32_t /*fd*/,
-                                   size_t /*out_capacity*/,
-                                   Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t user_stream_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
    * Write one SSF frame.
@@ -373,18 +372,17 @@ class GuestInstanceApi {
    * `fd`: The control fd.
    * `out`: Room for one record.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t user_stream_ctl_read(int32_t /*fd*/,
-                                       size_t /*out_capacity*/,
-                                       Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t user_stream_ctl_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
    * Milliseconds on the host's monotonic clock.

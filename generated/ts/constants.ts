@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.3.0',
+  version: '1.4.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 3,
+  minor: 4,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */

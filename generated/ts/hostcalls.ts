@@ -252,7 +252,7 @@ export interface SpearHostImpl {
    * May block the calling guest.
    * @param ms Milliseconds to sleep.
    */
-  sleep_ms(ms: number): void;
+  sleep_ms(ms: number): void | number;
 }
 
 /** The `spear` import object: one function per hostcall with its wasm signature. */
@@ -351,6 +351,26 @@ function storeOutput(getMemory: () => GuestMemory, start: number, lenAt: number,
   return length;
 }
 
+/** For several outputs, when one does not fit: its needed length at `*lenAt` (those that fit are left alone). */
+function storeNeeded(getMemory: () => GuestMemory, lenAt: number, capacity: number, bytes: Uint8Array): void {
+  if (bytes.length > capacity) new DataView(getMemory().buffer).setUint32(lenAt, bytes.length, true);
+}
+
+/** What is left of a relative `timeout` (ms) started at `t0`; <= 0 (forever, or a poll) is kept as is. */
+function remaining(timeout: number, t0: number, now: number): number {
+  return timeout <= 0 ? timeout : Math.max(0, Math.ceil(t0 + timeout - now));
+}
+
+/** What `createSpearHost` needs of the host a guest runs on. */
+export interface SpearHostHooks {
+  /** Run the guest callbacks (tool calls) queued for this guest, on its thread. */
+  runCallbacks(): void;
+  /** The instance is being stopped: throw to unwind the guest. */
+  aborted(): never;
+  /** A monotonic clock in milliseconds (`performance.now`). */
+  now(): number;
+}
+
 /** One wasm value of a hostcall's signature. */
 export interface WasmParamInfo {
   /** The name in the wasm signature and the C prototype (`out_len_ptr`). */
@@ -389,6 +409,8 @@ export interface HostcallInfo {
   readonly errors: readonly ErrnoValue[];
   /** Whether the call may block the guest. */
   readonly blocking: boolean;
+  /** Its relative timeout (ms), which a retry shortens: the IDL parameter's name. */
+  readonly timeout: string | null;
   /** Whether the host implements it (`false`: -ENOSYS). */
   readonly implemented: boolean;
 }
@@ -398,10 +420,11 @@ export interface HostcallInfo {
  * (`memory.grow` detaches the old one), reads pointers and lengths as unsigned, and returns
  * -EFAULT, writing nothing and not calling `impl`, when a range lies outside the memory.
  * @param getMemory Returns the guest memory (its export, once instantiated).
- * @param impl The host implementation.
+ * @param implementation The host implementation, of every hostcall or of the ones in `K` (only the imports of those may then be called).
  */
-export function createSpearImports(getMemory: () => GuestMemory, impl: SpearHostImpl): SpearImports {
-  return {
+export function createSpearImports<K extends keyof SpearHostImpl = keyof SpearHostImpl>(getMemory: () => GuestMemory, implementation: Pick<SpearHostImpl, K>): Pick<SpearNativeImports, K> {
+  const impl = implementation as SpearHostImpl;
+  const imports: SpearNativeImports = {
     cchat_create: (): number => impl.cchat_create(),
     cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number): number => {
       const memory = getMemory().buffer;
@@ -570,8 +593,205 @@ export function createSpearImports(getMemory: () => GuestMemory, impl: SpearHost
       if (msgStart + msgSize > memory.byteLength) return -Errno.EFAULT;
       return impl.log(level | 0, new Uint8Array(memory, msgStart, msgSize));
     },
+    sleep_ms: (ms: number): void | number => impl.sleep_ms(ms | 0),
+  };
+  return imports;
+}
+
+/** What a blocking call of the native instance returns while a guest callback is queued: run it, then call again (outside the errno range). */
+export const CALLBACK_PENDING = -65536;
+
+/** What a blocking call of the native instance returns once the instance is being stopped: unwind the guest (outside the errno range). */
+export const ABORTED = -65537;
+
+/**
+ * The wasm imports of a native `GuestInstance` (`wasmImports()`): the signatures of `SpearImports`,
+ * except that a blocking call may also return `CALLBACK_PENDING` or `ABORTED`, calls without a
+ * result included. `createSpearHost` turns them into `SpearImports`.
+ */
+export type SpearNativeImports = {
+  readonly cchat_create: () => number;
+  readonly cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number) => number;
+  readonly cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number) => number;
+  readonly cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly cchat_send: (fd: number, flags: number) => number;
+  readonly cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number) => number;
+  readonly cchat_close: (fd: number) => number;
+  readonly spear_epoll_create: () => number;
+  readonly spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number) => number;
+  readonly spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number) => number;
+  readonly spear_epoll_close: (epfd: number) => number;
+  readonly spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly mic_create: () => number;
+  readonly mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly mic_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly mic_close: (fd: number) => number;
+  readonly rtasr_create: () => number;
+  readonly rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly rtasr_write: (fd: number, bufPtr: number, bufLen: number) => number;
+  readonly rtasr_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly rtasr_close: (fd: number) => number;
+  readonly user_stream_open: (streamId: number, direction: number) => number;
+  readonly user_stream_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly user_stream_write: (fd: number, bufPtr: number, bufLen: number) => number;
+  readonly user_stream_close: (fd: number) => number;
+  readonly user_stream_ctl_open: () => number;
+  readonly user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly time_now_ms: () => bigint;
+  readonly wall_time_s: () => bigint;
+  readonly random_i64: () => bigint;
+  readonly log: (level: number, msgPtr: number, msgLen: number) => number;
+  readonly sleep_ms: (ms: number) => void | number;
+};
+
+/**
+ * A native guest instance: an implementation of every hostcall, whose wasm imports check guest
+ * memory and let the native core write outputs straight into it.
+ */
+export interface NativeGuestInstance extends SpearHostImpl {
+  /** Hand over the guest's memory (its `WebAssembly.Memory` export) to the wasm imports: before it, a call that reads or writes guest memory throws. */
+  attachMemory(memory: GuestMemory): void;
+  /** The wasm imports of the instance, one function per hostcall (wrap the blocking ones with `createSpearHost`). */
+  wasmImports(): SpearNativeImports;
+}
+
+/**
+ * The `spear` import object of a guest over `native`: each call that never blocks is
+ * native's own function; a blocking call that returns `CALLBACK_PENDING` runs the queued guest
+ * callbacks on this thread and calls again, waiting only what is left of its timeout; one that
+ * returns `ABORTED` unwinds the guest through `hooks.aborted()`.
+ * @param native The wasm imports (a native instance's, with any the host overrides).
+ * @param hooks What the wrappers need of the host.
+ */
+export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHooks): SpearImports {
+  return {
+    cchat_create: native.cchat_create,
+    cchat_write_msg: native.cchat_write_msg,
+    cchat_write_fn: native.cchat_write_fn,
+    cchat_ctl: native.cchat_ctl,
+    cchat_send: native.cchat_send,
+    cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.cchat_recv(responseFd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    cchat_close: native.cchat_close,
+    spear_epoll_create: native.spear_epoll_create,
+    spear_epoll_ctl: native.spear_epoll_ctl,
+    spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number): number => {
+      const t0 = timeoutMs > 0 ? hooks.now() : 0;
+      let left = timeoutMs;
+      for (; ;) {
+        const r = native.spear_epoll_wait(epfd, outPtr, outLenPtr, left);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          left = remaining(timeoutMs, t0, hooks.now());
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    spear_epoll_close: native.spear_epoll_close,
+    spear_fd_ctl: native.spear_fd_ctl,
+    mic_create: native.mic_create,
+    mic_ctl: native.mic_ctl,
+    mic_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.mic_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    mic_close: native.mic_close,
+    rtasr_create: native.rtasr_create,
+    rtasr_ctl: native.rtasr_ctl,
+    rtasr_write: (fd: number, bufPtr: number, bufLen: number): number => {
+      for (; ;) {
+        const r = native.rtasr_write(fd, bufPtr, bufLen);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    rtasr_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.rtasr_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    rtasr_close: native.rtasr_close,
+    user_stream_open: native.user_stream_open,
+    user_stream_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.user_stream_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    user_stream_write: (fd: number, bufPtr: number, bufLen: number): number => {
+      for (; ;) {
+        const r = native.user_stream_write(fd, bufPtr, bufLen);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    user_stream_close: native.user_stream_close,
+    user_stream_ctl_open: native.user_stream_ctl_open,
+    user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.user_stream_ctl_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    time_now_ms: native.time_now_ms,
+    wall_time_s: native.wall_time_s,
+    random_i64: native.random_i64,
+    log: native.log,
     sleep_ms: (ms: number): void => {
-      impl.sleep_ms(ms | 0);
+      const t0 = ms > 0 ? hooks.now() : 0;
+      let left = ms;
+      for (; ;) {
+        const r = native.sleep_ms(left);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          left = remaining(ms, t0, hooks.now());
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return;
+      }
     },
   };
 }
@@ -590,6 +810,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOMEM],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_write_msg: {
@@ -605,6 +826,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_write_fn: {
@@ -620,6 +842,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_ctl: {
@@ -635,6 +858,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_send: {
@@ -649,6 +873,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.ENOMEM, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_recv: {
@@ -663,6 +888,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EPERM, Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.EPROTO, Errno.ECONNRESET, Errno.ETIMEDOUT, Errno.ECANCELED],
     blocking: true,
+    timeout: null,
     implemented: true,
   },
   cchat_close: {
@@ -676,6 +902,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_epoll_create: {
@@ -687,6 +914,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOMEM],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_epoll_ctl: {
@@ -703,6 +931,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOENT, Errno.EBADF, Errno.ENOMEM, Errno.EEXIST, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_epoll_wait: {
@@ -718,6 +947,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: 'epoll_event',
     errors: [Errno.EINTR, Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: true,
+    timeout: 'timeout_ms',
     implemented: true,
   },
   spear_epoll_close: {
@@ -731,6 +961,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_fd_ctl: {
@@ -746,6 +977,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   mic_create: {
@@ -757,6 +989,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOMEM, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   mic_ctl: {
@@ -772,6 +1005,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   mic_read: {
@@ -786,6 +1020,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   mic_close: {
@@ -799,6 +1034,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   rtasr_create: {
@@ -810,6 +1046,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOMEM],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   rtasr_ctl: {
@@ -825,6 +1062,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOTCONN],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   rtasr_write: {
@@ -839,6 +1077,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EPIPE, Errno.ENOTCONN],
     blocking: true,
+    timeout: null,
     implemented: true,
   },
   rtasr_read: {
@@ -853,6 +1092,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOTCONN],
     blocking: true,
+    timeout: null,
     implemented: true,
   },
   rtasr_close: {
@@ -866,6 +1106,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   user_stream_open: {
@@ -880,6 +1121,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   user_stream_read: {
@@ -894,6 +1136,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.EPIPE, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   user_stream_write: {
@@ -908,6 +1151,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.EPIPE, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   user_stream_close: {
@@ -921,6 +1165,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   user_stream_ctl_open: {
@@ -932,6 +1177,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.ENOMEM, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   user_stream_ctl_read: {
@@ -946,6 +1192,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   time_now_ms: {
@@ -957,6 +1204,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   wall_time_s: {
@@ -968,6 +1216,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   random_i64: {
@@ -979,6 +1228,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   log: {
@@ -993,6 +1243,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EFAULT, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   sleep_ms: {
@@ -1006,6 +1257,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: true,
+    timeout: 'ms',
     implemented: true,
   },
 };

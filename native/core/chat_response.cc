@@ -63,16 +63,16 @@ std::optional<int32_t> ChatResponse::try_recv(size_t capacity, Output &out) {
   }
   ++reads_;
   if (consumed_) {
-    out.emplace();  // end of stream: 0 bytes, *out_len_ptr = 0
+    out.commit(0);  // end of stream: 0 bytes, *out_len_ptr = 0
     return 0;
   }
-  out = bytes_;
-  if (bytes_.size() <= capacity) {
-    consumed_ = true;
-    std::vector<uint8_t>().swap(bytes_);  // read once: the memory goes now
-  } else {
-    ++too_small_;  // the glue answers -ENOSPC with the length; nothing is consumed
+  if (bytes_.size() > capacity) {
+    ++too_small_;  // -ENOSPC with the length; nothing is consumed
+    return out.need(bytes_.size());
   }
+  out.write(bytes_);
+  consumed_ = true;
+  std::vector<uint8_t>().swap(bytes_);  // read once: the memory goes now
   return 0;
 }
 

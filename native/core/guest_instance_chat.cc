@@ -33,8 +33,7 @@ int32_t GuestInstance::cchat_write_fn(int32_t fd, int32_t fn_offset, const uint8
 
 // SET_PARAM takes a session; GET_METRICS a session (its counters and the host's metrics of
 // its latest completed response) or a response (the host's metrics plus "_fd").
-int32_t GuestInstance::cchat_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t,
-                                 Output &arg_out) {
+int32_t GuestInstance::cchat_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) {
   return guarded([&]() -> int32_t {
     std::shared_ptr<FdEntry> e = table_.find(fd, kChatKinds);
     if (!e) return -abi::kEBADF;
@@ -64,7 +63,7 @@ int32_t GuestInstance::cchat_send(int32_t fd, uint32_t flags) {
   });
 }
 
-int32_t GuestInstance::cchat_recv(int32_t response_fd, size_t out_capacity, Output &out) {
+int32_t GuestInstance::cchat_recv(int32_t response_fd, Output &out) {
   return guarded([&]() -> int32_t {
     auto response = table_.find_as<ChatResponse>(response_fd, abi::FdKind::kChatResponse);
     if (!response) return -abi::kEBADF;
@@ -73,7 +72,7 @@ int32_t GuestInstance::cchat_recv(int32_t response_fd, size_t out_capacity, Outp
         deadline,
         [&]() -> std::optional<int32_t> {
           if (response->guest_closed()) return -abi::kEBADF;
-          return response->try_recv(out_capacity, out);
+          return response->try_recv(out.capacity(), out);
         },
         [] { return -abi::kEAGAIN; });
   });

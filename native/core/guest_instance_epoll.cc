@@ -30,18 +30,14 @@ int32_t GuestInstance::spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uin
   });
 }
 
-// Capacity under one record: 8 bytes of Output, which the glue turns into -ENOSPC with 8
-// written back as the needed length. Nothing ready in time: 0 with an empty Output
-// (`*out_len_ptr = 0`).
-int32_t GuestInstance::spear_epoll_wait(int32_t epfd, size_t out_capacity, Output &out, int32_t timeout_ms) {
+// Capacity under one record: -ENOSPC, needing one record. Nothing ready in time: 0 with an
+// empty result (`*out_len_ptr = 0`). The records are encoded straight into the output.
+int32_t GuestInstance::spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) {
   return guarded([&]() -> int32_t {
     auto set = table_.find_as<EpollSet>(epfd, abi::FdKind::kEpoll);
     if (!set) return -abi::kEBADF;
-    if (out_capacity < abi::EpollEvent::kSize) {
-      out.emplace(abi::EpollEvent::kSize, 0);
-      return 0;
-    }
-    const size_t max = out_capacity / abi::EpollEvent::kSize;
+    if (out.capacity() < abi::EpollEvent::kSize) return out.need(abi::EpollEvent::kSize);
+    const size_t max = out.capacity() / abi::EpollEvent::kSize;
     std::vector<abi::EpollEvent> records;
     return block(
         Deadline::from_timeout_ms(timeout_ms),
@@ -50,14 +46,15 @@ int32_t GuestInstance::spear_epoll_wait(int32_t epfd, size_t out_capacity, Outpu
           const int32_t n = set->collect(max, records);
           if (n < 0) return n;  // the set was closed
           if (n == 0) return std::nullopt;
-          std::vector<uint8_t> bytes(records.size() * abi::EpollEvent::kSize);
-          for (size_t i = 0; i < records.size(); ++i) abi::encode(records[i], bytes.data() + i * abi::EpollEvent::kSize);
-          out = std::move(bytes);
+          const size_t length = records.size() * abi::EpollEvent::kSize;
+          uint8_t *room = out.room(length);
+          for (size_t i = 0; i < records.size(); ++i) abi::encode(records[i], room + i * abi::EpollEvent::kSize);
+          out.commit(length);
           set->count_wait(records.size());
           return 0;
         },
         [&] {
-          out.emplace();
+          out.commit(0);
           return 0;
         });
   });

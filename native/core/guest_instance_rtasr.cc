@@ -12,8 +12,7 @@ int32_t GuestInstance::rtasr_create() {
   return guarded([&]() -> int32_t { return table_.insert(std::make_shared<RtAsrStream>(waker_)); });
 }
 
-int32_t GuestInstance::rtasr_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t,
-                                 Output &arg_out) {
+int32_t GuestInstance::rtasr_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) {
   return guarded([&]() -> int32_t {
     auto stream = table_.find_as<RtAsrStream>(fd, abi::FdKind::kRtAsr);
     if (!stream) return -abi::kEBADF;
@@ -48,7 +47,7 @@ int32_t GuestInstance::rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_le
   });
 }
 
-int32_t GuestInstance::rtasr_read(int32_t fd, size_t out_capacity, Output &out) {
+int32_t GuestInstance::rtasr_read(int32_t fd, Output &out) {
   return guarded([&]() -> int32_t {
     auto stream = table_.find_as<RtAsrStream>(fd, abi::FdKind::kRtAsr);
     if (!stream) return -abi::kEBADF;
@@ -57,7 +56,7 @@ int32_t GuestInstance::rtasr_read(int32_t fd, size_t out_capacity, Output &out) 
         deadline,
         [&]() -> std::optional<int32_t> {
           if (stream->guest_closed()) return -abi::kEBADF;
-          return stream->try_read(out_capacity, out);
+          return stream->try_read(out.capacity(), out);
         },
         [] { return -abi::kEAGAIN; });
   });

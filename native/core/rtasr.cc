@@ -301,16 +301,18 @@ std::optional<int32_t> RtAsrStream::try_read(size_t capacity, Output &out) {
     changed = pump_locked();
     if (!recv_.empty()) {
       const std::string &front = recv_.front();
-      out.emplace(front.begin(), front.end());
-      if (front.size() <= capacity) {
+      if (front.size() > capacity) {
+        r = out.need(front.size());  // nothing consumed
+      } else {
+        out.write(front);
         recv_.pop_front();
         ++events_read_;
         maybe_closed_locked();
         changed = true;
+        r = 0;
       }
-      r = 0;
     } else if (state_ == State::kCLOSED) {
-      out.emplace();  // end of stream
+      out.commit(0);  // end of stream
       r = 0;
     } else if (state_ == State::kERROR) {
       r = -abi::kEIO;

@@ -16,15 +16,9 @@
 #include <mutex>
 
 #include "core/util/clock.hpp"
+#include "napi/core_types.hpp"  // kCallbackPending, kAborted: what a blocking hostcall gives the worker instead of an errno
 
 namespace hostwire::core {
-
-/**
- * Results a blocking hostcall gives the worker instead of an errno (outside the errno
- * range, never seen by the guest; runtime/guest/README.md, "The bridge").
- */
-constexpr int32_t kCallbackPending = -65536;  // a guest callback is queued: run it, call again
-constexpr int32_t kAborted = -65537;          // the instance was aborted: unwind the guest
 
 class Waker {
  public:

@@ -22,13 +22,21 @@ int32_t tool(core::GuestInstance &g, int32_t fd, int32_t fn_offset, const std::s
 }
 
 int32_t param(core::GuestInstance &g, int32_t fd, const std::string &json) {
-  return ctl_in([&](auto... a) { return g.cchat_ctl(a...); }, fd, abi::CchatCtlCmd::kSET_PARAM, json);
+  return ctl_in([&](auto &&...a) { return g.cchat_ctl(a...); }, fd, abi::CchatCtlCmd::kSET_PARAM, json);
 }
 
 Json metrics(core::GuestInstance &g, int32_t fd) {
-  core::Output out;
-  if (g.cchat_ctl(fd, abi::CchatCtlCmd::kGET_METRICS, nullptr, 0, 4096, out) != 0) return nullptr;
+  core::Output out(4096);
+  if (g.cchat_ctl(fd, abi::CchatCtlCmd::kGET_METRICS, nullptr, 0, out) != 0) return nullptr;
   return json_of(out);
+}
+
+/** cchat_ctl without input into a fresh Output of 64 bytes, which an error leaves untouched. */
+int32_t bare_ctl(core::GuestInstance &g, int32_t fd, int32_t cmd) {
+  core::Output out(64);
+  const int32_t r = g.cchat_ctl(fd, cmd, nullptr, 0, out);
+  CHECK_MSG(r == 0 || untouched(out), "cchat_ctl " + std::to_string(cmd) + ": " + std::to_string(r) + " with an output");
+  return r;
 }
 
 const char *kSum = R"({"type":"function","function":{"name":"sum","parameters":{"type":"object"}}})";
@@ -99,11 +107,10 @@ TEST("cchat_ctl SET_PARAM: known keys checked by type, unknown kept, null unsets
                         "max_iterations":4,"max_tool_calls":0,"max_total_tool_calls":2147483647,
                         "max_tool_output_bytes":65536,"x_custom":[1,{"a":null}]})"));
   CHECK(param(*g, g->cchat_send(s, 0), R"({"key":"model","value":"m"})") == kEBADF);  // not on a response
-  core::Output out;
-  CHECK(g->cchat_ctl(s, 3, nullptr, 0, 64, out) == kEINVAL);
-  CHECK(g->cchat_ctl(s, 0, nullptr, 0, 64, out) == kEINVAL);
-  CHECK(g->cchat_ctl(4242, 1, nullptr, 0, 64, out) == kEBADF);
-  CHECK(g->cchat_ctl(g->rtasr_create(), 2, nullptr, 0, 64, out) == kEBADF);
+  CHECK(bare_ctl(*g, s, 3) == kEINVAL);
+  CHECK(bare_ctl(*g, s, 0) == kEINVAL);
+  CHECK(bare_ctl(*g, 4242, 1) == kEBADF);
+  CHECK(bare_ctl(*g, g->rtasr_create(), 2) == kEBADF);
 }
 
 TEST("cchat_send: a response fd at once, the request JSON in the outbox, unknown flag bits -EINVAL") {
@@ -146,38 +153,40 @@ TEST("cchat_recv: -EAGAIN while pending when O_NONBLOCK; -ENOSPC consumes nothin
   auto g = new_instance();
   const int32_t r = new_response(*g);
   CHECK(set_nonblock(*g, r) == 0);
-  core::Output out;
-  CHECK(g->cchat_recv(r, 1024, out) == -abi::kEAGAIN && !out);
+  core::Output out(1024);
+  CHECK(g->cchat_recv(r, out) == -abi::kEAGAIN && untouched(out));
   CHECK(g->take_requests().size() == 1);
   const std::string body = R"({"object":"chat.completion","choices":[]})";
   CHECK(g->complete_chat(r, to_vec(body), "") == 0);
-  core::Output small;
-  CHECK(g->cchat_recv(r, 10, small) == 0);
-  CHECK(text(small) == body);  // longer than 10: the glue gives -ENOSPC with the length
-  core::Output again;
-  CHECK(g->cchat_recv(r, 10, again) == 0 && text(again) == body);  // still there
-  core::Output full;
-  CHECK(g->cchat_recv(r, body.size(), full) == 0 && text(full) == body);  // exactly fits
-  core::Output end;
-  CHECK(g->cchat_recv(r, 1024, end) == 0);
-  CHECK(end && end->empty());  // end of stream: 0 bytes, *out_len_ptr = 0
-  core::Output end2;
-  CHECK(g->cchat_recv(r, 0, end2) == 0 && end2 && end2->empty());
+  core::Output small(10);
+  CHECK(needs(g->cchat_recv(r, small), small, body.size()));  // longer than 10: -ENOSPC with the length
+  GuestOut again(body.size() - 1);  // one byte short, in guest memory
+  CHECK(needs(g->cchat_recv(r, again.out), again.out, body.size()) && again.intact());  // still there, nothing written
+  CHECK(fd_ctl_json(*g, r, abi::FdCtlCmd::kGET_STATUS)["reads_too_small"] == 2);
+  GuestOut full(body.size());
+  CHECK(g->cchat_recv(r, full.out) == 0 && text(full.out) == body);  // exactly fits
+  core::Output end(1024);
+  CHECK(empty_result(g->cchat_recv(r, end), end));  // end of stream: 0 bytes, *out_len_ptr = 0
+  core::Output end2(0);
+  CHECK(empty_result(g->cchat_recv(r, end2), end2));
   CHECK(fd_ctl_json(*g, r, abi::FdCtlCmd::kGET_STATUS)["state"] == "consumed");
-  CHECK(g->cchat_recv(g->cchat_create(), 64, out) == kEBADF);  // a session is not a response
+  core::Output other(64);
+  CHECK(g->cchat_recv(g->cchat_create(), other) == kEBADF && untouched(other));  // a session is not a response
 }
 
 TEST("cchat_recv: a failed request is EPOLLERR and every read returns its errno") {
   auto g = new_instance();
   const int32_t r = new_response(*g);
   CHECK(g->fail_chat(r, -abi::kETIMEDOUT) == 0);
-  core::Output out;
-  CHECK(g->cchat_recv(r, 1024, out) == -abi::kETIMEDOUT && !out);
-  CHECK(g->cchat_recv(r, 1024, out) == -abi::kETIMEDOUT && !out);
+  core::Output out(1024);
+  CHECK(g->cchat_recv(r, out) == -abi::kETIMEDOUT && untouched(out));
+  core::Output out2(1024);
+  CHECK(g->cchat_recv(r, out2) == -abi::kETIMEDOUT && untouched(out2));
   CHECK(fd_ctl_json(*g, r, abi::FdCtlCmd::kGET_STATUS)["poll_mask"] == abi::EpollEvents::kERR);
   const int32_t r2 = new_response(*g);
   CHECK(g->fail_chat(r2, abi::kECONNRESET) == 0);  // either sign; stored negative
-  CHECK(g->cchat_recv(r2, 1024, out) == -abi::kECONNRESET);
+  core::Output out3(1024);
+  CHECK(g->cchat_recv(r2, out3) == -abi::kECONNRESET && untouched(out3));
 }
 
 TEST("complete_chat / fail_chat: once per response; -EBADF for other fds; metrics must be JSON") {
@@ -204,8 +213,8 @@ TEST("cchat_ctl GET_METRICS: the response gives the host's metrics plus _fd; the
   CHECK(metrics(*g, r) == Json::parse(R"({"_fd":{"fd":1001,"session_fd":1000,"send_flags":0,"state":"pending",
       "bytes":null,"error":null,"reads":0,"reads_too_small":0,"wait_ms":null}})"));
   CHECK(g->complete_chat(r, to_vec("abcdef"), R"({"backend":"stub","iterations":1,"usage":{"total_tokens":9}})") == 0);
-  core::Output out;
-  CHECK(g->cchat_recv(r, 64, out) == 0);
+  core::Output out(64);
+  CHECK(g->cchat_recv(r, out) == 0 && text(out) == "abcdef");
   Json m = metrics(*g, r);
   CHECK(m["backend"] == "stub" && m["iterations"] == 1 && m["usage"]["total_tokens"] == 9);
   CHECK(m["_fd"]["state"] == "consumed" && m["_fd"]["bytes"] == 6 && m["_fd"]["reads"] == 1);
@@ -227,20 +236,21 @@ TEST("cchat_close closes sessions and responses; a response outlives its session
   const int32_t r = new_response(*g, &s);
   CHECK(g->cchat_close(s) == 0);
   CHECK(g->complete_chat(r, to_vec("ok"), "") == 0);
-  core::Output out;
-  CHECK(g->cchat_recv(r, 64, out) == 0 && text(out) == "ok");
+  core::Output out(64);
+  CHECK(g->cchat_recv(r, out) == 0 && text(out) == "ok");
   CHECK(metrics(*g, r)["_fd"]["session_fd"] == s);
   CHECK(g->cchat_close(r) == 0);
   CHECK(g->cchat_close(r) == kEBADF);
-  CHECK(g->cchat_recv(r, 64, out) == kEBADF);
+  core::Output closed(64);
+  CHECK(g->cchat_recv(r, closed) == kEBADF && untouched(closed));
 }
 
 TEST("cchat_recv (threads): blocks until a host thread completes; interrupted by callbacks, abort, close") {
   auto g = new_instance();
   const int32_t r = new_response(*g);
   int32_t rc = 1;
-  core::Output out;
-  Joined reader([&] { rc = g->cchat_recv(r, 1024, out); });
+  core::Output out(1024);
+  Joined reader([&] { rc = g->cchat_recv(r, out); });
   sleep_for_ms(20);
   Joined host([&] { CHECK(g->complete_chat(r, to_vec("answer"), "{}") == 0); });
   host.join();
@@ -248,33 +258,36 @@ TEST("cchat_recv (threads): blocks until a host thread completes; interrupted by
   CHECK(rc == 0 && text(out) == "answer");
 
   const int32_t r2 = new_response(*g);
-  Joined reader2([&] { rc = g->cchat_recv(r2, 1024, out); });
+  core::Output out2(1024);
+  Joined reader2([&] { rc = g->cchat_recv(r2, out2); });
   sleep_for_ms(20);
   CHECK(g->post_callback(1, "{}") == 0);
   reader2.join();
-  CHECK(rc == core::kCallbackPending);
+  CHECK(rc == core::kCallbackPending && untouched(out2));
   CHECK(g->take_callbacks().size() == 1);
 
-  Joined reader3([&] { rc = g->cchat_recv(r2, 1024, out); });
+  core::Output out3(1024);
+  Joined reader3([&] { rc = g->cchat_recv(r2, out3); });
   sleep_for_ms(20);
   CHECK(g->cchat_close(r2) == 0);
   reader3.join();
-  CHECK(rc == kEBADF);
+  CHECK(rc == kEBADF && untouched(out3));
 
   const int32_t r4 = new_response(*g);
-  Joined reader4([&] { rc = g->cchat_recv(r4, 1024, out); });
+  core::Output out4(1024);
+  Joined reader4([&] { rc = g->cchat_recv(r4, out4); });
   sleep_for_ms(20);
   CHECK(g->abort() == 0);
   reader4.join();
-  CHECK(rc == core::kAborted);
+  CHECK(rc == core::kAborted && untouched(out4));
 }
 
 TEST("a host-side close of a pending response fails it with -ECONNRESET (EPOLLERR | EPOLLHUP)") {
   auto g = new_instance();
   const int32_t r = new_response(*g);
   CHECK(g->host_close(r) == 0);
-  core::Output out;
-  CHECK(g->cchat_recv(r, 64, out) == -abi::kECONNRESET);
+  core::Output out(64);
+  CHECK(g->cchat_recv(r, out) == -abi::kECONNRESET && untouched(out));
   CHECK(fd_ctl_json(*g, r, abi::FdCtlCmd::kGET_STATUS)["poll_mask"] == (abi::EpollEvents::kERR | abi::EpollEvents::kHUP));
   CHECK(g->complete_chat(r, to_vec("late"), "") == kEINVAL);
 }

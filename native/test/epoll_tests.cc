@@ -56,13 +56,15 @@ TEST("epoll_wait: -EBADF for an unknown or non-epoll epfd; capacity under 8 asks
   auto g = new_instance();
   const int32_t ep = g->spear_epoll_create();
   const int32_t s = g->cchat_create();
-  core::Output out;
-  CHECK(g->spear_epoll_wait(4242, 64, out, 0) == kEBADF && !out);
-  CHECK(g->spear_epoll_wait(s, 64, out, 0) == kEBADF && !out);
+  core::Output unknown(64);
+  CHECK(g->spear_epoll_wait(4242, unknown, 0) == kEBADF && untouched(unknown));
+  core::Output session(64);
+  CHECK(g->spear_epoll_wait(s, session, 0) == kEBADF && untouched(session));
   for (size_t cap : {0, 1, 7}) {
-    core::Output small;
-    CHECK(g->spear_epoll_wait(ep, cap, small, -1) == 0);  // at once, even with no timeout
-    CHECK(small && small->size() == 8);                   // the glue: -ENOSPC, *out_len_ptr = 8
+    core::Output small(cap);
+    CHECK(needs(g->spear_epoll_wait(ep, small, -1), small, 8));  // at once, even with no timeout; *out_len_ptr = 8
+    Records recs;
+    CHECK(wait(*g, ep, cap, -1, recs) == -abi::kENOSPC && recs.empty());  // guest memory: nothing written
   }
 }
 
@@ -71,13 +73,11 @@ TEST("epoll_wait: nothing ready gives 0 records with an empty Output (poll and t
   const int32_t ep = g->spear_epoll_create();
   const int32_t r = new_response(*g);
   CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
-  core::Output out;
-  CHECK(g->spear_epoll_wait(ep, 64, out, 0) == 0);
-  CHECK(out && out->empty());  // *out_len_ptr = 0
+  core::Output out(64);
+  CHECK(empty_result(g->spear_epoll_wait(ep, out, 0), out));  // *out_len_ptr = 0
   const auto t0 = std::chrono::steady_clock::now();
-  core::Output later;
-  CHECK(g->spear_epoll_wait(ep, 64, later, 40) == 0);
-  CHECK(later && later->empty());
+  core::Output later(64);
+  CHECK(empty_result(g->spear_epoll_wait(ep, later, 40), later));
   CHECK(ms_since(t0) >= 40);  // a bounded wait does not end early
 }
 
@@ -85,7 +85,7 @@ TEST("epoll_wait: a ready fd is one record with its events OR-merged; level-trig
   auto g = new_instance();
   const int32_t ep = g->spear_epoll_create();
   const int32_t asr = g->rtasr_create();
-  CHECK(ctl_in([&](auto... a) { return g->rtasr_ctl(a...); }, asr, abi::RtasrCtlCmd::kCONNECT, "") == 0);
+  CHECK(ctl_in([&](auto &&...a) { return g->rtasr_ctl(a...); }, asr, abi::RtasrCtlCmd::kCONNECT, "") == 0);
   const std::vector<uint8_t> frame(3200, 0);
   CHECK(g->rtasr_write(asr, frame.data(), frame.size()) == 3200);  // one delta event queued
   CHECK(g->spear_epoll_ctl(ep, ADD, asr, IN | OUT) == 0);
@@ -94,8 +94,8 @@ TEST("epoll_wait: a ready fd is one record with its events OR-merged; level-trig
   CHECK(recs == (Records{{asr, IN | OUT}}));
   CHECK(wait(*g, ep, 64, 0, recs) == 0);  // still ready: reporting consumes nothing
   CHECK(recs == (Records{{asr, IN | OUT}}));
-  core::Output ev;
-  CHECK(g->rtasr_read(asr, 4096, ev) == 0);
+  core::Output ev(4096);
+  CHECK(g->rtasr_read(asr, ev) == 0 && ev.written() && ev.length() > 0);
   CHECK(wait(*g, ep, 64, 0, recs) == 0);
   CHECK(recs == (Records{{asr, OUT}}));
   CHECK(g->spear_epoll_ctl(ep, MOD, asr, IN) == 0);
@@ -267,15 +267,15 @@ TEST("epoll (threads): wakeups that change nothing rescan and sleep again (no ea
   const int32_t r = new_response(*g);
   CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
   int32_t rc = 1;
-  core::Output out;
+  core::Output out(64);
   const auto t0 = std::chrono::steady_clock::now();
-  Joined waiter([&] { rc = g->spear_epoll_wait(ep, 64, out, 80); });
+  Joined waiter([&] { rc = g->spear_epoll_wait(ep, out, 80); });
   for (int i = 0; i < 10; ++i) {
     sleep_for_ms(3);
     CHECK(g->spear_epoll_ctl(ep, MOD, r, IN) == 0);  // notifies; r stays unready
   }
   waiter.join();
-  CHECK(rc == 0 && out && out->empty());
+  CHECK(empty_result(rc, out));
   CHECK(ms_since(t0) >= 80);
 }
 
@@ -283,26 +283,30 @@ TEST("epoll (threads): a queued callback interrupts a wait (CALLBACK_PENDING), a
   auto g = new_instance();
   const int32_t ep = g->spear_epoll_create();
   int32_t rc = 1;
-  core::Output out;
-  Joined waiter([&] { rc = g->spear_epoll_wait(ep, 64, out, -1); });
+  core::Output out(64);
+  Joined waiter([&] { rc = g->spear_epoll_wait(ep, out, -1); });
   sleep_for_ms(20);
   CHECK(g->post_callback(7, R"({"fn_offset":1,"args":"{}"})") == 0);
   waiter.join();
   CHECK(rc == core::kCallbackPending);
-  CHECK(!out.has_value());
+  CHECK(untouched(out));
   // Until the callbacks are taken, every blocking call returns at once, ready data or not.
-  CHECK(g->spear_epoll_wait(ep, 64, out, -1) == core::kCallbackPending);
+  core::Output pending(64);
+  CHECK(g->spear_epoll_wait(ep, pending, -1) == core::kCallbackPending && untouched(pending));
   auto cbs = g->take_callbacks();
   CHECK(cbs.size() == 1 && cbs[0].id == 7 && cbs[0].payload == R"({"fn_offset":1,"args":"{}"})");
   CHECK(g->take_callbacks().empty());
-  CHECK(g->spear_epoll_wait(ep, 64, out, 0) == 0);
+  core::Output polled(64);
+  CHECK(empty_result(g->spear_epoll_wait(ep, polled, 0), polled));
 
   int32_t rc2 = 1;
-  Joined waiter2([&] { rc2 = g->spear_epoll_wait(ep, 64, out, -1); });
+  core::Output out2(64);
+  Joined waiter2([&] { rc2 = g->spear_epoll_wait(ep, out2, -1); });
   sleep_for_ms(20);
   CHECK(g->abort() == 0);
   waiter2.join();
-  CHECK(rc2 == core::kAborted);
-  CHECK(g->spear_epoll_wait(ep, 64, out, 0) == core::kAborted);  // and every later one
+  CHECK(rc2 == core::kAborted && untouched(out2));
+  core::Output later(64);
+  CHECK(g->spear_epoll_wait(ep, later, 0) == core::kAborted && untouched(later));  // and every later one
   CHECK(g->spear_epoll_ctl(ep, ADD, g->cchat_create(), IN) == 0);  // non-blocking calls go on
 }

@@ -20,7 +20,7 @@ constexpr uint32_t ERR = abi::EpollEvents::kERR;
 constexpr uint32_t HUP = abi::EpollEvents::kHUP;
 
 int32_t ctl(core::GuestInstance &g, int32_t fd, int32_t cmd, const std::string &arg = std::string()) {
-  return ctl_in([&](auto... a) { return g.rtasr_ctl(a...); }, fd, cmd, arg);
+  return ctl_in([&](auto &&...a) { return g.rtasr_ctl(a...); }, fd, cmd, arg);
 }
 
 int32_t set(core::GuestInstance &g, int32_t fd, const std::string &json) {
@@ -28,8 +28,8 @@ int32_t set(core::GuestInstance &g, int32_t fd, const std::string &json) {
 }
 
 Json status(core::GuestInstance &g, int32_t fd) {
-  core::Output out;
-  if (g.rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_STATUS, nullptr, 0, 4096, out) != 0) return nullptr;
+  core::Output out(4096);
+  if (g.rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_STATUS, nullptr, 0, out) != 0) return nullptr;
   return json_of(out);
 }
 
@@ -46,12 +46,15 @@ int32_t write(core::GuestInstance &g, int32_t fd, const std::vector<uint8_t> &by
   return g.rtasr_write(fd, bytes.data(), bytes.size());
 }
 
-/** Read one event: its text, or "<rc>" for a negative result, "" at the end of the stream. */
+/**
+ * Read one event into `capacity` bytes of guest memory: its text, "" at the end of the stream
+ * (an empty result), or "<rc>" for any other result ("<rc written>" if that wrote an output).
+ */
 std::string read(core::GuestInstance &g, int32_t fd, size_t capacity = 4096) {
-  core::Output out;
-  const int32_t r = g.rtasr_read(fd, capacity, out);
-  if (r != 0) return "<" + std::to_string(r) + ">";
-  return text(out);
+  GuestOut mem(capacity);
+  const int32_t r = g.rtasr_read(fd, mem.out);
+  if (r != 0) return "<" + std::to_string(r) + (mem.out.written() ? " written>" : ">");
+  return text(mem.out);
 }
 
 std::vector<uint8_t> frame(uint8_t fill, size_t n = 3200) { return std::vector<uint8_t>(n, fill); }
@@ -243,14 +246,18 @@ TEST("rtasr: the receive queue drops its oldest event when full and counts it") 
   CHECK(fd_ctl_json(*g, fd, abi::FdCtlCmd::kGET_METRICS)["dropped_events"] == 2);
 }
 
-TEST("rtasr read: -ENOSPC (via the glue) consumes nothing; O_NONBLOCK with nothing queued is -EAGAIN") {
+TEST("rtasr read: -ENOSPC with the event's length consumes nothing; O_NONBLOCK with nothing queued is -EAGAIN") {
   auto g = new_instance();
   const int32_t fd = connected(*g);
   CHECK(set_nonblock(*g, fd) == 0);
-  CHECK(read(*g, fd) == "<" + std::to_string(-abi::kEAGAIN) + ">");
+  core::Output none(4096);
+  CHECK(g->rtasr_read(fd, none) == -abi::kEAGAIN && untouched(none));
   CHECK(write(*g, fd, frame(4)) == 3200);
-  core::Output out;
-  CHECK(g->rtasr_read(fd, 5, out) == 0 && text(out) == delta("golf"));  // longer than 5
+  core::Output out(5);
+  CHECK(needs(g->rtasr_read(fd, out), out, delta("golf").size()));  // longer than 5
+  GuestOut short_by_one(delta("golf").size() - 1);
+  CHECK(needs(g->rtasr_read(fd, short_by_one.out), short_by_one.out, delta("golf").size()));
+  CHECK(short_by_one.intact());  // nothing written into the guest's buffer
   CHECK(status(*g, fd)["recv_queue_events"] == 1);
   CHECK(read(*g, fd, delta("golf").size()) == delta("golf"));
   CHECK(status(*g, fd)["recv_queue_events"] == 0);
@@ -259,9 +266,11 @@ TEST("rtasr read: -ENOSPC (via the glue) consumes nothing; O_NONBLOCK with nothi
 TEST("rtasr autoflush: an interval commits every N ms of audio; GET_AUTOFLUSH reports it") {
   auto g = new_instance();
   const int32_t fd = g->rtasr_create();
-  core::Output out;
-  CHECK(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, 64, out) == 0);
+  core::Output out(64);
+  CHECK(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, out) == 0);
   CHECK(text(out) == R"({"strategy":"none"})");
+  core::Output small(18);
+  CHECK(needs(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, small), small, 19));
   for (const char *bad : {R"({"strategy":"vad"})", R"({"strategy":"interval"})", R"({"strategy":"interval","interval_ms":99})",
                           R"({"interval_ms":200})", R"({"strategy":1})", "[]"}) {
     CHECK_MSG(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, bad) == kEINVAL, std::string("SET_AUTOFLUSH ") + bad);
@@ -269,8 +278,8 @@ TEST("rtasr autoflush: an interval commits every N ms of audio; GET_AUTOFLUSH re
   CHECK(state(*g, fd) == "INIT");
   CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, R"({"strategy":"interval","interval_ms":200})") == 0);
   CHECK(state(*g, fd) == "CONFIGURED");
-  core::Output af;
-  CHECK(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, 64, af) == 0);
+  core::Output af(64);
+  CHECK(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, af) == 0);
   CHECK(text(af) == R"({"strategy":"interval","interval_ms":200})");
   CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
   std::vector<uint8_t> audio = frame(0);

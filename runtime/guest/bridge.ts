@@ -8,14 +8,12 @@ import type { NativeBinding } from '../../generated/ts/sdk';
 import { NativeLoadError } from '../native';
 
 /**
- * A blocking core call returns this when a guest callback is queued for the instance: the
- * worker runs the callbacks and repeats the call. Outside the errno range; never seen by the
- * guest.
+ * What a blocking core call returns when a guest callback is queued for the instance (the
+ * worker runs the callbacks and repeats the call), and once `abortInstance` was called (the
+ * guest is stopping). Outside the errno range; never seen by the guest. Generated with the
+ * host table that acts on them.
  */
-export const CALLBACK_PENDING = -65536;
-
-/** A blocking core call returns this once `abortInstance` was called: the guest is stopping. */
-export const ABORTED = -65537;
+export { ABORTED, CALLBACK_PENDING } from '../../generated/ts/hostcalls';
 
 /** Something the instance asks of the host services (drained after `cchat_send`). */
 export interface GuestRequest {

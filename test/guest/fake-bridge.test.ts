@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { Errno, HostwireError } from '../../generated/ts/errno';
 import { createSpearImports, enosysHost, type SpearHostImpl } from '../../generated/ts/hostcalls';
 import { ABORTED, CALLBACK_PENDING, type GuestCallback, type GuestRequest } from '../../runtime/guest/bridge';
-import { createGuestHost, GuestAborted, type GuestHostEvents } from '../../runtime/guest/hostcalls';
+import { createGuestImports, GuestAborted, type GuestHostEvents } from '../../runtime/guest/hostcalls';
 import { runToolCallback, type ToolCallOutcome } from '../../runtime/guest/tools';
 import { WebAssemblyApi, type WasmInstance, type WasmMemory, type WasmTable } from '../../runtime/guest/wasm-api';
 import { tmpDir, wat } from './helpers';
@@ -120,8 +120,8 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
         seen.logs.push([level, message]);
       },
     };
-    const impl = createGuestHost(inst, bridge, { memory, table: () => instance!.exports.__indirect_function_table as WasmTable }, events);
-    instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(fs.readFileSync(wasmFile)), { spear: createSpearImports(memory, impl) });
+    const spear = createGuestImports(inst, createSpearImports(memory, inst), bridge, { memory, table: () => instance!.exports.__indirect_function_table as WasmTable }, events);
+    instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(fs.readFileSync(wasmFile)), { spear });
     return { g: instance.exports as unknown as Exports, seen, inst };
   }
 
@@ -195,7 +195,7 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
     ]);
   });
 
-  it('sleep_ms: the errno the glue throws is CALLBACK_PENDING (run callbacks, sleep what is left) or ABORTED (unwind); others propagate', () => {
+  it('sleep_ms: a result of CALLBACK_PENDING runs the callbacks and sleeps what is left, ABORTED unwinds; a thrown error propagates', () => {
     const queue: GuestCallback[] = [];
     const slept: number[] = [];
     const { g, seen } = setup(
@@ -205,8 +205,9 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
           if (slept.length === 1) {
             block(20);
             queue.push({ id: 5, payload: payload(TOOL.echo, 'zzz') });
-            throw new HostwireError(CALLBACK_PENDING, 'GuestInstance.sleep_ms: unknown errno 65536');
+            return CALLBACK_PENDING;
           }
+          return undefined;
         },
       },
       queue,
@@ -216,7 +217,7 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
     assert.ok(slept[1] >= 0 && slept[1] <= 40, `sleeps what is left of 60 ms after 20 ms, not ${slept[1]}`);
     assert.deepEqual(seen.callbacks, [{ id: 5, outcome: { rc: 0, output: 'zzz' } }]);
 
-    const aborted = setup({ sleep_ms: () => { throw new HostwireError(ABORTED); } });
+    const aborted = setup({ sleep_ms: () => ABORTED });
     assert.throws(() => aborted.g.sleep(10), GuestAborted);
     const failing = setup({ sleep_ms: () => { throw new HostwireError(-Errno.ENOSYS, 'GuestInstance.sleep_ms: not implemented'); } });
     assert.throws(() => failing.g.sleep(10), { name: 'HostwireError', code: 'ENOSYS' });

@@ -50,9 +50,15 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
 describe('native: GuestInstance', () => {
   const instance = () => new (addon().GuestInstance)() as unknown as Record<string, (...a: unknown[]) => unknown>;
 
-  it('has exactly one method per hostcall, named by its import name', () => {
+  it('has exactly one method per hostcall, named by its import name, besides attachMemory and wasmImports', () => {
     const names = Object.getOwnPropertyNames(addon().GuestInstance.prototype).filter((n) => n !== 'constructor');
-    assert.deepStrictEqual(names.sort(), idl().hostcalls.map((h) => h.name).sort());
+    assert.deepStrictEqual(names.sort(), [...idl().hostcalls.map((h) => h.name), 'attachMemory', 'wasmImports'].sort());
+  });
+
+  it('wasmImports() has one function per hostcall, with its wasm arity', () => {
+    const imports = new (addon().GuestInstance)().wasmImports() as unknown as Record<string, (...a: unknown[]) => unknown>;
+    assert.deepStrictEqual(Object.keys(imports).sort(), idl().hostcalls.map((h) => h.name).sort());
+    for (const h of idl().hostcalls) assert.equal(typeof imports[h.name], 'function', h.name);
   });
 
   for (const h of idl().hostcalls) {

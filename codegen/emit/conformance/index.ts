@@ -34,10 +34,8 @@ function render(name: string, view: object): string {
   return `${out.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
-/** The C type of a hostcall result. */
-function cResult(h: Hostcall): string {
-  return h.returns.kind === 'none' ? 'void' : h.returns.kind === 'value' ? h.returns.int!.c : 'int32_t';
-}
+/** The C type of a hostcall result: the plan's, as the header declares it. */
+const cResult = (h: Hostcall): string => h.plan.result.c;
 
 const cParams = (ps: LoweredValue[]): string => (ps.length ? ps.map((p) => p.c).join(', ') : 'void');
 

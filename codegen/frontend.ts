@@ -1,6 +1,6 @@
 /** The generator's front end: load -> validate (schema, semantics) -> resolve. No back end is loaded. */
 import { Diagnostic, IdlError } from './diagnostics';
-import { loadIdl } from './load';
+import { loadIdl, type SourceFile } from './load';
 import type { Model } from './model';
 import { mergeFiles } from './raw';
 import { validateSchema } from './validate/schema';
@@ -9,7 +9,11 @@ import { resolve } from './resolve/resolve';
 
 /** Load, validate and resolve the IDL at `idlPath` (a file or a folder). Throws IdlError. */
 export function buildModel(idlPath: string): Model {
-  const files = loadIdl(idlPath);
+  return buildModelFrom(loadIdl(idlPath));
+}
+
+/** Validate and resolve IDL files already parsed (`loadIdl`, `parseSource`). Throws IdlError. */
+export function buildModelFrom(files: SourceFile[]): Model {
   const shape: Diagnostic[] = files.flatMap(validateSchema);
   if (shape.length) throw new IdlError(shape);
   const raw = mergeFiles(files);

@@ -31,6 +31,9 @@ function hexBytes(s: string): Uint8Array {
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+/** The largest record, in bytes. */
+export const MAX_RECORD_BYTES = 65535;
+
 export function resolve(raw: RawIdl): Model {
   const diags: Diagnostic[] = [];
   const report = (at: Located, sub: string, message: string): void => {
@@ -189,6 +192,10 @@ export function resolve(raw: RawIdl): Model {
       origin: origin(at),
     };
     records.set(name, def);
+    if (def.size > MAX_RECORD_BYTES) {
+      report(at, '/fields', `record '${name}' is ${def.size} bytes; expected at most ${MAX_RECORD_BYTES} (a record is a fixed-size wire structure)`);
+      return def;
+    }
     def.vectors = list(at.item, 'vectors').map((v, i) => vector(def, v, at, `/vectors/${i}`));
     return def;
   }

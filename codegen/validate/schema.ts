@@ -50,6 +50,8 @@ function describe(e: ErrorObject, data: unknown): { pointer: string; message: st
     case 'minimum':
     case 'maximum':
       return { pointer: e.instancePath, message: `expected a value ${String(p.comparison)} ${String(p.limit)} (got ${show(got)})` };
+    case 'uniqueItems':
+      return { pointer: `${e.instancePath}/${String(p.i)}`, message: `item ${String(p.i)} repeats item ${String(p.j)} (got ${show(got)}); expected each item once` };
     case 'minLength':
       return { pointer: e.instancePath, message: `expected a non-empty string` };
     default:

@@ -8,6 +8,7 @@ import { Diagnostic, pointer as ptr } from '../diagnostics';
 import type { Located, RawIdl, RawObject } from '../raw';
 import type { IntInfo } from '../model';
 import { INTS, isIntType, parseInt64, inRange } from '../resolve/ints';
+import { checkSpelling } from './spelling';
 
 /** The most elements of a record field's array (records are fixed-size wire structures). */
 export const MAX_ARRAY_LENGTH = 65535;
@@ -397,5 +398,6 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       checkErrors(at, '/ctor/errors', ctor.errors);
     }
   }
+  c.diags.push(...checkSpelling(raw));
   return c.diags;
 }

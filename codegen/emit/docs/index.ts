@@ -16,8 +16,16 @@ const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/docs/templat
 
 const hbs = Handlebars.create();
 
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/** The template `name`, compiled once per process. */
 function template(name: string): Handlebars.TemplateDelegate {
-  return hbs.compile(fs.readFileSync(path.join(TEMPLATES, name), 'utf8'), { noEscape: true, strict: true });
+  let t = compiled.get(name);
+  if (!t) {
+    t = hbs.compile(fs.readFileSync(path.join(TEMPLATES, name), 'utf8'), { noEscape: true, strict: true });
+    compiled.set(name, t);
+  }
+  return t;
 }
 
 /** Text safe in one Markdown table cell. */

@@ -25,7 +25,7 @@ function displayPath(p: string): string {
 /** The IDL files at `idlPath`: the file itself, or every IDL file under the folder, sorted. */
 export function listIdlFiles(idlPath: string): string[] {
   const stat = fs.statSync(idlPath, { throwIfNoEntry: false });
-  if (!stat) throw new IdlError([{ file: displayPath(idlPath), pointer: '', message: 'no such file or folder' }]);
+  if (!stat) throw new IdlError([{ file: displayPath(idlPath), pointer: '', message: 'no such file or folder; expected an IDL file or a folder of them' }]);
   if (stat.isFile()) return [idlPath];
   const out: string[] = [];
   const walk = (dir: string): void => {

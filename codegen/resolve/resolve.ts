@@ -210,7 +210,7 @@ export function resolve(raw: RawIdl): Model {
     if (v.error !== undefined) {
       out.error = v.error as RecordVector['error'];
       if (decoded.error !== out.error) {
-        report(at, `${sub}/error`, `vector '${out.name}' expects error '${out.error}', but its bytes decode to ${decoded.error ? `error '${decoded.error}'` : 'a valid value'}`);
+        report(at, `${sub}/error`, `vector '${out.name}' expects error '${out.error}', but its bytes decode to ${decoded.error ? `error '${decoded.error}'` : 'a valid value'}; expected bytes that give error '${out.error}'`);
       }
       return out;
     }
@@ -229,9 +229,9 @@ export function resolve(raw: RawIdl): Model {
     }
     const encoded = encodeRecord(def, out.value);
     if (toHex(encoded) !== toHex(bytes)) {
-      report(at, `${sub}/bytes`, `vector '${out.name}': the value encodes to ${toHex(encoded)}, not the bytes given`);
+      report(at, `${sub}/bytes`, `vector '${out.name}': the value encodes to ${toHex(encoded)}, not the bytes given; expected a value and bytes that agree`);
     } else if (decoded.error) {
-      report(at, `${sub}/value`, `vector '${out.name}': its bytes fail to decode ('${decoded.error}'): the value breaks a const or range of '${def.name}'`);
+      report(at, `${sub}/value`, `vector '${out.name}': its bytes fail to decode ('${decoded.error}'): the value breaks a const or range of '${def.name}'; expected a value inside them, or 'error: ${decoded.error}'`);
     }
     return out;
   }

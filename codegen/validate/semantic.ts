@@ -104,6 +104,8 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
   for (const s of ['enums', 'flags', 'records', 'dictionaries', 'interfaces'] as const) {
     for (const at of sections[s]) kindOf.set(String(at.item.name), s);
   }
+  /** The names of one kind of type, for messages. */
+  const namesOf = (kind: string): string => [...kindOf].filter(([, k]) => k === kind).map(([n]) => n).join(', ') || '(none declared)';
 
   // Protocols: unique names, apart from the ABI's; every item's `protocol` names one of them.
   c.unique(raw.protocols.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'protocol');
@@ -268,12 +270,12 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       if (['in_bytes', 'in_string', 'out_bytes', 'ctl_arg'].includes(t)) pointers = true;
       if (t === 'out_bytes') outputs = true;
       if (p.record !== undefined) {
-        if (t !== 'out_bytes') c.report(at, ptr('params', i, 'record'), `'record' applies to out_bytes parameters only`);
-        else if (kindOf.get(String(p.record)) !== 'records') c.report(at, ptr('params', i, 'record'), `unknown record '${String(p.record)}'`);
+        if (t !== 'out_bytes') c.report(at, ptr('params', i, 'record'), `'record' applies to out_bytes parameters only; expected no 'record' on a ${t} parameter`);
+        else if (kindOf.get(String(p.record)) !== 'records') c.report(at, ptr('params', i, 'record'), `unknown record '${String(p.record)}'; expected one of: ${namesOf('records')}`);
       }
       if (t === 'ctl_arg') {
-        if (p.commands === undefined) c.report(at, ptr('params', i), `a ctl_arg parameter needs 'commands' (the command enum)`);
-        else if (kindOf.get(String(p.commands)) !== 'enums') c.report(at, ptr('params', i, 'commands'), `unknown enum '${String(p.commands)}'`);
+        if (p.commands === undefined) c.report(at, ptr('params', i), `a ctl_arg parameter needs 'commands'; expected the command enum, one of: ${namesOf('enums')}`);
+        else if (kindOf.get(String(p.commands)) !== 'enums') c.report(at, ptr('params', i, 'commands'), `unknown enum '${String(p.commands)}'; expected one of: ${namesOf('enums')}`);
         else {
           const cmdEnum = sections.enums.find((e) => e.item.name === p.commands);
           if (cmdEnum && list(cmdEnum.item, 'values').some((v) => v.output === 'json')) outputs = true;
@@ -282,9 +284,9 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
           }
           if (cmdEnum) commandEnums.add(cmdEnum);
         }
-      } else if (p.commands !== undefined) c.report(at, ptr('params', i, 'commands'), `'commands' applies to ctl_arg parameters only`);
-      if (p.c_record_helper !== undefined && p.record === undefined) c.report(at, ptr('params', i, 'c_record_helper'), `'c_record_helper' needs 'record'`);
-      if (p.c_str_name !== undefined && t !== 'in_string') c.report(at, ptr('params', i, 'c_str_name'), `'c_str_name' applies to in_string parameters only`);
+      } else if (p.commands !== undefined) c.report(at, ptr('params', i, 'commands'), `'commands' applies to ctl_arg parameters only; expected no 'commands' on a ${t} parameter`);
+      if (p.c_record_helper !== undefined && p.record === undefined) c.report(at, ptr('params', i, 'c_record_helper'), `'c_record_helper' needs 'record'; expected the record it reads beside it`);
+      if (p.c_str_name !== undefined && t !== 'in_string') c.report(at, ptr('params', i, 'c_str_name'), `'c_str_name' applies to in_string parameters only; expected no 'c_str_name' on a ${t} parameter`);
     });
     const ret = (h.returns ?? {}) as RawObject;
     // One output at most (out_bytes or ctl_arg); its length is the result ('count') or is
@@ -304,18 +306,18 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
         `'${String(h.name)}' has an output parameter ('${String(out.name)}', ${String(out.type)}) but returns '${String(ret.kind)}'; expected 'count' or 'status'`,
       );
     }
-    if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'`);
-    if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only`);
+    if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'; expected one of: ${Object.keys(INTS).join(', ')}`);
+    if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only; expected no 'type' on a '${String(ret.kind)}' return`);
     if (ret.of !== undefined) {
       checkDomain(at, 'hostcalls', '/returns/of', ret.of);
-      if (ret.kind !== 'count') c.report(at, '/returns/of', `'of' applies to 'count' returns only`);
-      else if (kindOf.get(String(ret.of)) !== 'records') c.report(at, '/returns/of', `unknown record '${String(ret.of)}'`);
+      if (ret.kind !== 'count') c.report(at, '/returns/of', `'of' applies to 'count' returns only; expected no 'of' on a '${String(ret.kind)}' return`);
+      else if (kindOf.get(String(ret.of)) !== 'records') c.report(at, '/returns/of', `unknown record '${String(ret.of)}'; expected one of: ${namesOf('records')}`);
     }
     checkErrors(at, '/errors', h.errors);
     const errs = Array.isArray(h.errors) ? h.errors.map(String) : [];
-    if (pointers && !errs.includes('EFAULT')) c.report(at, '/errors', `'${String(h.name)}' takes guest pointers, so its errors must include EFAULT`);
-    if (outputs && !errs.includes('ENOSPC')) c.report(at, '/errors', `'${String(h.name)}' writes an output buffer, so its errors must include ENOSPC (the output-buffer rule)`);
-    if (h.implemented === false && !errs.includes('ENOSYS')) c.report(at, '/errors', `'${String(h.name)}' is not implemented, so its errors must include ENOSYS`);
+    if (pointers && !errs.includes('EFAULT')) c.report(at, '/errors', `'${String(h.name)}' takes guest pointers, so its errors must include EFAULT; expected EFAULT in 'errors'`);
+    if (outputs && !errs.includes('ENOSPC')) c.report(at, '/errors', `'${String(h.name)}' writes an output buffer, so its errors must include ENOSPC (the output-buffer rule); expected ENOSPC in 'errors'`);
+    if (h.implemented === false && !errs.includes('ENOSYS')) c.report(at, '/errors', `'${String(h.name)}' is not implemented, so its errors must include ENOSYS; expected ENOSYS in 'errors'`);
   }
   // The C header has helpers for commands that take JSON or give JSON, not both.
   for (const at of commandEnums) {

@@ -3,7 +3,8 @@
  * absurd sizes, YAML alias bombs, defaults that do not fit their type, names that collide once
  * cased, items and files that are gone, ...) each either generate (every back end returns its
  * files) or are refused with diagnostics that name the file, a line inside it and a JSON
- * pointer. Anything else thrown is a failure, listed with the mutation that caused it.
+ * pointer, and say what was expected. Anything else thrown is a failure, listed with the
+ * mutation that caused it.
  *
  * The pipeline runs in-process on texts in memory; a few refused mutations also go through the
  * CLI, which must exit 2 and print the same diagnostics.
@@ -41,14 +42,17 @@ type Outcome =
   | { kind: 'pending'; message: string }
   | { kind: 'failed' };
 
-/** What is wrong with a diagnostic of `m`, if anything: it names a file of the IDL, a line inside it, a pointer. */
+/**
+ * What is wrong with a diagnostic of `m`, if anything: it names a file of the IDL, a line
+ * inside it, a JSON pointer, and says what was expected (YAML syntax errors say it yaml's way).
+ */
 function badDiagnostic(m: Mutation, d: Diagnostic): string | undefined {
   const file = /^idl\/(.+)$/.exec(d.file)?.[1];
   if (file === undefined || m.texts[file] === undefined) return `names no file of the IDL: ${formatDiagnostic(d)}`;
   const lines = m.texts[file].split('\n').length;
   if (d.line === undefined || !Number.isInteger(d.line) || d.line < 1 || d.line > lines) return `has no line in 1..${lines}: ${formatDiagnostic(d)}`;
   if (d.pointer !== '' && !d.pointer.startsWith('/')) return `has no JSON pointer: ${formatDiagnostic(d)}`;
-  if (d.message.trim() === '') return `says nothing: ${formatDiagnostic(d)}`;
+  if (!/\bexpected\b/.test(d.message) && !d.message.startsWith('YAML syntax error: ')) return `does not say what was expected: ${formatDiagnostic(d)}`;
   return undefined;
 }
 

@@ -143,6 +143,7 @@ describe('generator fuzz: seeded mutations of the real IDL', function () {
         `hostwire generate: ${n} problem${n === 1 ? '' : 's'} in the IDL; nothing written`,
       ]);
       assert.equal(fs.existsSync(path.join(dir, 'out')), false, 'nothing is written');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

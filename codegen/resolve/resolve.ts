@@ -32,6 +32,9 @@ function hexBytes(s: string): Uint8Array {
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+/** The largest record, in bytes. */
+export const MAX_RECORD_BYTES = 65535;
+
 export function resolve(raw: RawIdl): Model {
   const diags: Diagnostic[] = [];
   const report = (at: Located, sub: string, message: string): void => {
@@ -190,6 +193,10 @@ export function resolve(raw: RawIdl): Model {
       origin: origin(at),
     };
     records.set(name, def);
+    if (def.size > MAX_RECORD_BYTES) {
+      report(at, '/fields', `record '${name}' is ${def.size} bytes; expected at most ${MAX_RECORD_BYTES} (a record is a fixed-size wire structure)`);
+      return def;
+    }
     def.vectors = list(at.item, 'vectors').map((v, i) => vector(def, v, at, `/vectors/${i}`));
     return def;
   }
@@ -204,7 +211,7 @@ export function resolve(raw: RawIdl): Model {
     if (v.error !== undefined) {
       out.error = v.error as RecordVector['error'];
       if (decoded.error !== out.error) {
-        report(at, `${sub}/error`, `vector '${out.name}' expects error '${out.error}', but its bytes decode to ${decoded.error ? `error '${decoded.error}'` : 'a valid value'}`);
+        report(at, `${sub}/error`, `vector '${out.name}' expects error '${out.error}', but its bytes decode to ${decoded.error ? `error '${decoded.error}'` : 'a valid value'}; expected bytes that give error '${out.error}'`);
       }
       return out;
     }
@@ -223,9 +230,9 @@ export function resolve(raw: RawIdl): Model {
     }
     const encoded = encodeRecord(def, out.value);
     if (toHex(encoded) !== toHex(bytes)) {
-      report(at, `${sub}/bytes`, `vector '${out.name}': the value encodes to ${toHex(encoded)}, not the bytes given`);
+      report(at, `${sub}/bytes`, `vector '${out.name}': the value encodes to ${toHex(encoded)}, not the bytes given; expected a value and bytes that agree`);
     } else if (decoded.error) {
-      report(at, `${sub}/value`, `vector '${out.name}': its bytes fail to decode ('${decoded.error}'): the value breaks a const or range of '${def.name}'`);
+      report(at, `${sub}/value`, `vector '${out.name}': its bytes fail to decode ('${decoded.error}'): the value breaks a const or range of '${def.name}'; expected a value inside them, or 'error: ${decoded.error}'`);
     }
     return out;
   }

@@ -67,12 +67,12 @@ describe('hostwire generate: a broken IDL', () => {
 
   it('reports a missing doc string', () => {
     const dir = editedIdl({ 'util.yaml': [['    doc: Milliseconds on the host\'s monotonic clock.\n', '']] });
-    assertBroken(dir, [/^idl\/util\.yaml:\d+: \/hostcalls\/0: missing required key 'doc'$/]);
+    assertBroken(dir, [/^idl\/util\.yaml:\d+: \/hostcalls\/0: missing required key 'doc' \(expected the keys name, family, doc, params, returns, errors\)$/]);
   });
 
   it('reports a golden vector whose bytes disagree with its value', () => {
     const dir = editedIdl({ 'epoll.yaml': [['bytes: e8030000 01000000', 'bytes: e9030000 01000000']] });
-    assertBroken(dir, [/^idl\/epoll\.yaml:\d+: \/records\/0\/vectors\/0\/bytes: vector 'fd1000_in': the value encodes to e803000001000000, not the bytes given$/]);
+    assertBroken(dir, [/^idl\/epoll\.yaml:\d+: \/records\/0\/vectors\/0\/bytes: vector 'fd1000_in': the value encodes to e803000001000000, not the bytes given; expected a value and bytes that agree$/]);
   });
 
   it('reports every problem of several files in one run', () => {

@@ -39,13 +39,18 @@ function createEnv(): typeof Handlebars {
 }
 
 let env: typeof Handlebars | undefined;
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-/** Render `templates/<name>.hbs` with `view`. */
+/** Render `templates/<name>.hbs` with `view` (each template is compiled once per process). */
 export function render(name: string, view: object): string {
   env ??= createEnv();
-  const file = path.join(TEMPLATES, `${name}.hbs`);
-  if (!fs.existsSync(file)) throw new Error(`C back end: no template for ${name} (${file})`);
-  const template = env.compile(fs.readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+  let template = compiled.get(name);
+  if (!template) {
+    const file = path.join(TEMPLATES, `${name}.hbs`);
+    if (!fs.existsSync(file)) throw new Error(`C back end: no template for ${name} (${file})`);
+    template = env.compile(fs.readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    compiled.set(name, template);
+  }
   // Sections the IDL leaves empty would leave runs of blank lines: keep one.
   return template(view).replace(/\n{3,}/g, '\n\n');
 }

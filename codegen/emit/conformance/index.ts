@@ -27,9 +27,15 @@ const NATIVE_LOADER = { name: 'loadNative', call: 'loadNative()' };
 const hbs = Handlebars.create();
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
 function render(name: string, view: object): string {
-  const source = fs.readFileSync(path.join(TEMPLATES, `${name}.hbs`), 'utf8');
-  const out = hbs.compile(source, { noEscape: true, strict: true })(view);
+  let template = compiled.get(name);
+  if (!template) {
+    template = hbs.compile(fs.readFileSync(path.join(TEMPLATES, `${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
+    compiled.set(name, template);
+  }
+  const out = template(view);
   // One trailing newline, no trailing spaces.
   return `${out.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

@@ -17,8 +17,16 @@ const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/docs/templat
 
 const hbs = Handlebars.create();
 
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/** The template `name`, compiled once per process. */
 function template(name: string): Handlebars.TemplateDelegate {
-  return hbs.compile(fs.readFileSync(path.join(TEMPLATES, name), 'utf8'), { noEscape: true, strict: true });
+  let t = compiled.get(name);
+  if (!t) {
+    t = hbs.compile(fs.readFileSync(path.join(TEMPLATES, name), 'utf8'), { noEscape: true, strict: true });
+    compiled.set(name, t);
+  }
+  return t;
 }
 
 /** Text safe in one Markdown table cell. */
@@ -319,8 +327,7 @@ function protocolsView(model: Model) {
 }
 
 export function emitDocs(model: Model): GeneratedFile[] {
-  // HOST_IMPLEMENTED describes this build against its own IDL (a test checks every name is a
-  // hostcall of it); for another IDL, names it lacks say nothing and are ignored.
+  // A name of HOST_IMPLEMENTED that the IDL lacks says nothing about the IDL's calls: it is left out.
   const { abi } = model;
   const families = [...new Set(model.hostcalls.map((h) => h.family))];
   const headers = [...new Set([abi.c.header, ...model.records.map((r) => r.cHeader), ...model.enums.map((e) => e.cHeader), ...model.flags.map((f) => f.cHeader), ...model.constants.map((c) => c.cHeader)])];

@@ -656,8 +656,9 @@ export interface NativeGuestInstance extends SpearHostImpl {
 }
 
 /**
- * The `spear` import object of a guest over `native`: each call that never blocks is
- * native's own function; a blocking call that returns `CALLBACK_PENDING` runs the queued guest
+ * The `spear` import object of a guest over `native`: each call that never blocks
+ * calls native's function (through a JS function, which V8 calls a native function from faster than
+ * wasm does); a blocking call that returns `CALLBACK_PENDING` runs the queued guest
  * callbacks on this thread and calls again, waiting only what is left of its timeout; one that
  * returns `ABORTED` unwinds the guest through `hooks.aborted()`.
  * @param native The wasm imports (a native instance's, with any the host overrides).
@@ -665,11 +666,11 @@ export interface NativeGuestInstance extends SpearHostImpl {
  */
 export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHooks): SpearImports {
   return {
-    cchat_create: native.cchat_create,
-    cchat_write_msg: native.cchat_write_msg,
-    cchat_write_fn: native.cchat_write_fn,
-    cchat_ctl: native.cchat_ctl,
-    cchat_send: native.cchat_send,
+    cchat_create: (): number => native.cchat_create(),
+    cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number): number => native.cchat_write_msg(fd, rolePtr, roleLen, contentPtr, contentLen),
+    cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number): number => native.cchat_write_fn(fd, fnOffset, fnPtr, fnLen),
+    cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.cchat_ctl(fd, cmd, argPtr, argLenPtr),
+    cchat_send: (fd: number, flags: number): number => native.cchat_send(fd, flags),
     cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number): number => {
       for (; ;) {
         const r = native.cchat_recv(responseFd, outPtr, outLenPtr);
@@ -681,9 +682,9 @@ export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHook
         return r;
       }
     },
-    cchat_close: native.cchat_close,
-    spear_epoll_create: native.spear_epoll_create,
-    spear_epoll_ctl: native.spear_epoll_ctl,
+    cchat_close: (fd: number): number => native.cchat_close(fd),
+    spear_epoll_create: (): number => native.spear_epoll_create(),
+    spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number): number => native.spear_epoll_ctl(epfd, op, fd, events),
     spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number): number => {
       const t0 = timeoutMs > 0 ? hooks.now() : 0;
       let left = timeoutMs;
@@ -698,10 +699,10 @@ export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHook
         return r;
       }
     },
-    spear_epoll_close: native.spear_epoll_close,
-    spear_fd_ctl: native.spear_fd_ctl,
-    mic_create: native.mic_create,
-    mic_ctl: native.mic_ctl,
+    spear_epoll_close: (epfd: number): number => native.spear_epoll_close(epfd),
+    spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.spear_fd_ctl(fd, cmd, argPtr, argLenPtr),
+    mic_create: (): number => native.mic_create(),
+    mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.mic_ctl(fd, cmd, argPtr, argLenPtr),
     mic_read: (fd: number, outPtr: number, outLenPtr: number): number => {
       for (; ;) {
         const r = native.mic_read(fd, outPtr, outLenPtr);
@@ -713,9 +714,9 @@ export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHook
         return r;
       }
     },
-    mic_close: native.mic_close,
-    rtasr_create: native.rtasr_create,
-    rtasr_ctl: native.rtasr_ctl,
+    mic_close: (fd: number): number => native.mic_close(fd),
+    rtasr_create: (): number => native.rtasr_create(),
+    rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.rtasr_ctl(fd, cmd, argPtr, argLenPtr),
     rtasr_write: (fd: number, bufPtr: number, bufLen: number): number => {
       for (; ;) {
         const r = native.rtasr_write(fd, bufPtr, bufLen);
@@ -738,8 +739,8 @@ export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHook
         return r;
       }
     },
-    rtasr_close: native.rtasr_close,
-    user_stream_open: native.user_stream_open,
+    rtasr_close: (fd: number): number => native.rtasr_close(fd),
+    user_stream_open: (streamId: number, direction: number): number => native.user_stream_open(streamId, direction),
     user_stream_read: (fd: number, outPtr: number, outLenPtr: number): number => {
       for (; ;) {
         const r = native.user_stream_read(fd, outPtr, outLenPtr);
@@ -762,8 +763,8 @@ export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHook
         return r;
       }
     },
-    user_stream_close: native.user_stream_close,
-    user_stream_ctl_open: native.user_stream_ctl_open,
+    user_stream_close: (fd: number): number => native.user_stream_close(fd),
+    user_stream_ctl_open: (): number => native.user_stream_ctl_open(),
     user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number): number => {
       for (; ;) {
         const r = native.user_stream_ctl_read(fd, outPtr, outLenPtr);
@@ -775,10 +776,10 @@ export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHook
         return r;
       }
     },
-    time_now_ms: native.time_now_ms,
-    wall_time_s: native.wall_time_s,
-    random_i64: native.random_i64,
-    log: native.log,
+    time_now_ms: (): bigint => native.time_now_ms(),
+    wall_time_s: (): bigint => native.wall_time_s(),
+    random_i64: (): bigint => native.random_i64(),
+    log: (level: number, msgPtr: number, msgLen: number): number => native.log(level, msgPtr, msgLen),
     sleep_ms: (ms: number): void => {
       const t0 = ms > 0 ? hooks.now() : 0;
       let left = ms;

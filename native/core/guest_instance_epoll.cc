@@ -32,7 +32,9 @@ int32_t GuestInstance::spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uin
 
 // Capacity under one record: 8 bytes of Output, which the glue turns into -ENOSPC with 8
 // written back as the needed length. Nothing ready in time: 0 with an empty Output
-// (`*out_len_ptr = 0`).
+// (`*out_len_ptr = 0`). Timeout 0 is a poll: no clock read and no wait (Deadline::poll), and
+// while nothing changed since a scan found nothing ready, no lock but the table's lookup
+// (epoll.hpp).
 int32_t GuestInstance::spear_epoll_wait(int32_t epfd, size_t out_capacity, Output &out, int32_t timeout_ms) {
   return guarded([&]() -> int32_t {
     auto set = table_.find_as<EpollSet>(epfd, abi::FdKind::kEpoll);
@@ -42,18 +44,14 @@ int32_t GuestInstance::spear_epoll_wait(int32_t epfd, size_t out_capacity, Outpu
       return 0;
     }
     const size_t max = out_capacity / abi::EpollEvent::kSize;
-    std::vector<abi::EpollEvent> records;
     return block(
         Deadline::from_timeout_ms(timeout_ms),
         [&]() -> std::optional<int32_t> {
-          records.clear();
-          const int32_t n = set->collect(max, records);
+          std::vector<uint8_t> bytes;
+          const int32_t n = set->collect(max, waker_->epoch(), bytes);
           if (n < 0) return n;  // the set was closed
           if (n == 0) return std::nullopt;
-          std::vector<uint8_t> bytes(records.size() * abi::EpollEvent::kSize);
-          for (size_t i = 0; i < records.size(); ++i) abi::encode(records[i], bytes.data() + i * abi::EpollEvent::kSize);
           out = std::move(bytes);
-          set->count_wait(records.size());
           return 0;
         },
         [&] {

@@ -26,7 +26,8 @@ import { Guest, runGuest } from '../runtime/guest/host';
 import { hostBridge } from '../runtime/guest/bridge';
 import type { GuestLogEntry } from '../runtime/guest/log';
 import { stubComplete } from '../runtime/chat/stub';
-import type { BackendChatRequest, ChatCompletion } from '../runtime/chat/types';
+import { ChatError } from '../runtime/chat';
+import type { BackendCallOptions, BackendChatRequest, ChatCompletion } from '../runtime/chat/types';
 import { median, percentile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -215,25 +216,39 @@ async function guestLoop(wasm: string, mode: string): Promise<number> {
 
 /**
  * Wake-up latencies (µs): `completeChat` called here -> the guest's `spear_epoll_wait`
- * returns. The chat backend never answers; the guest logs each response fd just before it
- * blocks on it, and this thread completes that fd 1 ms later (the guest is blocked by then).
+ * returns. The guest logs each response fd just before it blocks on it, and this thread
+ * completes that fd 1 ms later (the guest is blocked by then).
  */
 async function guestWakeups(wasm: string): Promise<number[]> {
   const host = hostBridge(loadNative());
-  // The backend answers each request only after this thread completed its fd itself; the
-  // chat service's own completeChat then comes late and is refused (-EINVAL), harmlessly.
+  // The chat backend answers a request only once the guest has logged a later fd, that is
+  // once it woke from the wait on this one: the chat service's own completeChat then comes
+  // late and is refused (-EINVAL), harmlessly. Answering right after the timed completeChat
+  // would run the chat service's whole completion on this thread while the woken worker
+  // waits for a CPU (the kernel mostly wakes it on this thread's CPU), work the native
+  // baseline's waker, which blocks at once, does not do. Requests still unanswered when the
+  // guest ends are cancelled with it.
   const waiting: (() => void)[] = [];
-  const backend = (req: BackendChatRequest): Promise<ChatCompletion> => new Promise((resolve) => waiting.push(() => resolve(stubComplete(req))));
+  const backend = (req: BackendChatRequest, opts: BackendCallOptions): Promise<ChatCompletion> =>
+    new Promise((resolve, reject) => {
+      const cancel = (): void => reject(new ChatError('ECANCELED', 'the bench guest ended'));
+      opts.signal.addEventListener('abort', cancel, { once: true });
+      waiting.push(() => {
+        opts.signal.removeEventListener('abort', cancel);
+        resolve(stubComplete(req));
+      });
+    });
   const sent: bigint[] = [];
   const body = Buffer.from(JSON.stringify({ id: 'bench', object: 'chat.completion', created: 0, model: 'bench', choices: [] }));
   let guest: Guest | undefined;
   const onLog = (e: GuestLogEntry): void => {
     const fd = Number(e.message);
+    // The request of `fd` is the last one waiting, if it has reached the backend yet.
+    while (waiting.length > 1) waiting.shift()!();
     setTimeout(() => {
       sent.push(process.hrtime.bigint());
       const rc = host.completeChat(guest!.instanceId!, fd, body, '');
       if (rc !== 0) throw new Error(`completeChat: ${rc}`);
-      waiting.shift()?.();
     }, 1);
   };
   guest = await Guest.load(wasm, { args: ['wake', String(WAKES)], backend, onLog });

@@ -1,5 +1,7 @@
 #include "core/epoll.hpp"
 
+#include <algorithm>
+
 namespace hostwire::core {
 
 namespace {
@@ -32,11 +34,14 @@ int32_t EpollSet::ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32
   return 0;
 }
 
-int32_t EpollSet::collect(size_t max, std::vector<abi::EpollEvent> &out) {
+int32_t EpollSet::collect(uint64_t seen, Output &out) {
+  scans_.fetch_add(1, std::memory_order_relaxed);
+  if (idle_epoch_.load(std::memory_order_acquire) == seen) return 0;  // nothing changed since
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return -abi::kEBADF;
-  ++scans_;
-  if (watches_.empty() || max == 0) return 0;
+  const size_t max = std::min(out.capacity() / abi::EpollEvent::kSize, watches_.size());
+  if (max == 0) return 0;
+  uint8_t *room = nullptr;  // taken on the first ready fd: at most `max` records
   auto it = watches_.lower_bound(cursor_);
   int32_t last = 0;
   size_t added = 0;
@@ -44,18 +49,20 @@ int32_t EpollSet::collect(size_t max, std::vector<abi::EpollEvent> &out) {
     if (it == watches_.end()) it = watches_.begin();
     const uint32_t ready = it->second.entry->poll_mask() & (it->second.events | kAlwaysReported);  // watch -> entry
     if (ready == 0) continue;
-    out.push_back(abi::EpollEvent{it->first, ready});
+    if (room == nullptr) room = out.room(max * abi::EpollEvent::kSize);
+    abi::encode(abi::EpollEvent{it->first, ready}, room + added * abi::EpollEvent::kSize);
     last = it->first;
     ++added;
   }
-  if (added > 0) cursor_ = last + 1;  // fds stay below INT32_MAX (FdTable)
-  return static_cast<int32_t>(added);
-}
-
-void EpollSet::count_wait(size_t records) {
-  std::lock_guard<std::mutex> lock(mu_);
+  if (added == 0) {
+    idle_epoch_.store(seen, std::memory_order_release);
+    return 0;
+  }
+  out.commit(added * abi::EpollEvent::kSize);
+  cursor_ = last + 1;  // fds stay below INT32_MAX (FdTable)
   ++waits_returned_;
-  records_ += records;
+  records_ += added;
+  return static_cast<int32_t>(added);
 }
 
 bool EpollSet::closed() const {
@@ -88,7 +95,7 @@ void EpollSet::status_locked(Json &out) const {
 
 Json EpollSet::metrics() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return Json{{"watches", watches_.size()}, {"scans", scans_}, {"waits_returned", waits_returned_}, {"records", records_}};
+  return Json{{"watches", watches_.size()}, {"scans", scans_.load(std::memory_order_relaxed)}, {"waits_returned", waits_returned_}, {"records", records_}};
 }
 
 }  // namespace hostwire::core

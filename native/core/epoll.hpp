@@ -9,8 +9,15 @@
 //
 // Locks: the set's `mu_` is the watch-set lock (second in the order of fd_table.hpp); a scan
 // takes each watched entry's lock under it.
+//
+// A scan that found nothing ready remembers the instance's Waker epoch it started from.
+// Every change that can make a watched fd ready (its readiness, a watch added or widened)
+// notifies the Waker after it is made, so while the epoch has not moved since, nothing can
+// be ready and collect() answers 0 from atomic loads and a counter, without a lock: a guest
+// polling with timeout 0 while nothing happens takes no lock of the set or of its fds.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -33,10 +40,13 @@ class EpollSet final : public FdEntry {
   int32_t ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32_t events);
 
   /**
-   * One scan: appends at most `max` records of ready fds to `out`, starting after the last
-   * fd the previous scan reported. Returns the number appended, or -EBADF once closed.
+   * One scan for a wait: writes at most `out.capacity() / kSize` records of ready fds into
+   * `out` (abi::EpollEvent encoded in place), starting after the last fd the previous scan
+   * reported, and counts a wait that returned them. Returns the number written (`out` holds
+   * them), 0 with `out` untouched when none is ready, or -EBADF once closed. `seen` is the
+   * Waker epoch the caller read before calling (see the top of this file).
    */
-  int32_t collect(size_t max, std::vector<abi::EpollEvent> &out);
+  int32_t collect(uint64_t seen, Output &out);
 
   /** Whether the guest closed the set (its waiters return -EBADF). */
   bool closed() const;
@@ -46,9 +56,6 @@ class EpollSet final : public FdEntry {
 
   void forget_watch(int32_t fd) override;
   Json metrics() const override;
-
-  /** Count a wait that returned records (for GET_METRICS). */
-  void count_wait(size_t records);
 
  protected:
   uint32_t poll_mask_locked() const override { return 0; }
@@ -61,12 +68,16 @@ class EpollSet final : public FdEntry {
     uint32_t events;
   };
 
+  static constexpr uint64_t kNoEpoch = UINT64_MAX;  // the Waker's epoch never gets there
+
   std::map<int32_t, Watch> watches_;  // under mu_, ordered by fd
   int32_t cursor_ = 0;                // the next scan starts at the first fd >= cursor_
   bool closed_ = false;
   uint64_t waits_returned_ = 0;       // waits that returned records
   uint64_t records_ = 0;              // records returned in all
-  uint64_t scans_ = 0;
+  std::atomic<uint64_t> scans_{0};
+  /** The epoch a scan that found nothing ready started from (kNoEpoch: none yet). */
+  std::atomic<uint64_t> idle_epoch_{kNoEpoch};
 };
 
 }  // namespace hostwire::core

@@ -10,8 +10,11 @@
 //   1. the fd table          FdTable::mu_        (lookup, insert, close, epoll_ctl)
 //   2. an epoll watch set    EpollSet's mu_      (its watches, rotation cursor, closed flag)
 //   3. an fd entry           FdEntry::mu_        (the entry's own state and readiness)
-//   leaf: Waker::mu_ (waking), the instance's mailbox lock, ChatStats::mu_ and the
-//         instance registry's lock: each is taken last, and nothing is taken under it.
+//   leaf: the instance's mailbox lock, ChatStats::mu_ and the instance registry's lock:
+//         each is taken last, and nothing is taken under it.
+//
+// The Waker takes no lock (atomics and a futex), so waking and reading its epoch fit
+// anywhere in this order.
 //
 // A level may be skipped (table -> entry is fine), two locks of the same level are never
 // held at once, and no lock is held while a blocking call sleeps.

@@ -142,7 +142,8 @@ class GuestInstance final : public GuestInstanceApi {
   /**
    * The blocking loop: until `attempt()` gives a result, `deadline` passes (then
    * `on_timeout()`) or the call is interrupted (kAborted, kCallbackPending). `attempt` runs
-   * with no lock held and takes what it needs; every wakeup rescans.
+   * with no lock held and takes what it needs; every wakeup rescans. With a poll deadline it
+   * is one attempt: no clock read, no wait.
    */
   template <class Attempt, class OnTimeout>
   int32_t block(const Deadline &deadline, Attempt &&attempt, OnTimeout &&on_timeout) {

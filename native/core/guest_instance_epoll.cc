@@ -32,25 +32,19 @@ int32_t GuestInstance::spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uin
 
 // Capacity under one record: -ENOSPC, needing one record. Nothing ready in time: 0 with an
 // empty result (`*out_len_ptr = 0`). The records are encoded straight into the output.
+// Timeout 0 is a poll: no clock read and no wait (Deadline::poll), and while nothing changed
+// since a scan found nothing ready, no lock but the table's lookup (epoll.hpp).
 int32_t GuestInstance::spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) {
   return guarded([&]() -> int32_t {
     auto set = table_.find_as<EpollSet>(epfd, abi::FdKind::kEpoll);
     if (!set) return -abi::kEBADF;
     if (out.capacity() < abi::EpollEvent::kSize) return out.need(abi::EpollEvent::kSize);
-    const size_t max = out.capacity() / abi::EpollEvent::kSize;
-    std::vector<abi::EpollEvent> records;
     return block(
         Deadline::from_timeout_ms(timeout_ms),
         [&]() -> std::optional<int32_t> {
-          records.clear();
-          const int32_t n = set->collect(max, records);
+          const int32_t n = set->collect(waker_->epoch(), out);
           if (n < 0) return n;  // the set was closed
           if (n == 0) return std::nullopt;
-          const size_t length = records.size() * abi::EpollEvent::kSize;
-          uint8_t *room = out.room(length);
-          for (size_t i = 0; i < records.size(); ++i) abi::encode(records[i], room + i * abi::EpollEvent::kSize);
-          out.commit(length);
-          set->count_wait(records.size());
           return 0;
         },
         [&] {

@@ -276,19 +276,22 @@ int32_t RtAsrStream::write_check() const {
 
 int32_t RtAsrStream::write_some(const uint8_t *buf, size_t len) {
   size_t n = 0;
+  bool changed = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!connected_or_after_locked()) return -abi::kENOTCONN;
     if (state_ != State::kCONNECTED) return -abi::kEPIPE;
-    pump_locked();
+    changed = pump_locked();
     const size_t room = send_capacity_ > send_.size() ? send_capacity_ - send_.size() : 0;
     n = std::min({room, len, static_cast<size_t>(INT32_MAX)});
-    if (n == 0) return 0;
-    send_.insert(send_.end(), buf, buf + n);
-    bytes_written_ += n;
-    pump_locked();
+    if (n > 0) {
+      send_.insert(send_.end(), buf, buf + n);
+      bytes_written_ += n;
+      pump_locked();
+      changed = true;
+    }
   }
-  notify();
+  if (changed) notify();  // even with nothing queued, the pump may have produced events
   return static_cast<int32_t>(n);
 }
 

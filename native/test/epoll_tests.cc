@@ -199,6 +199,101 @@ TEST("epoll: more ready than fit rotates fairly through the ready set") {
   CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.size() == 5);  // all fit: all reported
 }
 
+TEST("epoll_wait timeout 0: a poll after an empty one sees every change made since") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  Records recs;
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());  // an empty set
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  const int32_t done = new_response(*g);
+  CHECK(complete(*g, done) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(g->spear_epoll_ctl(ep, ADD, done, IN) == 0);  // ADD of an fd that is ready already
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{done, IN}}));
+  CHECK(g->spear_epoll_ctl(ep, MOD, done, OUT) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(g->spear_epoll_ctl(ep, MOD, done, IN) == 0);  // widened again
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{done, IN}}));
+  CHECK(g->spear_epoll_ctl(ep, DEL, done, 0) == 0);
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(complete(*g, r) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{r, IN}}));
+  const int32_t f = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, f, 0) == 0);
+  CHECK(g->spear_epoll_ctl(ep, DEL, r, 0) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(g->fail_chat(f, -abi::kEIO) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{f, ERR}}));
+  const int32_t h = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, h, 0) == 0);
+  CHECK(g->spear_epoll_ctl(ep, DEL, f, 0) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(g->host_close(h) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{h, ERR | HUP}}));
+  CHECK(g->spear_epoll_close(ep) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == kEBADF);
+}
+
+TEST("epoll_wait timeout 0: the rtasr stub's events wake a poll after an empty one") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t asr = g->rtasr_create();
+  CHECK(ctl_in([&](auto &&...a) { return g->rtasr_ctl(a...); }, asr, abi::RtasrCtlCmd::kCONNECT, "") == 0);
+  CHECK(g->spear_epoll_ctl(ep, ADD, asr, IN) == 0);
+  Records recs;
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  const std::vector<uint8_t> frame(3200, 0);
+  CHECK(g->rtasr_write(asr, frame.data(), frame.size()) == 3200);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{asr, IN}}));
+  core::Output ev(4096);
+  CHECK(g->rtasr_read(asr, ev) == 0 && ev.written());
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(ctl_in([&](auto &&...a) { return g->rtasr_ctl(a...); }, asr, abi::RtasrCtlCmd::kFLUSH, "") == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs == (Records{{asr, IN}}));  // the final event
+}
+
+TEST("epoll: GET_METRICS counts every wait's scans, polls answered without a rescan included") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  const int32_t r = new_response(*g);
+  CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+  Records recs;
+  for (int i = 0; i < 3; ++i) CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.empty());
+  CHECK(complete(*g, r) == 0);
+  CHECK(wait(*g, ep, 64, 0, recs) == 0 && recs.size() == 1);
+  CHECK(fd_ctl_json(*g, ep, abi::FdCtlCmd::kGET_METRICS) ==
+        Json::parse(R"({"watches":1,"scans":4,"waits_returned":1,"records":1})"));
+}
+
+TEST("epoll (threads): a poll that starts after a host thread's completion returned sees it") {
+  auto g = new_instance();
+  const int32_t ep = g->spear_epoll_create();
+  for (int round = 0; round < 200; ++round) {
+    const int32_t r = new_response(*g);
+    CHECK(g->spear_epoll_ctl(ep, ADD, r, IN) == 0);
+    std::atomic<bool> completed{false};
+    Joined host([&] {
+      CHECK(complete(*g, r) == 0);
+      completed.store(true);
+    });
+    Records recs;
+    bool was_completed = false;
+    do {
+      was_completed = completed.load();  // before the poll: then the poll must see r
+      CHECK(wait(*g, ep, 64, 0, recs) == 0);
+    } while (recs.empty() && !was_completed);
+    CHECK(recs == (Records{{r, IN}}));
+    host.join();
+    CHECK(g->spear_epoll_ctl(ep, DEL, r, 0) == 0);
+    CHECK(g->cchat_close(r) == 0);
+  }
+}
+
 TEST("epoll (threads): a host thread completing a chat wakes a blocked epoll_wait") {
   auto g = new_instance();
   const int32_t ep = g->spear_epoll_create();

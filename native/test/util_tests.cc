@@ -79,9 +79,11 @@ TEST("Deadline: < 0 forever, 0 already expired, > 0 bounded on the monotonic clo
   const core::Deadline forever = core::Deadline::from_timeout_ms(-1);
   CHECK(forever.is_forever() && !forever.expired() && forever.remaining_ms() == -1);
   const core::Deadline poll = core::Deadline::from_timeout_ms(0);
-  CHECK(!poll.is_forever() && poll.expired() && poll.remaining_ms() == 0);
+  CHECK(!poll.is_forever() && poll.is_poll() && poll.expired() && poll.remaining_ms() == 0);
+  CHECK(core::Deadline::poll().is_poll() && core::Deadline::poll().expired());
+  CHECK(!forever.is_poll());
   const core::Deadline later = core::Deadline::from_timeout_ms(10000);
-  CHECK(!later.expired() && later.remaining_ms() > 9000 && later.remaining_ms() <= 10000);
+  CHECK(!later.is_poll() && !later.expired() && later.remaining_ms() > 9000 && later.remaining_ms() <= 10000);
 }
 
 TEST("valid_utf8: RFC 3629") {

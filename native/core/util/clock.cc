@@ -12,11 +12,13 @@ int64_t wall_now_s() {
 
 Deadline Deadline::from_timeout_ms(int64_t timeout_ms) {
   if (timeout_ms < 0) return forever();
-  return Deadline(MonoClock::now() + std::chrono::milliseconds(timeout_ms));
+  if (timeout_ms == 0) return poll();
+  return Deadline(Kind::kAt, MonoClock::now() + std::chrono::milliseconds(timeout_ms));
 }
 
 int64_t Deadline::remaining_ms() const {
-  if (forever_) return -1;
+  if (kind_ == Kind::kForever) return -1;
+  if (kind_ == Kind::kPoll) return 0;
   const auto left = when_ - MonoClock::now();
   if (left <= MonoClock::duration::zero()) return 0;
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rtasr.hpp"
 #include "support.hpp"
 
 using namespace hostwire;
@@ -85,9 +86,7 @@ TEST("epoll_wait: a ready fd is one record with its events OR-merged; level-trig
   auto g = new_instance();
   const int32_t ep = g->spear_epoll_create();
   const int32_t asr = g->rtasr_create();
-  CHECK(ctl_in([&](auto &&...a) { return g->rtasr_ctl(a...); }, asr, abi::RtasrCtlCmd::kCONNECT, "") == 0);
-  const std::vector<uint8_t> frame(3200, 0);
-  CHECK(g->rtasr_write(asr, frame.data(), frame.size()) == 3200);  // one delta event queued
+  g->rtasr_stream(asr)->push_event(R"({"type":"x"})");  // one event queued
   CHECK(g->spear_epoll_ctl(ep, ADD, asr, IN | OUT) == 0);
   Records recs;
   CHECK(wait(*g, ep, 64, 0, recs) == 0);

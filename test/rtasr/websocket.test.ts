@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { runGuest } from '../../runtime';
 import { GuestRtasrService, realtimeWsUrl, sessionUpdate } from '../../runtime/rtasr';
 import type { HostBridge } from '../../runtime/guest/bridge';
-import { buildGuest, lines, tmpDir } from '../guest/helpers';
+import { buildGuest, lines, runCli, tmpDir } from '../guest/helpers';
 
 const COMMIT = '{"type":"input_audio_buffer.commit"}';
 const DELTA = '{"type":"conversation.item.input_audio_transcription.delta","delta":"hello"}';
@@ -99,6 +99,24 @@ describe('rtasr: the WebSocket transport (runtime/rtasr) against a local realtim
       assert.equal(server.seen.authorization, 'Bearer test-key');
       assert.equal(server.seen.beta, 'realtime=v1');
       assert.deepEqual(server.seen.messages, [SESSION, '{"audio":"YWJj","type":"input_audio_buffer.append"}', COMMIT]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('hostwire run --rtasr-url: the backend and its key ($HOSTWIRE_RTASR_API_KEY) come from the host', async () => {
+    const server = await realtimeServer((ws) => {
+      ws.send(DELTA);
+      ws.close(1000);
+    });
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, HOSTWIRE_RTASR_API_KEY: 'cli-key' };
+      delete env.HOSTWIRE_RTASR_URL;
+      const r = await runCli(['run', guest, '--rtasr-url', `http://127.0.0.1:${server.port}/v1`], { env, timeoutMs: 30000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(lines(r.stdout), [...PREFIX, `event: ${DELTA}`, 'events: 0x10', 'read at the end: -11', status('Connected', null, 0), 'write at the end: 3', 'close: 0']);
+      assert.equal(server.seen.authorization, 'Bearer cli-key');
+      assert.equal(server.seen.url, '/v1/realtime?model=gpt-realtime');
     } finally {
       await server.close();
     }

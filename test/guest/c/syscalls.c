@@ -353,7 +353,11 @@ static void rtasr_ctl_print(const char *label, int32_t fd, int32_t cmd, uint32_t
 }
 
 // SPEAR's rtasr (host_api/rtasr.rs): writes queue before CONNECT, all or nothing; reads and
-// writes never wait; the stub produces timed events without audio.
+// writes never wait; the stub produces timed events without audio. After SPEAR's
+// src/spearlet/execution/host_api/tests.rs: test_rtasr_write_backpressure_and_epollout (the
+// full send queue), test_rtasr_read_epollin_and_eagain (stub events, EPOLLIN),
+// test_rtasr_default_segmentation_is_server_vad, test_rtasr_autoflush_set_and_get and
+// test_rtasr_autoflush_legacy_payload_is_accepted (the autoflush section).
 static void rtasr_checks(int32_t ep) {
     puts("== rtasr");
     int32_t a = sp_rtasr_create();

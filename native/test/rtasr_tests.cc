@@ -339,6 +339,11 @@ TEST("rtasr transport \"websocket\" attached: the send queue goes to the host's 
   CHECK(read(*g, fd) == R"({"type":"conversation.item.input_audio_transcription.completed","transcript":"hi"})");
   CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, R"({"strategy":"manual"})") == 0);
   CHECK(s->transport_config()["turn_detection"] == nullptr);
+  CHECK(g->host_close(fd) == 0);  // the server closed: EPOLLHUP on top, the state stays
+  CHECK(mask(*g, fd) == (OUT | HUP));
+  CHECK(status(*g, fd)["state"] == "Connected");
+  CHECK(write(*g, fd, 1) == 1);
+  CHECK(mask(*g, fd) == (OUT | HUP));
 }
 
 TEST("rtasr close: 0, then -EBADF for every call; the stub stops") {

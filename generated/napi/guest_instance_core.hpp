@@ -236,20 +236,24 @@ class GuestInstanceApi {
   virtual int32_t mic_close(int32_t /*fd*/) { return -abi::kENOSYS; }
 
   /**
-   * Create a realtime-ASR stream fd in state INIT.
+   * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).
    *
    * Returns the new fd, or a negative errno (-ENOMEM).
    */
   virtual int32_t rtasr_create() = 0;
 
   /**
-   * Configure, connect, flush or inspect a realtime-ASR stream.
+   * Configure, connect, flush or inspect a realtime-ASR stream. Readiness: EPOLLIN while events are
+   * queued; EPOLLOUT while the send queue holds fewer than max_send_queue_bytes and the state is
+   * not Error; EPOLLERR in Error; EPOLLHUP when the server closed the WebSocket (divergence: it
+   * stays until the fd is closed, where SPEAR's can be cleared by the next readiness change, which
+   * could leave a guest waiting).
    *
    * `fd`: The stream fd.
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN); the
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC); the
    * guest gets the output's length when it was written, else this result as is. With an output:
    * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
    * nothing written (core_types.hpp, `Output`).
@@ -261,12 +265,14 @@ class GuestInstanceApi {
                             Output &arg_out) = 0;
 
   /**
-   * Queue audio bytes for sending; -EAGAIN when the bounded send queue is full.
+   * Queue audio bytes in the send queue: all of them (the count) or none (-EAGAIN when they do not
+   * fit in max_send_queue_bytes); never waits, whatever O_NONBLOCK. Accepted before CONNECT. -EIO
+   * in Error.
    *
    * `fd`: The stream fd.
    * `buf`: Audio bytes.
    *
-   * Returns a count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EPIPE, -ENOTCONN).
+   * Returns a count, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
@@ -274,15 +280,17 @@ class GuestInstanceApi {
   virtual int32_t rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_len) = 0;
 
   /**
-   * Read one event frame (UTF-8 JSON).
+   * Take one event (UTF-8 JSON) from the receive queue; -EAGAIN when none is queued, whatever
+   * O_NONBLOCK (it never waits). The receive queue holds at most max_recv_queue_bytes: the oldest
+   * events are dropped to make room (GET_STATUS dropped_events).
    *
    * `fd`: The stream fd.
    * `out`: Room for one event.
    *
-   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN);
-   * the guest gets the output's length when it was written, else this result as is. With an output:
-   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
-   * nothing written (core_types.hpp, `Output`).
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
@@ -290,7 +298,7 @@ class GuestInstanceApi {
   virtual int32_t rtasr_read(int32_t fd, Output &out) = 0;
 
   /**
-   * Close the stream.
+   * Close the stream (its transport stops).
    *
    * `fd`: The stream fd.
    *

@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.4.0',
+  version: '1.5.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 4,
+  minor: 5,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -183,23 +183,23 @@ export function isMicCtlCmd(value: unknown): value is MicCtlCmd {
   return value === 1 || value === 2;
 }
 
-/** Commands of `rtasr_ctl`. (enum `rtasr_ctl_cmd`, `i32`) */
+/** Commands of `rtasr_ctl`. Unknown commands are -EINVAL; the input commands (SET_PARAM, SEND_EVENT, SET_AUTOFLUSH) are -EINVAL without a payload (length 0) or when it is not JSON. (enum `rtasr_ctl_cmd`, `i32`) */
 export const RtasrCtlCmd = {
-  /** Set one parameter: `{"key": K, "value": V}`. */
+  /** Set one parameter: `{"key": K, "value": V}` (K a non-empty string, else -EINVAL; V any JSON, null when absent). Any key is kept; Init becomes Configured. Keys read by the host: `transport` ("stub", the default, or "websocket"), `model` (the websocket transcription model), `max_send_queue_bytes` and `max_recv_queue_bytes` (a non-negative integer replaces the cap, default 1048576 each; anything else leaves it), and the stub's `stub_event_interval_ms` (100), `stub_event_payload_bytes` (256), `stub_emit_completed_every` (20). Divergence: `ws_url` and `client_secret` are kept but not used: the realtime endpoint and its key come from the host's configuration only. */
   SET_PARAM: 1,
-  /** Connect the transport (INIT/CONFIGURED to CONNECTING/CONNECTED). */
+  /** Start the transport: the state becomes Connected and stays so (a second CONNECT returns 0 and does nothing). -EIO in Error. With `transport` "websocket" and a realtime backend configured on the host, the host's WebSocket client connects (OpenAI realtime transcription: a session.update, audio as input_audio_buffer.append with base64 audio, client events as sent); otherwise the stub transport runs: every 10 ms it takes one send-queue item, and every `stub_event_interval_ms` it produces `{"seq":N,"text":"aaa...","type":"transcription.delta"}` (a text of `stub_event_payload_bytes` - 80 bytes; every `stub_emit_completed_every`-th is "transcription.completed"), with or without audio. */
   CONNECT: 2,
-  /** State, queue depths and counters as JSON. */
+  /** `{"dropped_events","last_error","max_recv_queue_bytes","max_send_queue_bytes","recv_queue_bytes","send_queue_bytes","state"}` (keys sorted; state "Init", "Configured", "Connected" or "Error"; last_error null or the transport's failure). */
   GET_STATUS: 3,
-  /** Send one client event (JSON) on the transport. */
+  /** Queue one client event (any JSON value, re-serialized compact with sorted keys) in the send queue; -EAGAIN when it does not fit, -EIO in Error. Accepted before CONNECT. */
   SEND_EVENT: 4,
-  /** Commit the audio written so far. */
+  /** Queue the commit event `{"type":"input_audio_buffer.commit"}` (-EAGAIN when it does not fit, -EIO in Error). The stream stays open. */
   FLUSH: 5,
-  /** Drop the audio not yet committed (no C helper; guests define their own `sp_rtasr_clear`). */
+  /** Queue `{"type":"input_audio_buffer.clear"}` (-EAGAIN when it does not fit, -EIO in Error). No C helper; guests define their own `sp_rtasr_clear`. */
   CLEAR: 6,
-  /** Configure automatic commits. */
+  /** Configure segmentation: `{"strategy": "server_vad"|"manual"|"off"|"client_commit", "vad": {"silence_ms","threshold","prefix_padding_ms"}, "client_commit": {"flush_interval_ms","max_buffer_bytes","silence_ms","min_flush_gap_ms"}, "flush_on_close": bool}`, or the legacy `{"enabled": bool, "mode": "off"|"silence"|"bytes"|"time"|..., "flush_interval_ms", "max_buffer_bytes", "silence_ms", "min_flush_gap_ms", "flush_on_close"}`. -EINVAL for a non-object, an unknown strategy, or a `vad`/`client_commit` that is not an object. With client_commit, a write queues a commit after its audio once the audio since the last commit reaches max_buffer_bytes (or flush_interval_ms / silence_ms passed), at least min_flush_gap_ms after the last, and not while a commit is still queued. server_vad sets the websocket session's turn_detection. */
   SET_AUTOFLUSH: 7,
-  /** The automatic-commit configuration. */
+  /** The segmentation configuration: `{"client_commit","flush_on_close","strategy","vad"}` (keys sorted); by default server_vad with vad `{"prefix_padding_ms":300,"silence_ms":500,"threshold":0.5}`. */
   GET_AUTOFLUSH: 8,
 } as const;
 
@@ -214,21 +214,21 @@ export function isRtasrCtlCmd(value: unknown): value is RtasrCtlCmd {
   return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8;
 }
 
-/** States of a realtime-ASR stream. (enum `rtasr_state`, `u32`) */
+/** States of a realtime-ASR stream (GET_STATUS names them "Init", "Configured", ...). (enum `rtasr_state`, `u32`) */
 export const RtasrState = {
   /** Created. */
   INIT: 0,
-  /** Parameters set. */
+  /** A parameter was set. */
   CONFIGURED: 1,
-  /** Transport connecting. */
+  /** Not entered (CONNECT goes straight to CONNECTED). */
   CONNECTING: 2,
-  /** Accepting audio. */
+  /** The transport runs. */
   CONNECTED: 3,
-  /** No more audio; remaining events are delivered. */
+  /** Not entered. */
   DRAINING: 4,
-  /** Closed. */
+  /** Not entered (closing releases the fd). */
   CLOSED: 5,
-  /** Failed. */
+  /** The transport failed (GET_STATUS last_error says why): EPOLLERR; writes, CONNECT, SEND_EVENT, FLUSH and CLEAR are -EIO; queued events stay readable. */
   ERROR: 6,
 } as const;
 

@@ -136,39 +136,39 @@ export interface SpearHostImpl {
    */
   mic_close(fd: number): number;
   /**
-   * Create a realtime-ASR stream fd in state INIT.
+   * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).
    * @returns The new fd, or a negative errno (-ENOMEM).
    */
   rtasr_create(): number;
   /**
-   * Configure, connect, flush or inspect a realtime-ASR stream.
+   * Configure, connect, flush or inspect a realtime-ASR stream. Readiness: EPOLLIN while events are queued; EPOLLOUT while the send queue holds fewer than max_send_queue_bytes and the state is not Error; EPOLLERR in Error; EPOLLHUP when the server closed the WebSocket (divergence: it stays until the fd is closed, where SPEAR's can be cleared by the next readiness change, which could leave a guest waiting).
    * @param fd The stream fd.
    * @param cmd The command. A value of enum `rtasr_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
    * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   rtasr_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
   /**
-   * Queue audio bytes for sending; -EAGAIN when the bounded send queue is full.
+   * Queue audio bytes in the send queue: all of them (the count) or none (-EAGAIN when they do not fit in max_send_queue_bytes); never waits, whatever O_NONBLOCK. Accepted before CONNECT. -EIO in Error.
    *
    * May block the calling guest.
    * @param fd The stream fd.
    * @param buf Audio bytes. A view of guest memory: valid until the call returns or the memory grows.
-   * @returns The count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EPIPE, -ENOTCONN).
+   * @returns The count, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT).
    */
   rtasr_write(fd: number, buf: Uint8Array): number;
   /**
-   * Read one event frame (UTF-8 JSON).
+   * Take one event (UTF-8 JSON) from the receive queue; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). The receive queue holds at most max_recv_queue_bytes: the oldest events are dropped to make room (GET_STATUS dropped_events).
    *
    * May block the calling guest.
    * @param fd The stream fd.
    * @param outCapacity Room for one event. Its capacity in bytes (`*out_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   rtasr_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
-   * Close the stream.
+   * Close the stream (its transport stops).
    * @param fd The stream fd.
    * @returns 0, or a negative errno (-EBADF).
    */
@@ -289,15 +289,15 @@ export type SpearImports = {
   readonly mic_read: (fd: number, outPtr: number, outLenPtr: number) => number;
   /** Close an audio source. */
   readonly mic_close: (fd: number) => number;
-  /** Create a realtime-ASR stream fd in state INIT. */
+  /** Create a realtime-ASR stream fd in state Init (EPOLLOUT ready). */
   readonly rtasr_create: () => number;
-  /** Configure, connect, flush or inspect a realtime-ASR stream. */
+  /** Configure, connect, flush or inspect a realtime-ASR stream. Readiness: EPOLLIN while events are queued; EPOLLOUT while the send queue holds fewer than max_send_queue_bytes and the state is not Error; EPOLLERR in Error; EPOLLHUP when the server closed the WebSocket (divergence: it stays until the fd is closed, where SPEAR's can be cleared by the next readiness change, which could leave a guest waiting). */
   readonly rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
-  /** Queue audio bytes for sending; -EAGAIN when the bounded send queue is full. */
+  /** Queue audio bytes in the send queue: all of them (the count) or none (-EAGAIN when they do not fit in max_send_queue_bytes); never waits, whatever O_NONBLOCK. Accepted before CONNECT. -EIO in Error. */
   readonly rtasr_write: (fd: number, bufPtr: number, bufLen: number) => number;
-  /** Read one event frame (UTF-8 JSON). */
+  /** Take one event (UTF-8 JSON) from the receive queue; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). The receive queue holds at most max_recv_queue_bytes: the oldest events are dropped to make room (GET_STATUS dropped_events). */
   readonly rtasr_read: (fd: number, outPtr: number, outLenPtr: number) => number;
-  /** Close the stream. */
+  /** Close the stream (its transport stops). */
   readonly rtasr_close: (fd: number) => number;
   /** Open the stream `stream_id` in `direction`; returns its fd. */
   readonly user_stream_open: (streamId: number, direction: number) => number;
@@ -1061,7 +1061,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOTCONN],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
     timeout: null,
     implemented: true,
@@ -1076,7 +1076,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EPIPE, Errno.ENOTCONN],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT],
     blocking: true,
     timeout: null,
     implemented: true,
@@ -1091,7 +1091,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOTCONN],
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC],
     blocking: true,
     timeout: null,
     implemented: true,

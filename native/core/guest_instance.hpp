@@ -31,6 +31,8 @@
 
 namespace hostwire::core {
 
+class RtAsrStream;
+
 /** A chat request waiting in an instance's outbox for the host services. */
 struct ChatRequest {
   int32_t response_fd;
@@ -128,6 +130,15 @@ class GuestInstance final : public GuestInstanceApi {
    */
   int32_t host_close(int32_t fd);
 
+  /**
+   * The realtime-ASR streams CONNECTed with transport "websocket" since the last call: the
+   * host attaches its transport to each (RtAsrStream::attach_external) or starts the stub.
+   */
+  std::vector<int32_t> take_rtasr_connects();
+
+  /** The realtime-ASR stream `fd` (for the runtime's transport), or null. */
+  std::shared_ptr<RtAsrStream> rtasr_stream(int32_t fd);
+
   /** Open fds (for tests). */
   size_t open_fds() const { return table_.size(); }
 
@@ -164,6 +175,7 @@ class GuestInstance final : public GuestInstanceApi {
   std::mutex mail_mu_;  // leaf: the outbox and the callbacks
   std::vector<ChatRequest> outbox_;
   std::vector<GuestCallback> callbacks_;
+  std::vector<int32_t> rtasr_connects_;
 };
 
 }  // namespace hostwire::core

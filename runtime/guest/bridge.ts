@@ -32,6 +32,19 @@ export interface GuestCallback {
   payload: string;
 }
 
+/** A realtime-ASR stream CONNECTed with transport "websocket" (`rtasrConnects`). */
+export interface RtasrConnect {
+  fd: number;
+  /** `{"model": string|null, "turn_detection": ...}` (JSON). */
+  config: string;
+}
+
+/** One send-queue item of a realtime-ASR stream: audio bytes, or a client event's JSON text. */
+export interface RtasrItem {
+  audio: boolean;
+  data: Uint8Array;
+}
+
 /** `binding.host`. Every function returns 0 or a negative errno and never throws for a stale id. */
 export interface HostBridge {
   /** The process-wide id of an instance (worker). */
@@ -50,6 +63,18 @@ export interface HostBridge {
   abortInstance(id: number): number;
   /** Free the instance's fd table; its id stops resolving (worker). */
   releaseInstance(inst: SpearHostImpl): number;
+  /** The realtime-ASR streams CONNECTed with transport "websocket" since the last call ([] for a stale id). */
+  rtasrConnects(id: number): RtasrConnect[];
+  /** After `rtasrConnects`: the host's transport takes the stream (`external`), or the stub runs. */
+  rtasrAttach(id: number, fd: number, external: boolean): number;
+  /** Take up to `maxItems` send-queue items; null once the fd is gone. */
+  rtasrTake(id: number, fd: number, maxItems: number): RtasrItem[] | null;
+  /** A server event for the guest's receive queue. */
+  rtasrPush(id: number, fd: number, bytes: Uint8Array | string): number;
+  /** The transport failed: the stream's state is Error, `last_error` is `message`. */
+  rtasrFail(id: number, fd: number, message: string): number;
+  /** The server closed the connection: the fd reports EPOLLHUP. */
+  rtasrHangup(id: number, fd: number): number;
 }
 
 const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
@@ -61,6 +86,12 @@ const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
   'postCallback',
   'abortInstance',
   'releaseInstance',
+  'rtasrConnects',
+  'rtasrAttach',
+  'rtasrTake',
+  'rtasrPush',
+  'rtasrFail',
+  'rtasrHangup',
 ];
 
 /** The bridge of a loaded addon; a `NativeLoadError` naming what is missing when it has none. */

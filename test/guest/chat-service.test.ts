@@ -26,6 +26,12 @@ function fakeBridge(postRc = 0): { bridge: HostBridge; calls: Calls; settled: Pr
     takeCallbacks: () => assert.fail('takeCallbacks is the worker\'s'),
     releaseInstance: () => assert.fail('releaseInstance is the worker\'s'),
     abortInstance: () => 0,
+    rtasrConnects: () => assert.fail('rtasrConnects is the realtime-ASR service\'s'),
+    rtasrAttach: () => assert.fail('rtasrAttach is the realtime-ASR service\'s'),
+    rtasrTake: () => assert.fail('rtasrTake is the realtime-ASR service\'s'),
+    rtasrPush: () => assert.fail('rtasrPush is the realtime-ASR service\'s'),
+    rtasrFail: () => assert.fail('rtasrFail is the realtime-ASR service\'s'),
+    rtasrHangup: () => assert.fail('rtasrHangup is the realtime-ASR service\'s'),
     completeChat: (id, fd, bytes, metricsJson) => {
       calls.completed.push({ id, fd, response: JSON.parse(Buffer.from(bytes).toString('utf8')), metrics: JSON.parse(metricsJson) });
       done();

@@ -39,6 +39,12 @@ describe('native: binding.host (the guest bridge)', () => {
       'instanceId',
       'postCallback',
       'releaseInstance',
+      'rtasrAttach',
+      'rtasrConnects',
+      'rtasrFail',
+      'rtasrHangup',
+      'rtasrPush',
+      'rtasrTake',
       'takeCallbacks',
       'takeRequests',
     ]);

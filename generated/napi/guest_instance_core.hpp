@@ -25,7 +25,8 @@ class GuestInstanceApi {
   virtual int32_t cchat_create() = 0;
 
   /**
-   * Append a message with `role` ("system", "user", "assistant", "tool") and `content`.
+   * Append a message with `role` (usually "system", "user", "assistant" or "tool") and `content`.
+   * As SPEAR, any role and content are kept; bytes that are not UTF-8 become U+FFFD.
    *
    * `fd`: The chat session fd.
    * `role`: The role.
@@ -41,7 +42,9 @@ class GuestInstanceApi {
 
   /**
    * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr,
-   * int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON.
+   * int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. As
+   * SPEAR, any text is registered: a tool whose text is not JSON is not sent to the model; a tool
+   * call finds its tool by `function.name` (or a flat `name`), the first registered wins.
    *
    * `fd`: The chat session fd.
    * `fn_offset`: Function-table index of the tool function.
@@ -61,10 +64,10 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest gets the
-   * output's length when it was written, else this result as is. With an output: write the whole
-   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
-   * (core_types.hpp, `Output`).
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    */
   virtual int32_t cchat_ctl(int32_t fd,
                             int32_t cmd,
@@ -73,8 +76,26 @@ class GuestInstanceApi {
                             Output &arg_out) = 0;
 
   /**
-   * Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when
-   * the answer is ready and EPOLLERR when the request failed.
+   * Send the conversation to the chat backend. Returns a response fd at once (route B, a
+   * divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A
+   * failed model call (backend error, timeout, no such backend, a reply that is not a chat
+   * completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than
+   * ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at
+   * most `max_iterations` model calls (default 8, at most 128), then
+   * `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most
+   * `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000),
+   * then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each
+   * tool call answered by a `tool` message: the tool's output (rc 0), or
+   * `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or
+   * `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the
+   * assistant messages, the tool messages and the final reply to the session (a send without
+   * AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments
+   * and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len -
+   * that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at
+   * `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap
+   * in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc:
+   * RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the
+   * response EPOLLERR, its reads returning the errno.
    *
    * `fd`: The chat session fd.
    * `flags`: Send flags.
@@ -84,9 +105,10 @@ class GuestInstanceApi {
   virtual int32_t cchat_send(int32_t fd, uint32_t flags) = 0;
 
   /**
-   * Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready
-   * unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads
-   * return 0.
+   * Read the response (OpenAI chat-completion JSON with `_spear: {"backend", "model"}`, or an error
+   * body). Blocks until ready unless O_NONBLOCK (-EAGAIN) (route B, a divergence). -ENOSPC consumes
+   * nothing; after one full read, further reads return 0 (a divergence: SPEAR returns the bytes
+   * again).
    *
    * `response_fd`: The response fd.
    * `out`: Room for the response.

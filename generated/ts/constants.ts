@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.5.0',
+  version: '1.6.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 5,
+  minor: 6,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -101,9 +101,9 @@ export function isFdKind(value: unknown): value is FdKind {
 
 /** Commands of `cchat_ctl`. (enum `cchat_ctl_cmd`, `i32`) */
 export const CchatCtlCmd = {
-  /** Set one parameter: `{"key": K, "value": V}`. */
+  /** Set one parameter: `{"key": K, "value": V}`. As SPEAR: -EIO when the argument is not JSON or has no non-empty string `key`; any `value` (null when absent) is stored as it is, unchecked (a value the host cannot use counts as unset when the request runs); on a response fd it is accepted and does nothing. */
   SET_PARAM: 1,
-  /** The session's counters as JSON. */
+  /** A response fd's metrics, as SPEAR: with ENABLE_METRICS and a completion, `{"prompt_tokens": N, "completion_tokens": 1, "total_tokens": N + 1}` (N the messages the last model call was given); otherwise `{}`. On a session fd -EBADF. */
   GET_METRICS: 2,
 } as const;
 
@@ -415,7 +415,7 @@ export type FdFlags = (typeof FdFlags)[keyof typeof FdFlags];
 
 /** Flags of `cchat_send`. (flags `cchat_send_flags`, `u32`; every bit: `0x3`) */
 export const CchatSendFlags = {
-  /** Collect timing and token metrics for GET_METRICS. (bit 0) */
+  /** Give the response the usage JSON that GET_METRICS returns. (bit 0) */
   ENABLE_METRICS: 0x1,
   /** The host runs the model/tool loop, calling the guest's registered tools. (bit 1) */
   AUTO_TOOL_CALL: 0x2,

@@ -15,7 +15,7 @@ export interface SpearHostImpl {
    */
   cchat_create(): number;
   /**
-   * Append a message with `role` ("system", "user", "assistant", "tool") and `content`.
+   * Append a message with `role` (usually "system", "user", "assistant" or "tool") and `content`. As SPEAR, any role and content are kept; bytes that are not UTF-8 become U+FFFD.
    * @param fd The chat session fd.
    * @param role The role. A view of guest memory: valid until the call returns or the memory grows.
    * @param content The content. A view of guest memory: valid until the call returns or the memory grows.
@@ -23,7 +23,7 @@ export interface SpearHostImpl {
    */
   cchat_write_msg(fd: number, role: Uint8Array, content: Uint8Array): number;
   /**
-   * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON.
+   * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. As SPEAR, any text is registered: a tool whose text is not JSON is not sent to the model; a tool call finds its tool by `function.name` (or a flat `name`), the first registered wins.
    * @param fd The chat session fd.
    * @param fnOffset Function-table index of the tool function.
    * @param fn The tool's JSON description. A view of guest memory: valid until the call returns or the memory grows.
@@ -36,18 +36,18 @@ export interface SpearHostImpl {
    * @param cmd The command. A value of enum `cchat_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
    * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   cchat_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
   /**
-   * Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when the answer is ready and EPOLLERR when the request failed.
+   * Send the conversation to the chat backend. Returns a response fd at once (route B, a divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A failed model call (backend error, timeout, no such backend, a reply that is not a chat completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at most `max_iterations` model calls (default 8, at most 128), then `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000), then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each tool call answered by a `tool` message: the tool's output (rc 0), or `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the assistant messages, the tool messages and the final reply to the session (a send without AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len - that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc: RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the response EPOLLERR, its reads returning the errno.
    * @param fd The chat session fd.
    * @param flags Send flags. A mask of flags `cchat_send_flags` as the guest passed it: not checked.
    * @returns The new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL).
    */
   cchat_send(fd: number, flags: number): number;
   /**
-   * Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads return 0.
+   * Read the response (OpenAI chat-completion JSON with `_spear: {"backend", "model"}`, or an error body). Blocks until ready unless O_NONBLOCK (-EAGAIN) (route B, a divergence). -ENOSPC consumes nothing; after one full read, further reads return 0 (a divergence: SPEAR returns the bytes again).
    *
    * May block the calling guest.
    * @param responseFd The response fd.
@@ -259,15 +259,15 @@ export interface SpearHostImpl {
 export type SpearImports = {
   /** Create a chat session fd. */
   readonly cchat_create: () => number;
-  /** Append a message with `role` ("system", "user", "assistant", "tool") and `content`. */
+  /** Append a message with `role` (usually "system", "user", "assistant" or "tool") and `content`. As SPEAR, any role and content are kept; bytes that are not UTF-8 become U+FFFD. */
   readonly cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number) => number;
-  /** Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. */
+  /** Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. As SPEAR, any text is registered: a tool whose text is not JSON is not sent to the model; a tool call finds its tool by `function.name` (or a flat `name`), the first registered wins. */
   readonly cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number) => number;
   /** Set a parameter or read the metrics of a chat session. */
   readonly cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
-  /** Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when the answer is ready and EPOLLERR when the request failed. */
+  /** Send the conversation to the chat backend. Returns a response fd at once (route B, a divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A failed model call (backend error, timeout, no such backend, a reply that is not a chat completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at most `max_iterations` model calls (default 8, at most 128), then `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000), then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each tool call answered by a `tool` message: the tool's output (rc 0), or `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the assistant messages, the tool messages and the final reply to the session (a send without AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len - that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc: RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the response EPOLLERR, its reads returning the errno. */
   readonly cchat_send: (fd: number, flags: number) => number;
-  /** Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads return 0. */
+  /** Read the response (OpenAI chat-completion JSON with `_spear: {"backend", "model"}`, or an error body). Blocks until ready unless O_NONBLOCK (-EAGAIN) (route B, a divergence). -ENOSPC consumes nothing; after one full read, further reads return 0 (a divergence: SPEAR returns the bytes again). */
   readonly cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number) => number;
   /** Close a chat session or response fd. */
   readonly cchat_close: (fd: number) => number;
@@ -857,7 +857,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
     timeout: null,
     implemented: true,

@@ -107,6 +107,16 @@ void ChatResponse::fd_counters_locked(Json &out) const {
 
 void ChatResponse::status_locked(Json &out) const { fd_counters_locked(out); }
 
+bool ChatResponse::settled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_ != State::kPending;
+}
+
+Json ChatResponse::guest_metrics() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metrics_.is_null() ? Json::object() : metrics_;
+}
+
 Json ChatResponse::metrics() const {
   std::lock_guard<std::mutex> lock(mu_);
   Json out = metrics_.is_object() ? metrics_ : Json::object();

@@ -99,11 +99,15 @@ class GuestInstance final : public GuestInstanceApi {
   std::vector<GuestCallback> take_callbacks();
 
   /**
-   * The host answered the chat request of `response_fd`: `bytes`, and `metrics_json` (""
-   * for none). 0; -EBADF when released, `response_fd` is not an open ChatResponse; -EINVAL
-   * when `metrics_json` is not JSON or the response was already completed or failed.
+   * The host answered the chat request of `response_fd`: `bytes`, `metrics_json` ("" for
+   * none), and `append_json` ("" for none): a JSON array of messages appended to the
+   * response's session (when it is still open) before the response turns readable. 0;
+   * -EBADF when released, `response_fd` is not an open ChatResponse; -EINVAL when
+   * `metrics_json` is not JSON, `append_json` is not an array of objects, or the response
+   * was already completed or failed.
    */
-  int32_t complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json);
+  int32_t complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json,
+                        const std::string &append_json = std::string());
 
   /**
    * The chat request of `response_fd` failed with errno `err` (either sign; stored

@@ -4,7 +4,8 @@
 //   instanceId(inst)                                   worker  the id (a number > 0); -EBADF once released
 //   takeRequests(inst)                                 worker  [{kind:'chat', responseFd, request}] ([] once released)
 //   takeCallbacks(inst)                                worker  [{id, payload}] ([] once released)
-//   completeChat(id, responseFd, bytes, metricsJson)   any     0 | -EBADF | -EINVAL
+//   completeChat(id, responseFd, bytes, metricsJson, appendJson?)
+//                                                      any     0 | -EBADF | -EINVAL
 //   failChat(id, responseFd, errno)                    any     0 | -EBADF | -EINVAL
 //   postCallback(id, callbackId, payload)              any     0 | -EBADF
 //   abortInstance(id)                                  any     0 | -EBADF
@@ -20,7 +21,8 @@
 // its own instance of the addon) reaches any instance; a stale id (released, collected, or
 // never given) is -EBADF, never an exception. Arguments of the wrong type are a TypeError
 // naming the argument, as in the generated glue. `bytes` is a Uint8Array (a Buffer is one)
-// or a string (UTF-8); `metricsJson` a JSON string, or "" / undefined / null for none.
+// or a string (UTF-8); `metricsJson` a JSON string, or "" / undefined / null for none;
+// `appendJson` a JSON array of messages to append to the response's session, or none.
 #include "host_bridge.hpp"
 
 #include <cmath>
@@ -147,8 +149,9 @@ Napi::Value CompleteChat(const Napi::CallbackInfo &info) {
   const int32_t fd = int32_arg(info, 1, kWhere, "responseFd");
   std::vector<uint8_t> bytes = bytes_arg(info, 2, kWhere, "bytes");
   const std::string metrics = string_arg(info, 3, kWhere, "metricsJson", true);
+  const std::string append = string_arg(info, 4, kWhere, "appendJson", true);
   auto inst = lookup(id);
-  return Napi::Number::New(info.Env(), inst ? inst->complete_chat(fd, std::move(bytes), metrics) : -abi::kEBADF);
+  return Napi::Number::New(info.Env(), inst ? inst->complete_chat(fd, std::move(bytes), metrics, append) : -abi::kEBADF);
 }
 
 Napi::Value FailChat(const Napi::CallbackInfo &info) {

@@ -53,8 +53,11 @@ export interface HostBridge {
   takeRequests(inst: SpearHostImpl): GuestRequest[];
   /** Drain the queued callbacks (worker). */
   takeCallbacks(inst: SpearHostImpl): GuestCallback[];
-  /** The chat response is ready: the fd turns EPOLLIN (any thread). */
-  completeChat(id: number, responseFd: number, bytes: Uint8Array, metricsJson: string): number;
+  /**
+   * The chat response is ready: the fd turns EPOLLIN (any thread). `appendJson`, a JSON
+   * array of messages, is appended to the response's session first.
+   */
+  completeChat(id: number, responseFd: number, bytes: Uint8Array, metricsJson: string, appendJson?: string): number;
   /** The chat request failed with `errno` (negative): the fd turns EPOLLERR (any thread). */
   failChat(id: number, responseFd: number, errno: number): number;
   /** Queue a guest callback and wake the instance's blocked call (any thread). */

@@ -1,28 +1,21 @@
 #include "core/epoll.hpp"
 
-namespace hostwire::core {
+#include <algorithm>
+#include <cstddef>
 
-namespace {
-constexpr uint32_t kAlwaysReported = abi::EpollEvents::kERR | abi::EpollEvents::kHUP;
-}  // namespace
+namespace hostwire::core {
 
 int32_t EpollSet::ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32_t events) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return -abi::kEBADF;
-    auto it = watches_.find(target->fd());
     switch (op) {
       case abi::EpollOp::kADD:
-        if (it != watches_.end()) return -abi::kEEXIST;
-        watches_.emplace(target->fd(), Watch{target, events});
-        break;
       case abi::EpollOp::kMOD:
-        if (it == watches_.end()) return -abi::kENOENT;
-        it->second.events = events;
+        watches_[target->fd()] = Watch{target, events};
         break;
       case abi::EpollOp::kDEL:
-        if (it == watches_.end()) return -abi::kENOENT;
-        watches_.erase(it);
+        watches_.erase(target->fd());
         break;
       default:
         return -abi::kEINVAL;
@@ -35,27 +28,23 @@ int32_t EpollSet::ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32
 int32_t EpollSet::collect(size_t max, std::vector<abi::EpollEvent> &out) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return -abi::kEBADF;
-  ++scans_;
   if (watches_.empty() || max == 0) return 0;
   auto it = watches_.lower_bound(cursor_);
   int32_t last = 0;
   size_t added = 0;
   for (size_t i = 0; i < watches_.size() && added < max; ++i, ++it) {
     if (it == watches_.end()) it = watches_.begin();
-    const uint32_t ready = it->second.entry->poll_mask() & (it->second.events | kAlwaysReported);  // watch -> entry
+    const uint32_t ready = it->second.entry->poll_mask() & it->second.events;  // watch -> entry
     if (ready == 0) continue;
     out.push_back(abi::EpollEvent{it->first, ready});
     last = it->first;
     ++added;
   }
   if (added > 0) cursor_ = last + 1;  // fds stay below INT32_MAX (FdTable)
+  // A scan that wrapped past the highest fd appended lower fds last: put them first.
+  const auto first = out.end() - static_cast<std::ptrdiff_t>(added);
+  std::sort(first, out.end(), [](const abi::EpollEvent &a, const abi::EpollEvent &b) { return a.fd < b.fd; });
   return static_cast<int32_t>(added);
-}
-
-void EpollSet::count_wait(size_t records) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++waits_returned_;
-  records_ += records;
 }
 
 bool EpollSet::closed() const {
@@ -68,15 +57,10 @@ size_t EpollSet::watch_count() const {
   return watches_.size();
 }
 
-void EpollSet::forget_watch(int32_t fd) {
-  std::lock_guard<std::mutex> lock(mu_);
-  watches_.erase(fd);
-}
-
 void EpollSet::on_guest_close() {
   std::lock_guard<std::mutex> lock(mu_);
   closed_ = true;  // its waiters, woken by mark_guest_closed, return -EBADF
-  watches_.clear();
+  watches_.clear();  // unobservable from now on (ctl and wait are -EBADF): frees the watched entries
 }
 
 void EpollSet::status_locked(Json &out) const {
@@ -86,9 +70,7 @@ void EpollSet::status_locked(Json &out) const {
   out["watching"] = std::move(fds);
 }
 
-Json EpollSet::metrics() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return Json{{"watches", watches_.size()}, {"scans", scans_}, {"waits_returned", waits_returned_}, {"records", records_}};
-}
+// SPEAR's GET_METRICS of an epoll fd: `{}`.
+Json EpollSet::metrics() const { return Json::object(); }
 
 }  // namespace hostwire::core

@@ -63,7 +63,7 @@ int32_t GuestInstance::rtasr_read(int32_t fd, Output &out) {
 }
 
 int32_t GuestInstance::rtasr_close(int32_t fd) {
-  return guarded([&]() -> int32_t { return table_.close(fd, kind_bit(abi::FdKind::kRtAsr)); });
+  return guarded([&]() -> int32_t { return table_.close(fd); });
 }
 
 }  // namespace hostwire::core

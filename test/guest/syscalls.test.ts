@@ -94,23 +94,23 @@ epoll_create: 1001
 cchat_create: 1002
 rtasr_create: 1003
 ADD chat: 0
-ADD chat again: -17
-MOD unwatched: -2
-DEL unwatched: -2
+ADD chat again: 0
+MOD unwatched: 0
+DEL unwatched: 0
 ADD the epfd to itself: -22
 ADD an epoll fd: -22
 ADD fd 999: -9
 ADD fd 5000 never opened: -9
 op 9: -22
-unknown event bit 0x100: -22
+unknown event bit 0x100: 0
 epfd that is a chat fd: -9
 MOD chat: 0
 DEL chat: 0
-DEL chat again: -2
+DEL chat again: 0
 close ep2: 0
-close ep2 again: -9
-epoll_close on a chat fd: -9
-rtasr_close: 0
+close ep2 again: 0
+epoll_close on an rtasr fd (closes any kind): 0
+rtasr_close of it again: 0
 epoll_create after closes (never reused): 1004
 == epoll_wait
 ADD session (never ready): 0
@@ -133,13 +133,13 @@ SET_FLAGS set O_NONBLOCK: 0
 GET_FLAGS: 24 {"flags":["O_NONBLOCK"]}
 SET_FLAGS clear O_NONBLOCK: 0
 GET_FLAGS: 12 {"flags":[]}
-SET_FLAGS unknown flag: -22
+SET_FLAGS unknown flag: 0
 SET_FLAGS malformed JSON: -22
-SET_FLAGS set and clear: -22
+SET_FLAGS set and clear: 0
 unknown command 99: -22 len=64
 fd 999: -9 len=64
 arg beyond memory: -14
-GET_STATUS session: 105 {"fd":1002,"kind":"ChatSession","flags":[],"poll_mask":0,"closed":false,"messages":0,"tools":0,"sends":0}
+GET_STATUS session: 63 {"closed":false,"flags":[],"kind":"ChatSession","poll_mask":[]}
 == chat
 cchat_create: 1005
 SET_PARAM model: 0
@@ -164,11 +164,14 @@ recv after the end: 0
 still IN after the end: 1 fd=1006 events=0x1 len=8
 SET_PARAM on a response: -9
 cchat_close response: 0
-cchat_close response again: -9
-closed fd left the set: 0 len=0
-DEL closed fd: -9
+cchat_close response again: 0
+closed fd stays in the set: 1 fd=1006 events=0x1 len=8
+GET_STATUS closed fd: 83 {"closed":true,"flags":[],"kind":"ChatResponse","poll_mask":["EPOLLIN","EPOLLHUP"]}
+MOD closed fd to HUP: 0
+closed fd reports HUP: 1 fd=1006 events=0x10 len=8
+DEL closed fd: 0
 recv closed fd: -9
-cchat_close on an epoll fd: -9
+cchat_close fd 999: -9
 -- O_NONBLOCK and timeouts
 send slow: 1008
 SET_FLAGS O_NONBLOCK: 0
@@ -181,17 +184,17 @@ DEL: 0
 -- failure
 send fail: 1010
 ADD IN only: 0
-wait -1 (ERR though not asked): 1 fd=1010 events=0x8 len=8
+wait -1 (IN: a read does not block; ERR not asked): 1 fd=1010 events=0x1 len=8
 recv: -110 len=65536
 recv again: -110 len=65536
 DEL: 0
 -- rotation
 responses: 1011 1012 1013
 all three ready: 3
-all three sorted: 1011 1012 1013
-one record at a time visits, by position in the full scan: 1 2 3 1
+all three in ascending order: 1
+one record at a time visits each once, in ascending order round the set, then again: 1
 close the first: 0
-without the first: 2, sorted: 1012 1013
+the first closed (still watched, IN): 3, sorted: 1011 1012 1013
 == tools
 send AUTO_TOOL_CALL: 1015
 ADD: 0
@@ -218,7 +221,7 @@ unknown command 42: -22
 CONNECT: 0
 CONNECT again: -22
 read nothing yet: -11 len=256
-ADD IN|OUT: 0
+ADD IN|OUT|HUP: 0
 wait (writable): 1 fd=1023 events=0x4 len=8
 write a frame: 3200
 write half a frame: 1600
@@ -239,10 +242,13 @@ GET_KIND: 16 {"kind":"RtAsr"}
 DEL: 0
 no HUP once DELeted: 0 len=0
 ADD IN again: 0
-HUP again (not asked for): 1 fd=1023 events=0x10 len=8
+no HUP (not asked for): 0 len=0
 rtasr_close: 0
-rtasr_close again: -9
-closed fd left the set: 0 len=0
+rtasr_close again: 0
+closed fd, watched for IN only: nothing: 0 len=0
+MOD closed fd to HUP: 0
+closed fd: HUP: 1 fd=1023 events=0x10 len=8
+DEL closed fd: 0
 -- a full send queue
 SET_PARAM send_queue_bytes 4000: 0
 SET_PARAM stub_paused: 0
@@ -256,6 +262,8 @@ wait (not writable): 0 len=0
 SET_PARAM stub_paused false: 0
 wait (writable again): 1 fd=1024 events=0x4 len=8
 SET_PARAM stub_error: 0
+wait (ERR not asked for): 0 len=0
+MOD OUT|ERR: 0
 wait (ERR): 1 fd=1024 events=0x8 len=8
 read: ${delta(zeros).length} ${delta(zeros)}
 read: 43 {"type":"error","error":{"message":"boom"}}

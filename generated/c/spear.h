@@ -372,17 +372,21 @@ enum {
     SP_LOG_ERROR = 4,
 };
 
-/* ---- Flags: masks of an unsigned type wide enough for the bit ----------------------------- */
+/* ---- Flags: enum constants (int) as SPEAR's header has them -------------------------------- */
 
 /* `fd_flags` (u32 flags): Per-fd flags set with `spear_fd_ctl` SET_FLAGS. */
-/** Calls that would block return -EAGAIN instead. */
-#define SPEAR_O_NONBLOCK ((uint32_t)1u << 0)
+enum {
+    /** Calls that would block return -EAGAIN instead. */
+    SPEAR_O_NONBLOCK = 0x001,
+};
 
 /* `cchat_send_flags` (u32 flags): Flags of `cchat_send`. */
-/** Collect timing and token metrics for GET_METRICS. */
-#define SPEAR_CCHAT_SEND_FLAG_ENABLE_METRICS ((uint32_t)1u << 0)
-/** The host runs the model/tool loop, calling the guest's registered tools. */
-#define SPEAR_CCHAT_SEND_FLAG_AUTO_TOOL_CALL ((uint32_t)1u << 1)
+enum {
+    /** Collect timing and token metrics for GET_METRICS. */
+    SPEAR_CCHAT_SEND_FLAG_ENABLE_METRICS = 0x001,
+    /** The host runs the model/tool loop, calling the guest's registered tools. */
+    SPEAR_CCHAT_SEND_FLAG_AUTO_TOOL_CALL = 0x002,
+};
 /** Another name of `SPEAR_CCHAT_SEND_FLAG_AUTO_TOOL_CALL`. */
 #define AUTO_TOOL_CALL SPEAR_CCHAT_SEND_FLAG_AUTO_TOOL_CALL
 
@@ -391,17 +395,19 @@ enum {
  * included (as SPEAR: an fd in error is not reported to an IN-only watcher); unknown bits in the
  * events of `spear_epoll_ctl` are masked off.
  */
-/** Readable (a message, an event or bytes are waiting). */
-#define SPEAR_EPOLLIN ((uint32_t)1u << 0)
-/** Writable (the send queue has room). */
-#define SPEAR_EPOLLOUT ((uint32_t)1u << 2)
-/** An error is pending on the fd. */
-#define SPEAR_EPOLLERR ((uint32_t)1u << 3)
-/**
- * The fd was closed, by the host side or by the guest (a watch of an fd the guest closed stays and
- * reports HUP).
- */
-#define SPEAR_EPOLLHUP ((uint32_t)1u << 4)
+enum {
+    /** Readable (a message, an event or bytes are waiting). */
+    SPEAR_EPOLLIN = 0x001,
+    /** Writable (the send queue has room). */
+    SPEAR_EPOLLOUT = 0x004,
+    /** An error is pending on the fd. */
+    SPEAR_EPOLLERR = 0x008,
+    /**
+     * The fd was closed, by the host side or by the guest (a watch of an fd the guest closed stays
+     * and reports HUP).
+     */
+    SPEAR_EPOLLHUP = 0x010,
+};
 
 /* ---- Records: the IDL's layouts, checked at compile time ---------------------------------- */
 

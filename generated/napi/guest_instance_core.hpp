@@ -20,7 +20,7 @@ class GuestInstanceApi {
   /**
    * Create a chat session fd.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   virtual int32_t cchat_create() = 0;
 
@@ -100,7 +100,7 @@ class GuestInstanceApi {
    * `fd`: The chat session fd.
    * `flags`: Send flags.
    *
-   * Returns the new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL).
+   * Returns the new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL, -EMFILE).
    */
   virtual int32_t cchat_send(int32_t fd, uint32_t flags) = 0;
 
@@ -136,27 +136,35 @@ class GuestInstanceApi {
   /**
    * Create an empty epoll set and return its fd.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   virtual int32_t spear_epoll_create() = 0;
 
   /**
-   * Add, change or remove the watch of `fd` in the set `epfd`.
+   * Add, change or remove the watch of `fd` in the set `epfd`. Checked in SPEAR's order: `epfd ==
+   * fd` is -EINVAL; an epfd or fd never opened -EBADF; an epfd that is not an epoll set, or is
+   * closed, -EBADF; an fd that is an epoll set -EINVAL; an unknown op -EINVAL. An fd the guest
+   * closed may be watched (it reports HUP).
    *
    * `epfd`: The epoll fd.
    * `op`: ADD, MOD or DEL.
    * `fd`: The fd to watch.
-   * `events`: Events of interest (ERR and HUP are implied).
+   * `events`: Events of interest, the only ones reported (ERR and HUP are not implied); unknown
+   * bits are ignored.
    *
-   * Returns 0, or a negative errno (-ENOENT, -EBADF, -ENOMEM, -EEXIST, -EINVAL).
+   * Returns 0, or a negative errno (-EBADF, -EINVAL).
    */
   virtual int32_t spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uint32_t events) = 0;
 
   /**
    * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write
-   * one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0`
-   * when nothing became ready. Successive calls rotate through the ready set when more are ready
-   * than fit.
+   * one `epoll_event` record per ready fd, in ascending fd order. Returns the number of records; 0
+   * with `*out_len_ptr = 0` when nothing became ready. A capacity under one record is -ENOSPC (8
+   * written back), checked before the epfd (as SPEAR). Divergence from SPEAR: when more fds are
+   * ready than fit, successive calls rotate through the ready set (SPEAR always starts at the
+   * lowest fd, starving the others); the records of one call stay ascending. Closing the set wakes
+   * its waiters, which return -EBADF (SPEAR's waiter spins until its timeout, forever with a
+   * negative one).
    *
    * `epfd`: The epoll fd.
    * `out`: Room for the records.
@@ -173,7 +181,8 @@ class GuestInstanceApi {
   virtual int32_t spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) = 0;
 
   /**
-   * Close the epoll set; waiters on it return -EBADF.
+   * Close the epoll set; waiters on it return -EBADF. As SPEAR, this closes an fd of any kind, and
+   * closing an fd already closed is 0.
    *
    * `epfd`: The epoll fd.
    *
@@ -182,7 +191,9 @@ class GuestInstanceApi {
   virtual int32_t spear_epoll_close(int32_t epfd) = 0;
 
   /**
-   * Control any fd. Unknown commands and malformed JSON are -EINVAL.
+   * Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's
+   * order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON
+   * -EINVAL.
    *
    * `fd`: The fd.
    * `cmd`: The command.
@@ -202,7 +213,7 @@ class GuestInstanceApi {
   /**
    * Create an audio source fd.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -260,7 +271,7 @@ class GuestInstanceApi {
   /**
    * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).
    *
-   * Returns the new fd, or a negative errno (-ENOMEM).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   virtual int32_t rtasr_create() = 0;
 
@@ -334,7 +345,7 @@ class GuestInstanceApi {
    * `stream_id`: The stream id.
    * `direction`: The direction.
    *
-   * Returns the new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -ENOSYS).
+   * Returns the new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -EMFILE, -ENOSYS).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -390,7 +401,7 @@ class GuestInstanceApi {
   /**
    * Open the control channel that reports stream connections.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -415,7 +426,7 @@ class GuestInstanceApi {
   virtual int32_t user_stream_ctl_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
-   * Milliseconds on the host's monotonic clock.
+   * Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic).
    *
    * Returns the i64 value.
    */

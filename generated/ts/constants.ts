@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.6.0',
+  version: '1.7.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 6,
+  minor: 7,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -43,8 +43,11 @@ export const ALLOC_INITIAL_BYTES = 65536;
 /** How many times the `*_alloc` helpers call before giving up. (`u32`) */
 export const ALLOC_MAX_TRIES = 3;
 
-/** The first fd number of an instance; numbers are never reused. (`i32`) */
+/** The first fd number of an instance; numbers are never reused, and a closed fd stays known (closing it again is 0, `spear_fd_ctl` GET_STATUS says `"closed":true`). (`i32`) */
 export const FD_FIRST = 1000;
+
+/** The most fds open at once in one instance: creating one more is -EMFILE (a host limit, as Linux's RLIMIT_NOFILE; SPEAR has none). (`u32`) */
+export const FD_MAX_OPEN = 65536;
 
 /** Connection-info magic: the bytes `HWCI`. (`u32`) */
 export const CONN_INFO_MAGIC = 1229150024;
@@ -120,11 +123,11 @@ export function isCchatCtlCmd(value: unknown): value is CchatCtlCmd {
 
 /** The `op` of `spear_epoll_ctl`. (enum `epoll_op`, `i32`) */
 export const EpollOp = {
-  /** Watch `fd` for `events`; -EEXIST when already watched. */
+  /** Watch `fd` for `events`; an fd already watched is re-registered with the new events (0, as SPEAR; Linux says -EEXIST). */
   ADD: 1,
-  /** Change the events of a watched fd; -ENOENT when not watched. */
+  /** Change the events of `fd`; an fd not watched starts being watched (0, as SPEAR; Linux says -ENOENT). */
   MOD: 2,
-  /** Stop watching `fd`; -ENOENT when not watched. */
+  /** Stop watching `fd`; an fd not watched is 0 (as SPEAR; Linux says -ENOENT). */
   DEL: 3,
 } as const;
 
@@ -141,15 +144,15 @@ export function isEpollOp(value: unknown): value is EpollOp {
 
 /** Commands of `spear_fd_ctl`. (enum `fd_ctl_cmd`, `i32`) */
 export const FdCtlCmd = {
-  /** Set or clear flags: `{"set":["O_NONBLOCK"],"clear":[]}`. */
+  /** Set or clear flags: `{"set":["O_NONBLOCK"],"clear":[]}`; `set` is applied first, then `clear`. Any valid JSON is accepted: a missing or non-array `set`/`clear` and unknown names are ignored (as SPEAR); malformed JSON is -EINVAL. */
   SET_FLAGS: 1,
   /** The flags: `{"flags":[...]}`. */
   GET_FLAGS: 2,
   /** The kind: `{"kind":"ChatSession"}`. */
   GET_KIND: 3,
-  /** `{"kind","flags","poll_mask","closed", ...}`. */
+  /** Exactly SPEAR's `{"closed":false,"flags":[],"kind":"ChatSession","poll_mask":["EPOLLIN"]}`: keys in that order, `poll_mask` the names of the ready events, `closed` true once the guest closed the fd. */
   GET_STATUS: 4,
-  /** Kind-specific counters as JSON. */
+  /** The kind's metrics as JSON; `{}` for an epoll set and for a closed fd. */
   GET_METRICS: 5,
 } as const;
 
@@ -424,7 +427,7 @@ export const CchatSendFlags = {
 /** One bit of `cchat_send_flags`; a mask of several bits is a `number`. */
 export type CchatSendFlags = (typeof CchatSendFlags)[keyof typeof CchatSendFlags];
 
-/** Readiness events. ERR and HUP are reported whether or not they were requested. (flags `epoll_events`, `u32`; every bit: `0x1d`) */
+/** Readiness events. Only the requested bits are reported, ERR and HUP included (as SPEAR: an fd in error is not reported to an IN-only watcher); unknown bits in the events of `spear_epoll_ctl` are masked off. (flags `epoll_events`, `u32`; every bit: `0x1d`) */
 export const EpollEvents = {
   /** Readable (a message, an event or bytes are waiting). (bit 0) */
   IN: 0x1,
@@ -432,7 +435,7 @@ export const EpollEvents = {
   OUT: 0x4,
   /** An error is pending on the fd. (bit 3) */
   ERR: 0x8,
-  /** The host side closed the fd. (bit 4) */
+  /** The fd was closed, by the host side or by the guest (a watch of an fd the guest closed stays and reports HUP). (bit 4) */
   HUP: 0x10,
 } as const;
 

@@ -11,7 +11,7 @@ import { Errno, type ErrnoValue } from './errno';
 export interface SpearHostImpl {
   /**
    * Create a chat session fd.
-   * @returns The new fd, or a negative errno (-ENOMEM).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   cchat_create(): number;
   /**
@@ -43,7 +43,7 @@ export interface SpearHostImpl {
    * Send the conversation to the chat backend. Returns a response fd at once (route B, a divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A failed model call (backend error, timeout, no such backend, a reply that is not a chat completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at most `max_iterations` model calls (default 8, at most 128), then `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000), then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each tool call answered by a `tool` message: the tool's output (rc 0), or `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the assistant messages, the tool messages and the final reply to the session (a send without AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len - that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc: RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the response EPOLLERR, its reads returning the errno.
    * @param fd The chat session fd.
    * @param flags Send flags. A mask of flags `cchat_send_flags` as the guest passed it: not checked.
-   * @returns The new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL).
+   * @returns The new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL, -EMFILE).
    */
   cchat_send(fd: number, flags: number): number;
   /**
@@ -63,20 +63,20 @@ export interface SpearHostImpl {
   cchat_close(fd: number): number;
   /**
    * Create an empty epoll set and return its fd.
-   * @returns The new fd, or a negative errno (-ENOMEM).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   spear_epoll_create(): number;
   /**
-   * Add, change or remove the watch of `fd` in the set `epfd`.
+   * Add, change or remove the watch of `fd` in the set `epfd`. Checked in SPEAR's order: `epfd == fd` is -EINVAL; an epfd or fd never opened -EBADF; an epfd that is not an epoll set, or is closed, -EBADF; an fd that is an epoll set -EINVAL; an unknown op -EINVAL. An fd the guest closed may be watched (it reports HUP).
    * @param epfd The epoll fd.
    * @param op ADD, MOD or DEL. A value of enum `epoll_op` as the guest passed it: not checked.
    * @param fd The fd to watch.
-   * @param events Events of interest (ERR and HUP are implied). A mask of flags `epoll_events` as the guest passed it: not checked.
-   * @returns 0, or a negative errno (-ENOENT, -EBADF, -ENOMEM, -EEXIST, -EINVAL).
+   * @param events Events of interest, the only ones reported (ERR and HUP are not implied); unknown bits are ignored. A mask of flags `epoll_events` as the guest passed it: not checked.
+   * @returns 0, or a negative errno (-EBADF, -EINVAL).
    */
   spear_epoll_ctl(epfd: number, op: number, fd: number, events: number): number;
   /**
-   * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. Successive calls rotate through the ready set when more are ready than fit.
+   * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd, in ascending fd order. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. A capacity under one record is -ENOSPC (8 written back), checked before the epfd (as SPEAR). Divergence from SPEAR: when more fds are ready than fit, successive calls rotate through the ready set (SPEAR always starts at the lowest fd, starving the others); the records of one call stay ascending. Closing the set wakes its waiters, which return -EBADF (SPEAR's waiter spins until its timeout, forever with a negative one).
    *
    * May block the calling guest.
    * @param epfd The epoll fd.
@@ -86,13 +86,13 @@ export interface SpearHostImpl {
    */
   spear_epoll_wait(epfd: number, outCapacity: number, timeoutMs: number): Uint8Array | number;
   /**
-   * Close the epoll set; waiters on it return -EBADF.
+   * Close the epoll set; waiters on it return -EBADF. As SPEAR, this closes an fd of any kind, and closing an fd already closed is 0.
    * @param epfd The epoll fd.
    * @returns 0, or a negative errno (-EBADF).
    */
   spear_epoll_close(epfd: number): number;
   /**
-   * Control any fd. Unknown commands and malformed JSON are -EINVAL.
+   * Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON -EINVAL.
    * @param fd The fd.
    * @param cmd The command. A value of enum `fd_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
@@ -104,7 +104,7 @@ export interface SpearHostImpl {
    * Create an audio source fd.
    *
    * Declared for compatibility; not implemented yet (`-ENOSYS`).
-   * @returns The new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    */
   mic_create(): number;
   /**
@@ -137,7 +137,7 @@ export interface SpearHostImpl {
   mic_close(fd: number): number;
   /**
    * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).
-   * @returns The new fd, or a negative errno (-ENOMEM).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   rtasr_create(): number;
   /**
@@ -179,7 +179,7 @@ export interface SpearHostImpl {
    * Declared for compatibility; not implemented yet (`-ENOSYS`).
    * @param streamId The stream id.
    * @param direction The direction. A value of enum `user_stream_dir` as the guest passed it: not checked.
-   * @returns The new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -EMFILE, -ENOSYS).
    */
   user_stream_open(streamId: number, direction: number): number;
   /**
@@ -212,7 +212,7 @@ export interface SpearHostImpl {
    * Open the control channel that reports stream connections.
    *
    * Declared for compatibility; not implemented yet (`-ENOSYS`).
-   * @returns The new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    */
   user_stream_ctl_open(): number;
   /**
@@ -225,7 +225,7 @@ export interface SpearHostImpl {
    */
   user_stream_ctl_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
-   * Milliseconds on the host's monotonic clock.
+   * Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic).
    * @returns The value.
    */
   time_now_ms(): bigint;
@@ -273,13 +273,13 @@ export type SpearImports = {
   readonly cchat_close: (fd: number) => number;
   /** Create an empty epoll set and return its fd. */
   readonly spear_epoll_create: () => number;
-  /** Add, change or remove the watch of `fd` in the set `epfd`. */
+  /** Add, change or remove the watch of `fd` in the set `epfd`. Checked in SPEAR's order: `epfd == fd` is -EINVAL; an epfd or fd never opened -EBADF; an epfd that is not an epoll set, or is closed, -EBADF; an fd that is an epoll set -EINVAL; an unknown op -EINVAL. An fd the guest closed may be watched (it reports HUP). */
   readonly spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number) => number;
-  /** Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. Successive calls rotate through the ready set when more are ready than fit. */
+  /** Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd, in ascending fd order. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. A capacity under one record is -ENOSPC (8 written back), checked before the epfd (as SPEAR). Divergence from SPEAR: when more fds are ready than fit, successive calls rotate through the ready set (SPEAR always starts at the lowest fd, starving the others); the records of one call stay ascending. Closing the set wakes its waiters, which return -EBADF (SPEAR's waiter spins until its timeout, forever with a negative one). */
   readonly spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number) => number;
-  /** Close the epoll set; waiters on it return -EBADF. */
+  /** Close the epoll set; waiters on it return -EBADF. As SPEAR, this closes an fd of any kind, and closing an fd already closed is 0. */
   readonly spear_epoll_close: (epfd: number) => number;
-  /** Control any fd. Unknown commands and malformed JSON are -EINVAL. */
+  /** Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON -EINVAL. */
   readonly spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
   /** Create an audio source fd. */
   readonly mic_create: () => number;
@@ -311,7 +311,7 @@ export type SpearImports = {
   readonly user_stream_ctl_open: () => number;
   /** Read one `user_stream_ctl_event` record. */
   readonly user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number) => number;
-  /** Milliseconds on the host's monotonic clock. */
+  /** Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic). */
   readonly time_now_ms: () => bigint;
   /** Seconds since the Unix epoch on the host's wall clock. */
   readonly wall_time_s: () => bigint;
@@ -809,7 +809,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
     timeout: null,
     implemented: true,
@@ -872,7 +872,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.EBADF, Errno.ENOMEM, Errno.EINVAL],
+    errors: [Errno.EBADF, Errno.ENOMEM, Errno.EINVAL, Errno.EMFILE],
     blocking: false,
     timeout: null,
     implemented: true,
@@ -913,7 +913,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
     timeout: null,
     implemented: true,
@@ -930,7 +930,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'status',
     countOf: null,
-    errors: [Errno.ENOENT, Errno.EBADF, Errno.ENOMEM, Errno.EEXIST, Errno.EINVAL],
+    errors: [Errno.EBADF, Errno.EINVAL],
     blocking: false,
     timeout: null,
     implemented: true,
@@ -988,7 +988,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EMFILE, Errno.ENOSYS],
     blocking: false,
     timeout: null,
     implemented: false,
@@ -1045,7 +1045,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
     timeout: null,
     implemented: true,
@@ -1120,7 +1120,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.ENOSYS],
+    errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.EMFILE, Errno.ENOSYS],
     blocking: false,
     timeout: null,
     implemented: false,
@@ -1176,7 +1176,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EMFILE, Errno.ENOSYS],
     blocking: false,
     timeout: null,
     implemented: false,

@@ -80,7 +80,9 @@ uint32_t ChatResponse::poll_mask_locked() const {
   switch (state_) {
     case State::kPending: return 0;
     case State::kReady: return abi::EpollEvents::kIN;
-    case State::kFailed: return abi::EpollEvents::kERR;
+    // A read of it does not block (it returns the error): readable, so that a watcher that
+    // asked for IN only (epoll reports only the requested bits, as SPEAR) is woken too.
+    case State::kFailed: return abi::EpollEvents::kIN | abi::EpollEvents::kERR;
   }
   return 0;
 }

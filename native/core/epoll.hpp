@@ -1,11 +1,14 @@
 // hostwire native core: EpollSet, an epoll fd (SPEAR-ABI.md, "epoll").
 //
-// Level-triggered: a scan reports each watched fd whose readiness meets its interest,
-// nothing is consumed by reporting. EPOLLERR and EPOLLHUP are reported whether requested or
-// not; one record per fd with its events OR-merged. When more fds are ready than fit, the
-// next scan starts after the last fd reported, so successive calls rotate through the ready
-// set and none starves. The waiting itself (timeouts, wakeups, callbacks, abort) is the
-// instance's (guest_instance_epoll.cc); an epoll fd cannot be watched by another.
+// As SPEAR's EpollState and ep_wait_ready (hostcall/types.rs, fd_table.rs): level-triggered,
+// a scan reports each watched fd whose readiness meets its interest, and only the requested
+// bits of it (an fd in error is not reported to an IN-only watcher); nothing is consumed by
+// reporting; one record per fd, records in ascending fd order. A watch of an fd the guest
+// closed stays, and reports EPOLLHUP where HUP was requested. When more fds are ready than
+// fit, the next scan starts after the last fd reported, so successive calls rotate through
+// the ready set and none starves (SPEAR always starts at the lowest fd); the records of one
+// scan are still in ascending order. The waiting itself (timeouts, wakeups, callbacks, abort)
+// is the instance's (guest_instance_epoll.cc); an epoll fd cannot be watched by another.
 //
 // Locks: the set's `mu_` is the watch-set lock (second in the order of fd_table.hpp); a scan
 // takes each watched entry's lock under it.
@@ -33,16 +36,16 @@ class EpollSet final : public FdEntry {
   explicit EpollSet(std::shared_ptr<Waker> waker) : FdEntry(abi::FdKind::kEpoll, std::move(waker)) {}
 
   /**
-   * ADD, MOD or DEL the watch of `target` (validated by the caller, with the table lock held
-   * so that `target` stays open): 0, -EEXIST (ADD of a watched fd), -ENOENT (MOD or DEL of
-   * an unwatched one). MOD re-registers the watch with the new events.
+   * ADD, MOD or DEL the watch of `target` (validated by the caller, with the table lock
+   * held): 0, or -EBADF once the set is closed. As SPEAR: ADD and MOD both (re-)register the
+   * watch with `events`, whether or not `target` was watched; DEL of an unwatched fd is 0.
    */
   int32_t ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32_t events);
 
   /**
    * One scan for a wait: writes at most `out.capacity() / kSize` records of ready fds into
    * `out` (abi::EpollEvent encoded in place), starting after the last fd the previous scan
-   * reported, and counts a wait that returned them. Returns the number written (`out` holds
+   * reported, in ascending fd order. Returns the number written (`out` holds
    * them), 0 with `out` untouched when none is ready, or -EBADF once closed. `seen` is the
    * Waker epoch the caller read before calling (see the top of this file).
    */
@@ -54,7 +57,6 @@ class EpollSet final : public FdEntry {
   /** Watched fds. */
   size_t watch_count() const;
 
-  void forget_watch(int32_t fd) override;
   Json metrics() const override;
 
  protected:
@@ -73,9 +75,6 @@ class EpollSet final : public FdEntry {
   std::map<int32_t, Watch> watches_;  // under mu_, ordered by fd
   int32_t cursor_ = 0;                // the next scan starts at the first fd >= cursor_
   bool closed_ = false;
-  uint64_t waits_returned_ = 0;       // waits that returned records
-  uint64_t records_ = 0;              // records returned in all
-  std::atomic<uint64_t> scans_{0};
   /** The epoch a scan that found nothing ready started from (kNoEpoch: none yet). */
   std::atomic<uint64_t> idle_epoch_{kNoEpoch};
 };

@@ -146,6 +146,12 @@ class GuestInstance final : public GuestInstanceApi {
   /** Open fds (for tests). */
   size_t open_fds() const { return table_.size(); }
 
+  /** The kind's own status of the open fd `fd` (FdEntry::status), or null (for tests). */
+  Json status_of(int32_t fd) const {
+    std::shared_ptr<FdEntry> e = table_.find(fd);
+    return e ? e->status() : Json(nullptr);
+  }
+
  private:
   /** kAborted or kCallbackPending when a blocking call must return at once, else 0. */
   int32_t interruption() const {

@@ -88,7 +88,7 @@ int32_t GuestInstance::cchat_recv(int32_t response_fd, Output &out) {
 }
 
 int32_t GuestInstance::cchat_close(int32_t fd) {
-  return guarded([&]() -> int32_t { return table_.close(fd, kChatKinds); });
+  return guarded([&]() -> int32_t { return table_.close(fd); });
 }
 
 }  // namespace hostwire::core

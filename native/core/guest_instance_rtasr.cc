@@ -55,7 +55,7 @@ std::shared_ptr<RtAsrStream> GuestInstance::rtasr_stream(int32_t fd) {
 }
 
 int32_t GuestInstance::rtasr_close(int32_t fd) {
-  return guarded([&]() -> int32_t { return table_.close(fd, kind_bit(abi::FdKind::kRtAsr)); });
+  return guarded([&]() -> int32_t { return table_.close(fd); });
 }
 
 }  // namespace hostwire::core

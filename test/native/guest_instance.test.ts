@@ -43,6 +43,9 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
   log: (r) => assert.equal(r, -22),
   // As SPEAR's cchat_ctl: the command is decided first, and 1000 is no command.
   cchat_ctl: (r) => assert.equal(r, -22),
+  // As SPEAR: epfd == fd is -EINVAL before any lookup; an unknown command before the fd.
+  spear_epoll_ctl: (r) => assert.equal(r, -22),
+  spear_fd_ctl: (r) => assert.equal(r, -22),
   time_now_ms: (r) => assert.ok(typeof r === 'bigint' && r >= 0n),
   wall_time_s: (r) => assert.ok(typeof r === 'bigint' && Math.abs(Number(r) - Date.now() / 1000) < 5),
   random_i64: (r) => assert.equal(typeof r, 'bigint'),

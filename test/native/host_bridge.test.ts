@@ -89,7 +89,7 @@ describe('native: binding.host (the guest bridge)', () => {
     assert.equal(h.releaseInstance(g), 0);
   });
 
-  it('failChat makes the response EPOLLERR and cchat_recv return the errno; strings are bytes too', () => {
+  it('failChat makes the response EPOLLIN | EPOLLERR and cchat_recv return the errno; strings are bytes too', () => {
     const g = newInstance();
     const h = host();
     const id = h.instanceId(g);
@@ -97,11 +97,11 @@ describe('native: binding.host (the guest bridge)', () => {
     const r1 = g.cchat_send(s, 0);
     const r2 = g.cchat_send(s, 0);
     const ep = g.spear_epoll_create();
-    assert.equal(g.spear_epoll_ctl(ep, 1, r1, 1), 0);
+    assert.equal(g.spear_epoll_ctl(ep, 1, r1, 1 | 8), 0);
     assert.equal(h.failChat(id, r1, -110), 0);
     assert.equal(h.failChat(id, r1, -110), -22);
     assert.equal(h.failChat(id, r2, 0), -22);
-    assert.equal(Buffer.from(g.spear_epoll_wait(ep, 64, 0) as Uint8Array).toString('hex'), `${Buffer.from(new Int32Array([r1, 8]).buffer).toString('hex')}`);
+    assert.equal(Buffer.from(g.spear_epoll_wait(ep, 64, 0) as Uint8Array).toString('hex'), `${Buffer.from(new Int32Array([r1, 1 | 8]).buffer).toString('hex')}`);
     assert.equal(g.cchat_recv(r1, 64), -110);
     assert.equal(h.completeChat(id, r2, 'a string body', undefined), 0);
     assert.equal(text(g.cchat_recv(r2, 64)), 'a string body');

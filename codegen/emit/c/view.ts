@@ -58,6 +58,8 @@ export interface EnumView {
 
 export interface FlagsView {
   doc: string;
+  /** Whether the bits are constants of an anonymous enum (`int`), as SPEAR's header has them. */
+  enumerated: boolean;
   bits: ConstView[];
   aliases: AliasView[];
 }
@@ -243,12 +245,22 @@ function enumView(e: EnumDef): EnumView {
   };
 }
 
-/** Flag masks shift an unsigned type wide enough for the bit, so bit 31 (or 63) is exact. */
+/**
+ * Flag bits are constants of an anonymous enum (`int`), as in SPEAR's header, so that each
+ * has SPEAR's C type; a set with a bit that does not fit an `int` (bit 31 and up) is written
+ * as masks of an unsigned type wide enough for it instead.
+ */
 function flagsView(f: FlagsDef): FlagsView {
+  const enumerated = f.bits.every((b) => b.bit < 31);
   const wide = f.type.bytes === 8 ? 'uint64_t' : 'uint32_t';
   return {
     doc: docComment([`\`${f.name}\` (${f.type.name} flags): ${f.doc}`], 0, '/*'),
-    bits: f.bits.map((b) => ({ doc: docComment([b.doc]), name: b.cName, value: `((${wide})1u << ${b.bit})` })),
+    enumerated,
+    bits: f.bits.map((b) => ({
+      doc: docComment([b.doc], enumerated ? 4 : 0),
+      name: b.cName,
+      value: enumerated ? `0x${(1n << BigInt(b.bit)).toString(16).padStart(3, '0')}` : `((${wide})1u << ${b.bit})`,
+    })),
     aliases: f.aliases.map(aliasView),
   };
 }

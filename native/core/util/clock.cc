@@ -10,6 +10,10 @@ int64_t wall_now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+int64_t wall_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 Deadline Deadline::from_timeout_ms(int64_t timeout_ms) {
   if (timeout_ms < 0) return forever();
   if (timeout_ms == 0) return poll();

@@ -17,6 +17,9 @@ int64_t mono_now_ms();
 /** Seconds since the Unix epoch on the wall clock. */
 int64_t wall_now_s();
 
+/** Milliseconds since the Unix epoch on the wall clock. */
+int64_t wall_now_ms();
+
 /**
  * When a wait ends, from a `timeout_ms` as the ABI gives it: negative waits forever, 0 polls
  * (already expired), positive waits at most that long from now. Only a bounded deadline

@@ -26,7 +26,8 @@ int main(int argc, char **argv) {
     P("SET_PARAM transport", sp_rtasr_set_param_string(fd, "transport", "websocket"));
     P("SET_PARAM model", sp_rtasr_set_param_string(fd, "model", "m1"));
     P("SET_PARAM ws_url (not used)", sp_rtasr_set_param_string(fd, "ws_url", "ws://127.0.0.1:1/"));
-    P("ADD", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, fd, SPEAR_EPOLLIN));
+    // As on SPEAR, a watcher hears only the bits it asked for: ERR and HUP are asked here.
+    P("ADD", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, fd, SPEAR_EPOLLIN | SPEAR_EPOLLERR | SPEAR_EPOLLHUP));
     P("CONNECT", sp_rtasr_connect(fd));
     P("write abc", sp_rtasr_write(fd, (int32_t)(uintptr_t)"abc", 3));
     P("FLUSH", sp_rtasr_flush(fd));

@@ -1,5 +1,5 @@
 /** `hostcalls.ts`: `SpearHostImpl`, the import glue, `HOSTCALLS` metadata and `enosysHost`. */
-import { VariableDeclarationKind, type Project } from 'ts-morph';
+import { VariableDeclarationKind, type Project } from './project';
 import type { GeneratedFile, Hostcall, Model } from '../../model';
 import { assertDistinct, doc, str } from './naming';
 import { createFile, finish } from './project';

@@ -40,29 +40,31 @@ const leadingSpaces = (line: string): number => line.length - line.trimStart().l
 
 /** `text` with every line indented as described above. */
 export function indentTs(text: string): string {
-  const lines = text.split('\n');
+  return indentLines(text).join('\n');
+}
+
+/** The lines of `text`, each indented as described above. */
+export function indentLines(text: string): string[] {
   const out: string[] = [];
   const stack: Frame[] = [];
   /** Inside a block comment: how far its lines move (new column minus old column of its first line). */
   let commentShift: number | null = null;
 
-  for (const line of lines) {
+  for (const line of text.split('\n')) {
     const top = stack[stack.length - 1];
     let indent: number;
     let body: string;
-    if (top?.kind === 'template') {
+    const verbatim = top?.kind === 'template';
+    if (verbatim) {
       // Inside a template literal: the text is the string's own.
-      out.push(line);
       indent = leadingSpaces(line);
       body = line;
     } else if (commentShift !== null) {
-      const trimmed = line.trim();
-      indent = trimmed === '' ? 0 : Math.max(0, leadingSpaces(line) + commentShift);
-      body = trimmed;
-      out.push(trimmed === '' ? '' : ' '.repeat(indent) + trimmed);
+      body = line.trimStart();
+      indent = body === '' ? 0 : Math.max(0, leadingSpaces(line) + commentShift);
     } else {
       body = line.trimStart();
-      if (body.trimEnd() === '') {
+      if (body === '') {
         out.push('');
         continue;
       }
@@ -73,19 +75,16 @@ export function indentTs(text: string): string {
         if (label) top.inCase = true;
         indent = top.indent + UNIT + (top.inCase && !label ? UNIT : 0);
       }
-      out.push(' '.repeat(indent) + body);
     }
     const startsComment = commentShift === null;
-    const scan = scanLine(body, indent, stack, commentShift !== null);
+    const { inComment } = scanLine(body, indent, stack, !startsComment);
     // Trailing whitespace goes, but not from a line that ends inside a template literal.
-    if (stack[stack.length - 1]?.kind !== 'template') out[out.length - 1] = out[out.length - 1].trimEnd();
-    if (scan.inComment) {
-      if (startsComment) commentShift = indent - leadingSpaces(line);
-    } else {
-      commentShift = null;
-    }
+    if (stack.length === 0 || stack[stack.length - 1].kind !== 'template') body = body.trimEnd();
+    out.push(verbatim || body === '' ? body : ' '.repeat(indent) + body);
+    if (!inComment) commentShift = null;
+    else if (startsComment) commentShift = indent - leadingSpaces(line);
   }
-  return out.join('\n');
+  return out;
 }
 
 /**
@@ -97,7 +96,6 @@ function scanLine(line: string, indent: number, stack: Frame[], inComment: boole
   let i = 0;
   const n = line.length;
   while (i < n) {
-    const c = line[i];
     if (inComment) {
       const end = line.indexOf('*/', i);
       if (end < 0) return { inComment: true };
@@ -105,8 +103,8 @@ function scanLine(line: string, indent: number, stack: Frame[], inComment: boole
       i = end + 2;
       continue;
     }
-    const top = stack[stack.length - 1];
-    if (top?.kind === 'template') {
+    const c = line[i];
+    if (stack.length > 0 && stack[stack.length - 1].kind === 'template') {
       if (c === '\\') i += 2;
       else if (c === '`') {
         stack.pop();
@@ -119,36 +117,45 @@ function scanLine(line: string, indent: number, stack: Frame[], inComment: boole
       } else i++;
       continue;
     }
-    if (c === ' ' || c === '\t') {
-      i++;
-      continue;
-    }
-    if (c === '/' && line[i + 1] === '/') break;
-    if (c === '/' && line[i + 1] === '*') {
-      inComment = true;
-      i += 2;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      i = skipQuoted(line, i, c);
-      prev = c;
-      continue;
-    }
-    if (c === '/' && (prev === '' || BEFORE_REGEX.has(prev))) {
-      i = skipRegex(line, i);
-      prev = '/';
-      continue;
-    }
-    if (c === '`') {
-      stack.push({ kind: 'template', indent });
-      i++;
-      continue;
-    }
-    if (c === '{' || c === '[' || c === '(') {
-      const isSwitch = c === '{' && /\bswitch\s*\(/.test(line.slice(0, i));
-      stack.push({ kind: 'bracket', closer: CLOSERS[c], indent, isSwitch });
-    } else if (c === '}' || c === ']' || c === ')') {
-      if (top !== undefined) stack.pop();
+    switch (c) {
+      case ' ':
+      case '\t':
+        i++;
+        continue;
+      case '"':
+      case "'":
+        i = skipQuoted(line, i, c);
+        prev = c;
+        continue;
+      case '`':
+        stack.push({ kind: 'template', indent });
+        i++;
+        continue;
+      case '/':
+        if (line[i + 1] === '/') return { inComment: false };
+        if (line[i + 1] === '*') {
+          inComment = true;
+          i += 2;
+          continue;
+        }
+        if (prev === '' || BEFORE_REGEX.has(prev)) {
+          i = skipRegex(line, i);
+          prev = '/';
+          continue;
+        }
+        break;
+      case '{':
+      case '[':
+      case '(': {
+        const isSwitch = c === '{' && line.includes('switch') && /\bswitch\s*\(/.test(line.slice(0, i));
+        stack.push({ kind: 'bracket', closer: CLOSERS[c], indent, isSwitch });
+        break;
+      }
+      case '}':
+      case ']':
+      case ')':
+        stack.pop();
+        break;
     }
     prev = c;
     i++;

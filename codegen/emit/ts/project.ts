@@ -1,12 +1,12 @@
 /**
  * How the TypeScript files are built: each emitter describes a file's declarations as plain
  * objects (the shapes of ts-morph's structures, with the same `add*` names), `finish` prints
- * them as text and `indentTs` lays the text out. Printing follows ts-morph's structure printers
+ * them as text and `indentLines` lays the text out. Printing follows ts-morph's structure printers
  * (which line breaks and blank lines go where) and the layout follows the TypeScript
  * formatter, so the files read as if written by hand; neither library is loaded to do it.
  */
 import type { GeneratedFile } from '../../model';
-import { indentTs } from './format';
+import { indentLines } from './format';
 import { HEADER } from './naming';
 
 /** The `const`/`let` of a variable statement. */
@@ -15,13 +15,12 @@ export type VariableDeclarationKind = (typeof VariableDeclarationKind)[keyof typ
 
 /**
  * Builds text in the manner of code-block-writer (the writer ts-morph hands to writer
- * functions), for the calls the emitters make. It does not indent: `indentTs` does, once per
+ * functions), for the calls the emitters make. It does not indent: `indentLines` does, once per
  * file, so `indent` and `block` only decide where lines break.
  */
 export class CodeWriter {
-  /** The text, in the pieces written (joined once, by `toString`). */
-  private readonly chunks: string[] = [];
-  private length = 0;
+  /** The text (only appended to: it is read once, by `toString`). */
+  private text = '';
   /** The last two characters written, and the last one that is not whitespace. */
   private tail = '';
   private lastNonWhitespace: string | undefined;
@@ -37,7 +36,7 @@ export class CodeWriter {
   /** Writes `text` on a line of its own. */
   writeLine(text: string): this {
     this.pendingNewLine();
-    if (this.length > 0) this.newLineIfLastNot();
+    if (this.text.length > 0) this.newLineIfLastNot();
     this.append(text);
     return this.newLine();
   }
@@ -88,7 +87,7 @@ export class CodeWriter {
   /** ` {`, the lines written by `block`, and `}` on a line of its own; what follows starts a new line. */
   block(block?: () => void): this {
     this.pendingNewLine();
-    if (this.length > 0 && !this.isLastNewLine()) this.spaceIfLastNot();
+    if (this.text.length > 0 && !this.isLastNewLine()) this.spaceIfLastNot();
     this.inlineBlock(block);
     this.newLineOnNextWrite = true;
     return this;
@@ -108,20 +107,20 @@ export class CodeWriter {
   }
   /** At the start of the first line of the text or of a block. */
   isAtStartOfFirstLineOfBlock(): boolean {
-    return this.onFirstLineOfBlock && (this.length === 0 || this.isLastNewLine());
+    return this.onFirstLineOfBlock && (this.text.length === 0 || this.isLastNewLine());
   }
   /** The last character that is not whitespace. */
   lastNonWhitespaceChar(): string | undefined {
     return this.lastNonWhitespace;
   }
   getLength(): number {
-    return this.length;
+    return this.text.length;
   }
   toString(): string {
-    return this.chunks.join('');
+    return this.text;
   }
   private blockBody(block?: () => void): void {
-    if (this.length > 0) this.newLineIfLastNot();
+    if (this.text.length > 0) this.newLineIfLastNot();
     this.onFirstLineOfBlock = true;
     block?.();
     this.onFirstLineOfBlock = false;
@@ -133,11 +132,15 @@ export class CodeWriter {
     if (text.length === 0) return;
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     if (text.includes('\n')) this.onFirstLineOfBlock = false;
-    this.chunks.push(text);
-    this.length += text.length;
-    this.tail = (this.tail + text).slice(-2);
-    const visible = text.trimEnd();
-    if (visible.length > 0) this.lastNonWhitespace = visible[visible.length - 1];
+    this.text += text;
+    this.tail = text.length >= 2 ? text.slice(-2) : (this.tail + text).slice(-2);
+    for (let i = text.length - 1; i >= 0; i--) {
+      const c = text[i];
+      if (c !== ' ' && c !== '\t' && c !== '\n') {
+        this.lastNonWhitespace = c;
+        break;
+      }
+    }
   }
 }
 
@@ -329,19 +332,24 @@ export function createFile(project: Project, path: string, intro: string): FileB
 export function finish(file: FileBuilder): GeneratedFile {
   const w = new CodeWriter();
   printStatements(w, file.statements);
-  const body = spaceOut(indentTs(w.toString()).trim().split('\n'));
-  return { path: file.path, content: `${HEADER}\n/** ${file.intro} */\n\n${body.join('\n')}\n` };
+  const lines = indentLines(w.toString());
+  let first = 0;
+  let end = lines.length;
+  while (first < end && lines[first] === '') first++;
+  while (end > first && lines[end - 1] === '') end--;
+  return { path: file.path, content: `${HEADER}\n/** ${file.intro} */\n\n${spaceOut(lines, first, end).join('\n')}\n` };
 }
 
-/** One blank line after the imports and before every top-level doc comment. */
-function spaceOut(lines: string[]): string[] {
+/** Lines `first` to `end` of `lines`, with one blank line after the imports and before every top-level doc comment. */
+function spaceOut(lines: string[], first: number, end: number): string[] {
   const out: string[] = [];
-  lines.forEach((line, i) => {
+  for (let i = first; i < end; i++) {
+    const line = lines[i];
     const prev = out[out.length - 1];
-    const afterImports = i > 0 && /^import /.test(lines[i - 1]) && !/^import /.test(line);
+    const afterImports = i > first && lines[i - 1].startsWith('import ') && !line.startsWith('import ');
     if (prev !== undefined && prev !== '' && line !== '' && (line.startsWith('/**') || afterImports)) out.push('');
     out.push(line);
-  });
+  }
   return out;
 }
 
@@ -354,7 +362,7 @@ function textOf(t: Text): string {
   return w.toString();
 }
 
-const blank = (s: string): boolean => s.trim().length === 0;
+const blank = (s: string): boolean => !/\S/.test(s);
 
 /** Statements one per line, with a blank line after a `}` and around functions, classes and interfaces. */
 function printStatements(w: CodeWriter, statements: Statement[]): void {

@@ -65,11 +65,16 @@ describe('ts layout: generated TypeScript is already formatted', function () {
     assertFormatted(emitTs(buildModel(IDL)));
   });
 
-  it('for an IDL with 50 more hostcalls of every parameter kind', () => {
+  it('for an IDL with 50 more hostcalls of several parameter kinds', () => {
     const dir = tmpDir('layout');
     try {
       fs.cpSync(IDL, dir, { recursive: true });
-      const kinds = ['{ name: fd, type: fd, doc: An fd. }', '{ name: input, type: in_bytes, doc: Input bytes. }', '{ name: out, type: out_bytes, doc: Output bytes. }', '{ name: flags, type: epoll_events, doc: Flags. }'];
+      const kinds = [
+        '{ name: fd, type: fd, doc: An fd. }',
+        '{ name: input, type: in_bytes, doc: Input bytes. }',
+        '{ name: out, type: out_bytes, doc: Output bytes. }',
+        '{ name: flags, type: epoll_events, doc: Flags. }',
+      ];
       const calls = Array.from({ length: 50 }, (_, i) => `  - name: layout_call_${i}
     family: synthetic
     doc: Synthetic hostcall ${i}.

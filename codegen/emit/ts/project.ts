@@ -1,9 +1,9 @@
 /**
  * How the TypeScript files are built: each emitter describes a file's declarations as plain
  * objects (the shapes of ts-morph's structures, with the same `add*` names), `finish` prints
- * them as text and `indentLines` lays the text out. Printing follows ts-morph's structure printers
- * (which line breaks and blank lines go where) and the layout follows the TypeScript
- * formatter, so the files read as if written by hand; neither library is loaded to do it.
+ * them as text and `indentLines` (`format.ts`) lays the text out. Printing follows ts-morph's
+ * structure printers (which line breaks and blank lines go where) and the layout follows the
+ * TypeScript formatter, so the files read as if written by hand; neither library is loaded.
  */
 import type { GeneratedFile } from '../../model';
 import { indentLines } from './format';
@@ -15,8 +15,8 @@ export type VariableDeclarationKind = (typeof VariableDeclarationKind)[keyof typ
 
 /**
  * Builds text in the manner of code-block-writer (the writer ts-morph hands to writer
- * functions), for the calls the emitters make. It does not indent: `indentLines` does, once per
- * file, so `indent` and `block` only decide where lines break.
+ * functions), for the calls the emitters make. It does not indent: `indentLines` does, once
+ * per file, so `indent` and `block` only decide where lines break.
  */
 export class CodeWriter {
   /** The text (only appended to: it is read once, by `toString`). */
@@ -147,9 +147,9 @@ export class CodeWriter {
 export type WriterFunction = (writer: CodeWriter) => void;
 type Text = string | WriterFunction;
 
-/** `'text'`, escaped as ts-morph quotes module specifiers. */
+/** `'text'`, with backslashes, quotes and line breaks escaped. */
 function quoteString(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, (nl) => `${nl === '\n' ? '\\n' : '\\r\\n'}\\${nl}`)}'`;
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
 // ---- the structures ---------------------------------------------------------------------
@@ -340,7 +340,7 @@ export function finish(file: FileBuilder): GeneratedFile {
   return { path: file.path, content: `${HEADER}\n/** ${file.intro} */\n\n${spaceOut(lines, first, end).join('\n')}\n` };
 }
 
-/** Lines `first` to `end` of `lines`, with one blank line after the imports and before every top-level doc comment. */
+/** Lines `first` to `end` of `lines`, a blank line after the imports and before every top-level doc comment. */
 function spaceOut(lines: string[], first: number, end: number): string[] {
   const out: string[] = [];
   for (let i = first; i < end; i++) {

@@ -69,7 +69,13 @@ export function collapseBlankLines(text: string): string {
   return text.replace(/\n{3,}/g, '\n\n');
 }
 
+/**
+ * Trailing spaces and tabs: a match starts only where a run of them starts, so a run that does
+ * not end its line (indentation) is looked at once, not once from each of its characters.
+ */
+const TRAILING_BLANKS = /(?<![ \t])[ \t]+$/gm;
+
 /** No trailing spaces, at most one blank line in a row, and one newline at the end. */
 export function tidyLines(text: string): string {
-  return `${collapseBlankLines(text.replace(/[ \t]+$/gm, '')).trimEnd()}\n`;
+  return `${collapseBlankLines(text.replace(TRAILING_BLANKS, '')).trimEnd()}\n`;
 }

@@ -4,8 +4,12 @@
  * Each figure is printed beside a baseline measured in the same run, as a ratio:
  *  - per-call cost of cheap hostcalls from a guest loop (`spear_fd_ctl` GET_FLAGS on a valid
  *    fd, `spear_epoll_wait` with timeout 0, `time_now_ms`) beside a WASI call through
- *    `node:wasi` (`clock_time_get`) made by the same loop in the same guest: both cross
- *    wasm -> JS -> C++; the hostcalls add the generated glue, the worker's wrapper and N-API;
+ *    `node:wasi` (`clock_time_get`) made by the same loop in the same guest. Not the same
+ *    path: `node:wasi`'s imports are V8 fast-API calls, which never enter JS or N-API; a
+ *    hostcall is a wasm -> N-API call (the native instance's own wasm import, no JS between);
+ *  - so beside them too, the bare floor of that path: a wasm loop calling the addon's `noop`
+ *    (a N-API function that does nothing) directly, and through a JS function (wasm -> JS ->
+ *    N-API), measured in this run;
  *  - wake-up latency p50/p99 from `completeChat` on the main thread to the guest's
  *    `spear_epoll_wait` returning (timestamps on one monotonic clock: `process.hrtime` and
  *    WASI's, both uv_hrtime), beside a native eventfd + epoll cross-thread wake-up (a small C
@@ -22,7 +26,8 @@ import { Guest, runGuest } from '../runtime/guest/host';
 import { hostBridge } from '../runtime/guest/bridge';
 import type { GuestLogEntry } from '../runtime/guest/log';
 import { stubComplete } from '../runtime/chat/stub';
-import type { BackendChatRequest, ChatCompletion } from '../runtime/chat/types';
+import { ChatError } from '../runtime/chat';
+import type { BackendCallOptions, BackendChatRequest, ChatCompletion } from '../runtime/chat/types';
 import { median, percentile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -176,6 +181,33 @@ function findClang(): string {
   throw new Error('clang not found: the benchmark compiles its guest for wasm32-wasi');
 }
 
+/** A wasm loop of `n` calls to the import `f` (the floor of a call out of wasm). */
+const FLOOR_WAT = `(module
+  (import "bench" "f" (func $f (result i32)))
+  (func (export "loop") (param $n i32) (result i32) (local $sum i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $sum (i32.add (local.get $sum) (call $f)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $sum)))`;
+
+/** ns per call of `f` called from a wasm loop: the median of RUNS loops of CALLS calls. */
+function floorLoop(watFile: string, f: () => number): number {
+  const wasmFile = watFile.replace(/\.wat$/, '.wasm');
+  execFileSync('wat2wasm', [watFile, '-o', wasmFile]);
+  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown, i: unknown) => { exports: { loop(n: number): number } }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
+  const loop = new W.Instance(new W.Module(fs.readFileSync(wasmFile)), { bench: { f } }).exports.loop;
+  loop(CALLS); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    loop(CALLS);
+    xs.push(Number(process.hrtime.bigint() - t0) / CALLS);
+  }
+  return median(xs);
+}
+
 async function guestLoop(wasm: string, mode: string): Promise<number> {
   const r = await runGuest(wasm, { args: [mode, String(CALLS), String(RUNS)] });
   if (r.exitCode !== 0) throw new Error(`bench guest ${mode} exited ${r.exitCode}: ${r.trap ?? r.error ?? r.stdout}`);
@@ -184,25 +216,39 @@ async function guestLoop(wasm: string, mode: string): Promise<number> {
 
 /**
  * Wake-up latencies (µs): `completeChat` called here -> the guest's `spear_epoll_wait`
- * returns. The chat backend never answers; the guest logs each response fd just before it
- * blocks on it, and this thread completes that fd 1 ms later (the guest is blocked by then).
+ * returns. The guest logs each response fd just before it blocks on it, and this thread
+ * completes that fd 1 ms later (the guest is blocked by then).
  */
 async function guestWakeups(wasm: string): Promise<number[]> {
   const host = hostBridge(loadNative());
-  // The backend answers each request only after this thread completed its fd itself; the
-  // chat service's own completeChat then comes late and is refused (-EINVAL), harmlessly.
+  // The chat backend answers a request only once the guest has logged a later fd, that is
+  // once it woke from the wait on this one: the chat service's own completeChat then comes
+  // late and is refused (-EINVAL), harmlessly. Answering right after the timed completeChat
+  // would run the chat service's whole completion on this thread while the woken worker
+  // waits for a CPU (the kernel mostly wakes it on this thread's CPU), work the native
+  // baseline's waker, which blocks at once, does not do. Requests still unanswered when the
+  // guest ends are cancelled with it.
   const waiting: (() => void)[] = [];
-  const backend = (req: BackendChatRequest): Promise<ChatCompletion> => new Promise((resolve) => waiting.push(() => resolve(stubComplete(req))));
+  const backend = (req: BackendChatRequest, opts: BackendCallOptions): Promise<ChatCompletion> =>
+    new Promise((resolve, reject) => {
+      const cancel = (): void => reject(new ChatError('ECANCELED', 'the bench guest ended'));
+      opts.signal.addEventListener('abort', cancel, { once: true });
+      waiting.push(() => {
+        opts.signal.removeEventListener('abort', cancel);
+        resolve(stubComplete(req));
+      });
+    });
   const sent: bigint[] = [];
   const body = Buffer.from(JSON.stringify({ id: 'bench', object: 'chat.completion', created: 0, model: 'bench', choices: [] }));
   let guest: Guest | undefined;
   const onLog = (e: GuestLogEntry): void => {
     const fd = Number(e.message);
+    // The request of `fd` is the last one waiting, if it has reached the backend yet.
+    while (waiting.length > 1) waiting.shift()!();
     setTimeout(() => {
       sent.push(process.hrtime.bigint());
       const rc = host.completeChat(guest!.instanceId!, fd, body, '');
       if (rc !== 0) throw new Error(`completeChat: ${rc}`);
-      waiting.shift()?.();
     }, 1);
   };
   guest = await Guest.load(wasm, { args: ['wake', String(WAKES)], backend, onLog });
@@ -235,13 +281,24 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     const wasi = await guestLoop(wasm, 'clock_time_get');
+    const watFile = path.join(dir, 'floor.wat');
+    fs.writeFileSync(watFile, FLOOR_WAT);
+    const noop = (loadNative() as unknown as { noop: () => number }).noop;
+    const floor = floorLoop(watFile, noop);
+    const floorJs = floorLoop(watFile, () => noop());
+    const costs: [string, number][] = [];
     for (const [name, mode] of [
       ['spear_fd_ctl GET_FLAGS (valid fd)', 'fd_ctl'],
       ['spear_epoll_wait timeout 0', 'epoll_wait'],
       ['time_now_ms', 'time_now_ms'],
     ]) {
-      rows.push({ name, value: await guestLoop(wasm, mode), unit: 'ns/call', baseline: 'WASI clock_time_get', baselineValue: wasi });
+      const value = await guestLoop(wasm, mode);
+      costs.push([name, value]);
+      rows.push({ name, value, unit: 'ns/call', baseline: 'WASI clock_time_get', baselineValue: wasi });
     }
+    for (const [name, value] of costs) rows.push({ name, value, unit: 'ns/call', baseline: 'floor: wasm -> N-API', baselineValue: floor });
+    rows.push({ name: 'floor: wasm -> JS -> N-API no-op', value: floorJs, unit: 'ns/call', baseline: 'floor: wasm -> N-API', baselineValue: floor });
+    rows.push({ name: 'floor: wasm -> N-API no-op', value: floor, unit: 'ns/call', baseline: 'WASI clock_time_get', baselineValue: wasi });
 
     const guest = await guestWakeups(wasm);
     const nativeOut = execFileSync(wakeBin, [String(WAKES)], { encoding: 'utf8' });
@@ -254,6 +311,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ calls: CALLS, runs: RUNS, wakeups: guest.length, rows: rows.map((r) => ({ ...r, ratio: r.value / r.baselineValue })) }, null, 2));
     } else {
       console.log(`hostcall cost: median of ${RUNS} guest loops of ${CALLS} calls; wake-ups: ${guest.length} samples`);
+      console.log('targets: fd_ctl <= 2.0x, epoll_wait <= 2.5x, time_now_ms <= 1.5x the WASI call; wake-up p99 <= 4x eventfd+epoll');
       for (const r of rows) {
         console.log(
           `${r.name.padEnd(42)} ${r.value.toFixed(2).padStart(9)} ${r.unit.padEnd(7)}  ${r.baseline.padEnd(22)} ${r.baselineValue.toFixed(2).padStart(8)} ${r.unit.padEnd(7)}  x${(r.value / r.baselineValue).toFixed(1)}`,

@@ -2,8 +2,13 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, IdlError } from './diagnostics';
-import { buildModel, emitAll } from './pipeline';
+import { buildModel } from './frontend';
+import type { GeneratedFile } from './model';
 import { checkFiles, writeFiles } from './write';
+
+/** The back ends (handlebars templates and the TypeScript printer), loaded once the IDL validates: a broken IDL is reported without them. */
+const emitAll = (...args: Parameters<typeof import('./pipeline').emitAll>): GeneratedFile[] =>
+  (require('./pipeline') as typeof import('./pipeline')).emitAll(...args);
 
 export const GENERATE_USAGE = `usage: hostwire generate [--idl PATH] [--out DIR] [--check]
 

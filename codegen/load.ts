@@ -1,7 +1,7 @@
 /** Stage 1: read the YAML (or JSON) IDL files. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isScalar, visit, type Alias, type Document } from 'yaml';
 import { Diagnostic, IdlError } from './diagnostics';
 
 export interface SourceFile {
@@ -25,7 +25,7 @@ function displayPath(p: string): string {
 /** The IDL files at `idlPath`: the file itself, or every IDL file under the folder, sorted. */
 export function listIdlFiles(idlPath: string): string[] {
   const stat = fs.statSync(idlPath, { throwIfNoEntry: false });
-  if (!stat) throw new IdlError([{ file: displayPath(idlPath), pointer: '', message: 'no such file or folder' }]);
+  if (!stat) throw new IdlError([{ file: displayPath(idlPath), pointer: '', message: 'no such file or folder; expected an IDL file or a folder of them' }]);
   if (stat.isFile()) return [idlPath];
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -58,11 +58,95 @@ function lineFinder(doc: Document, lc: LineCounter): (p: string) => number | und
   };
 }
 
-/** Parse one file; syntax errors become diagnostics with file and line. */
-export function loadFile(file: string, root: string): SourceFile {
-  const text = fs.readFileSync(file, 'utf8');
-  const shown = displayPath(file);
-  const relPath = (path.relative(root, file) || path.basename(file)).split(path.sep).join('/');
+/** yaml's own bound on alias expansion (its `maxAliasCount`): more is refused as an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The first alias node of `doc` for which `test` holds, in document order. */
+function findAlias(doc: Document, test: (a: Alias) => boolean): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (test(node)) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Whether the node an alias names contains aliases itself (so each use multiplies them). */
+const aliasOfAliases = (doc: Document) => (a: Alias): boolean => {
+  const target = a.resolve(doc);
+  let nested = false;
+  if (target) {
+    visit(target, {
+      Alias() {
+        nested = true;
+        return visit.BREAK;
+      },
+    });
+  }
+  return nested;
+};
+
+/**
+ * What yaml refuses while building the data (aliases that expand too much, aliases of no
+ * anchor, aliases inside the node they name), and keys that are not scalars (which would not
+ * survive as object keys), as diagnostics at the alias or key.
+ */
+function yamlProblems(doc: Document, at: (node: { range?: [number, number, number] | null } | undefined, message: string) => Diagnostic): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      if (pair.key !== null && isNode(pair.key) && !isScalar(pair.key)) {
+        out.push(at(pair.key, 'expected a plain scalar key (a YAML mapping or sequence cannot be a key)'));
+      }
+    },
+    Alias(_key, node) {
+      const target = node.resolve(doc);
+      if (!target) {
+        out.push(at(node, `YAML alias '*${node.source}' names no anchor before it; expected an '&${node.source}' anchor earlier in the file`));
+      } else if (target.range && node.range && node.range[0] >= target.range[0] && node.range[0] < target.range[1]) {
+        out.push(at(node, `YAML alias '*${node.source}' is inside the node it names, which would make it infinite; expected an alias of a node that does not contain it`));
+      }
+    },
+  });
+  return out;
+}
+
+/** The JSON pointer and a description of the first value that JSON cannot hold (binary, sets, NaN), if any. */
+function nonJson(data: unknown): { pointer: string; what: string } | undefined {
+  const stack: Array<{ v: unknown; p: string }> = [{ v: data, p: '' }];
+  while (stack.length) {
+    const { v, p } = stack.pop()!;
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { pointer: p, what: String(v) };
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], p: `${p}/${i}` });
+      continue;
+    }
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      const entries = Object.entries(v as Record<string, unknown>);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i][1], p: `${p}/${entries[i][0].replace(/~/g, '~0').replace(/\//g, '~1')}` });
+      continue;
+    }
+    const name = typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+    return { pointer: p, what: `a ${name}` };
+  }
+  return undefined;
+}
+
+/**
+ * Parse the text of one IDL file: YAML (JSON is YAML). Syntax errors, alias bombs and values
+ * JSON cannot hold become diagnostics with the file and line; nothing here throws anything
+ * else.
+ */
+export function parseSource(text: string, shown: string, relPath: string): SourceFile {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -74,11 +158,42 @@ export function loadFile(file: string, root: string): SourceFile {
     }));
     throw new IdlError(diags);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const lineAt = (node: { range?: [number, number, number] | null } | undefined): number => (node?.range ? lc.linePos(node.range[0]).line : 1);
+  const at = (node: { range?: [number, number, number] | null } | undefined, message: string): Diagnostic => ({ file: shown, pointer: '', line: lineAt(node), message });
+  const problems = yamlProblems(doc, at);
+  if (problems.length) throw new IdlError(problems);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    const alias = findAlias(doc, aliasOfAliases(doc)) ?? findAlias(doc, () => true);
+    throw new IdlError([
+      at(
+        alias,
+        `YAML aliases expand too much (${e.message}); expected at most ${MAX_ALIAS_COUNT} alias expansions in a file (no nested aliases that multiply)`,
+      ),
+    ]);
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new IdlError([{ file: shown, pointer: '', line: 1, message: 'expected a mapping of IDL sections (abi, errno, enums, ...)' }]);
   }
-  return { displayPath: shown, relPath, data: data as Record<string, unknown>, lineOf: lineFinder(doc, lc) };
+  const lineOf = lineFinder(doc, lc);
+  const odd = nonJson(data);
+  if (odd) {
+    const node = doc.getIn(decodePointer(odd.pointer), true);
+    const tag = isNode(node) && node.tag ? node.tag.replace(/^tag:yaml\.org,2002:/, '!!') : undefined;
+    const got = tag ? `a value tagged ${tag}` : odd.what;
+    throw new IdlError([{ file: shown, pointer: odd.pointer, line: lineOf(odd.pointer) ?? 1, message: `expected a JSON value: a string, number, boolean, null, list or mapping (got ${got})` }]);
+  }
+  return { displayPath: shown, relPath, data: data as Record<string, unknown>, lineOf };
+}
+
+/** Parse one file; syntax errors become diagnostics with file and line. */
+export function loadFile(file: string, root: string): SourceFile {
+  const text = fs.readFileSync(file, 'utf8');
+  const relPath = (path.relative(root, file) || path.basename(file)).split(path.sep).join('/');
+  return parseSource(text, displayPath(file), relPath);
 }
 
 /** Load every IDL file at `idlPath`, collecting the syntax errors of all of them. */

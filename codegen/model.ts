@@ -231,6 +231,8 @@ export interface LoweredValue {
 export interface HostcallParam {
   name: string;
   kind: ParamKind;
+  /** The IDL spelling of its type (`fd`, `u32`, `epoll_op`, `out_bytes`). */
+  typeName: string;
   /** For `int`: the integer type; for enum/flags: their underlying type; fd/fn_index: i32. */
   int: IntInfo;
   enumDef?: EnumDef;
@@ -244,6 +246,8 @@ export interface HostcallParam {
   /** For out_bytes: the name of a C helper that reads one record into a struct. */
   cRecordHelper?: string;
   doc: string;
+  /** The relative wait of a blocking call (ms; <= 0 kept as is on a retry): IDL `timeout: true`. */
+  timeout: boolean;
   /** The wasm values, in order; produced by the shared lowering (`lowering.ts`). */
   lowered: LoweredValue[];
 }
@@ -279,7 +283,105 @@ export interface Hostcall {
   implemented: boolean;
   /** C helpers asked for (`str`: a `_str` variant taking C strings). */
   cHelpers: string[];
+  /** How the call binds, computed once (`resolve/plan.ts`); every back end interprets it. */
+  plan: BindingPlan;
   origin: Origin;
+}
+
+// ---- the binding plan of a hostcall ------------------------------------------------------------
+
+/** An integer the implementation receives as it is (fd, fn_index, int, enum, flags). */
+export interface ValueArg {
+  kind: 'value';
+  param: HostcallParam;
+  /** Its one wasm value. */
+  value: LoweredValue;
+  /** The IDL integer type the wasm value is converted to. */
+  int: IntInfo;
+}
+
+/** Bytes of guest memory the implementation reads: `(ptr, len)`. */
+export interface InputArg {
+  kind: 'input';
+  param: HostcallParam;
+  ptr: LoweredValue;
+  len: LoweredValue;
+  /** UTF-8 text (`in_string`): C helpers may take a NUL-terminated string for it. */
+  text: boolean;
+}
+
+/** A buffer the implementation fills under the output-buffer rule: `(ptr, len_ptr)`. */
+export interface OutputArg {
+  kind: 'output';
+  param: HostcallParam;
+  ptr: LoweredValue;
+  lenPtr: LoweredValue;
+  /** The record the buffer holds, when it holds records. */
+  record?: RecordDef;
+}
+
+/** A ctl argument: `*len_ptr` bytes of input at `ptr`, then an output into the same buffer. */
+export interface InOutArg {
+  kind: 'inout';
+  param: HostcallParam;
+  ptr: LoweredValue;
+  lenPtr: LoweredValue;
+  /** The command enum. */
+  commands?: EnumDef;
+}
+
+/** One parameter of a hostcall's implementation. */
+export type ImplArg = ValueArg | InputArg | OutputArg | InOutArg;
+/** An argument with an output: its length word is read, checked and written back. */
+export type OutArg = OutputArg | InOutArg;
+
+/** What a hostcall returns, with every spelling a back end needs. */
+export interface ResultPlan {
+  kind: ReturnKind;
+  /** The integer type of the result; absent for `none`. */
+  int?: IntInfo;
+  /** The wasm result type, or null for none. */
+  wasm: 'i32' | 'i64' | null;
+  /** The C type of the import's result (`void` for none): what the header declares and the static assert checks. */
+  c: string;
+  /** For `count` with an output: the output counted. */
+  counts?: OutArg;
+  /** Bytes per counted item: the record's size, or 1. */
+  unit: number;
+}
+
+/**
+ * One step of a call, in order. Every back end that binds a call runs these steps:
+ *
+ *  - `convert`: a wasm value to the IDL integer type of its argument;
+ *  - `checkInput`: `ptr + len` lies within guest memory, else -EFAULT;
+ *  - `readLength`: the u32 length word at `len_ptr` lies within guest memory (else -EFAULT) and is read: the capacity (and, for in/out, the input length);
+ *  - `checkOutput`: `ptr + capacity` lies within guest memory, else -EFAULT;
+ *  - `call`: the implementation, with the arguments in `impl` order;
+ *  - `store`: the output-buffer rule: the bytes and their length; or the needed length and -ENOSPC;
+ *  - `return`: the result: a count (of `unit`s), a value, a status, an fd, or nothing.
+ */
+export type Step =
+  | { op: 'convert'; arg: ValueArg }
+  | { op: 'checkInput'; arg: InputArg }
+  | { op: 'readLength'; arg: OutArg }
+  | { op: 'checkOutput'; arg: OutArg }
+  | { op: 'call' }
+  | { op: 'store'; arg: OutArg }
+  | { op: 'return'; result: ResultPlan };
+
+export interface BindingPlan {
+  /** The wasm signature: parameters in order, and the result. */
+  wasmParams: LoweredValue[];
+  wasmResult: 'i32' | 'i64' | null;
+  /** The implementation's arguments, one per IDL parameter, in order. */
+  impl: ImplArg[];
+  /** The arguments with an output, in order. */
+  outputs: OutArg[];
+  /** The relative timeout a blocking wrapper shortens on each retry. */
+  timeout?: ValueArg;
+  result: ResultPlan;
+  steps: Step[];
 }
 
 /** Types usable in dictionaries and interface signatures. */

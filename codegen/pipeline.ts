@@ -5,7 +5,7 @@
 import type { GeneratedFile, Model } from './model';
 import { BACKENDS } from './emit';
 
-export { buildModel } from './frontend';
+export { buildModel, buildModelFrom } from './frontend';
 
 /** Every generated file, sorted by path. Deterministic: no timestamps, stable order. */
 export function emitAll(model: Model): GeneratedFile[] {

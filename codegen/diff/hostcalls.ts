@@ -140,6 +140,15 @@ function diffParams(ctx: DiffContext, path: string, a: Hostcall, b: Hostcall, no
       else if (y.cRecordHelper === undefined) out.sourceOnly('removal', `${at}/c_record_helper`, `C helper ${x.cRecordHelper} removed: C code calling it must change`);
       else out.sourceOnly('rename', `${at}/c_record_helper`, `C helper ${x.cRecordHelper} -> ${y.cRecordHelper}: C code calling it must change`);
     }
+    if (x.timeout !== y.timeout) {
+      out.safe(
+        'constraint-change',
+        `${at}/timeout`,
+        y.timeout
+          ? 'now the relative timeout of the call: a retry after a guest callback waits only what is left of it'
+          : 'no longer the relative timeout of the call: a retry after a guest callback waits it in full again',
+      );
+    }
     out.doc(at, x.doc, y.doc);
   }
 }

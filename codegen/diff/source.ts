@@ -7,18 +7,21 @@ import type { Model } from '../model';
 import { buildModel } from '../frontend';
 import { extractGitIdl, parseGitSpec } from './git';
 
+/** A diff compares IDLs and generates nothing: what only the back ends need is not asked. */
+const DIFF = { generate: false };
+
 /**
  * Build the model of `spec`, relative to `cwd`. Throws IdlError for a broken IDL (for a git
  * input, each diagnostic names the file as `REF:PATH/file`) and SourceError for a bad input.
  */
 export function loadModel(spec: string, cwd: string): Model {
   const g = parseGitSpec(spec);
-  if (!g) return buildModel(path.resolve(cwd, spec));
+  if (!g) return buildModel(path.resolve(cwd, spec), DIFF);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostwire-diff-'));
   try {
     const at = extractGitIdl(cwd, g, tmp);
     try {
-      return buildModel(at);
+      return buildModel(at, DIFF);
     } catch (e) {
       if (!(e instanceof IdlError)) throw e;
       const rename = (file: string): string => {

@@ -11,7 +11,8 @@ import type {
 import type { Located, RawIdl, RawObject } from '../raw';
 import { INTS, isIntType, parseInt64 } from './ints';
 import { layoutFields } from './layout';
-import { lowerParam, lowerResult } from './lowering';
+import { lowerParam } from './lowering';
+import { planHostcall } from './plan';
 import { canonicalize, decodeRecord, encodeRecord, ValueError } from './values';
 
 const str = (v: unknown, d = ''): string => (v === undefined || v === null ? d : String(v));
@@ -30,6 +31,9 @@ function hexBytes(s: string): Uint8Array {
 }
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** The largest record, in bytes. */
+export const MAX_RECORD_BYTES = 65535;
 
 export function resolve(raw: RawIdl): Model {
   const diags: Diagnostic[] = [];
@@ -189,6 +193,10 @@ export function resolve(raw: RawIdl): Model {
       origin: origin(at),
     };
     records.set(name, def);
+    if (def.size > MAX_RECORD_BYTES) {
+      report(at, '/fields', `record '${name}' is ${def.size} bytes; expected at most ${MAX_RECORD_BYTES} (a record is a fixed-size wire structure)`);
+      return def;
+    }
     def.vectors = list(at.item, 'vectors').map((v, i) => vector(def, v, at, `/vectors/${i}`));
     return def;
   }
@@ -203,7 +211,7 @@ export function resolve(raw: RawIdl): Model {
     if (v.error !== undefined) {
       out.error = v.error as RecordVector['error'];
       if (decoded.error !== out.error) {
-        report(at, `${sub}/error`, `vector '${out.name}' expects error '${out.error}', but its bytes decode to ${decoded.error ? `error '${decoded.error}'` : 'a valid value'}`);
+        report(at, `${sub}/error`, `vector '${out.name}' expects error '${out.error}', but its bytes decode to ${decoded.error ? `error '${decoded.error}'` : 'a valid value'}; expected bytes that give error '${out.error}'`);
       }
       return out;
     }
@@ -222,9 +230,9 @@ export function resolve(raw: RawIdl): Model {
     }
     const encoded = encodeRecord(def, out.value);
     if (toHex(encoded) !== toHex(bytes)) {
-      report(at, `${sub}/bytes`, `vector '${out.name}': the value encodes to ${toHex(encoded)}, not the bytes given`);
+      report(at, `${sub}/bytes`, `vector '${out.name}': the value encodes to ${toHex(encoded)}, not the bytes given; expected a value and bytes that agree`);
     } else if (decoded.error) {
-      report(at, `${sub}/value`, `vector '${out.name}': its bytes fail to decode ('${decoded.error}'): the value breaks a const or range of '${def.name}'`);
+      report(at, `${sub}/value`, `vector '${out.name}': its bytes fail to decode ('${decoded.error}'): the value breaks a const or range of '${def.name}'; expected a value inside them, or 'error: ${decoded.error}'`);
     }
     return out;
   }
@@ -241,6 +249,7 @@ export function resolve(raw: RawIdl): Model {
       const param: HostcallParam = {
         name: str(p.name),
         kind,
+        typeName: t,
         int: isIntType(t) ? INTS[t] : e ? e.type : f ? f.type : INTS.i32,
         enumDef: e,
         flagsDef: f,
@@ -249,6 +258,7 @@ export function resolve(raw: RawIdl): Model {
         cStrName: str(p.c_str_name, str(p.name)),
         cRecordHelper: p.c_record_helper !== undefined ? str(p.c_record_helper) : undefined,
         doc: str(p.doc),
+        timeout: p.timeout === true,
         lowered: [],
       };
       param.lowered = lowerParam(param);
@@ -261,7 +271,8 @@ export function resolve(raw: RawIdl): Model {
       int: kind === 'none' ? undefined : kind === 'value' ? INTS[r.type as keyof typeof INTS] : INTS.i32,
       of: r.of !== undefined ? records.get(str(r.of)) : undefined,
     };
-    const wasmParams = params.flatMap((p) => p.lowered);
+    const plan = planHostcall(params, returns);
+    const wasmParams = plan.wasmParams;
     const seen = new Set<string>();
     wasmParams.forEach((w) => {
       if (seen.has(w.name)) report(at, '/params', `two parameters lower to the wasm name '${w.name}'; expected distinct names`);
@@ -275,12 +286,13 @@ export function resolve(raw: RawIdl): Model {
       doc: str(h.doc),
       params,
       wasmParams,
-      wasmResult: lowerResult(returns),
+      wasmResult: plan.wasmResult,
       returns,
       errors: errorList(h.errors),
       blocking: h.blocking === true,
       implemented: h.implemented !== false,
       cHelpers: ((h.c_helpers as string[] | undefined) ?? []).map(String),
+      plan,
       origin: origin(at),
     };
   });

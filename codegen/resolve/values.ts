@@ -52,14 +52,14 @@ export function canonicalize(t: FieldType, v: unknown, path: string): unknown {
       return t.def.bits.filter((b) => (mask & b.mask) !== 0n).map((b) => b.name);
     }
     case 'record': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValueError(path, `expected an object for record '${t.def.name}'`);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValueError(path, `expected an object for record '${t.def.name}' (got ${JSON.stringify(v)})`);
       const o = v as Record<string, unknown>;
       for (const k of Object.keys(o)) {
-        if (!t.def.fields.some((f) => f.name === k)) throw new ValueError(`${path}/${k}`, `unknown field '${k}' of record '${t.def.name}'`);
+        if (!t.def.fields.some((f) => f.name === k)) throw new ValueError(`${path}/${k}`, `unknown field '${k}' of record '${t.def.name}'; expected one of: ${t.def.fields.map((f) => f.name).join(', ')}`);
       }
       const out: Record<string, unknown> = {};
       for (const f of t.def.fields) {
-        if (!(f.name in o)) throw new ValueError(`${path}/${f.name}`, `missing field '${f.name}' of record '${t.def.name}'`);
+        if (!(f.name in o)) throw new ValueError(`${path}/${f.name}`, `missing field '${f.name}' of record '${t.def.name}'; expected every field: ${t.def.fields.map((x) => x.name).join(', ')}`);
         out[f.name] = canonicalize(f.type, o[f.name], `${path}/${f.name}`);
       }
       return out;

@@ -56,8 +56,12 @@ function describe(e: ErrorObject, data: unknown): { pointer: string; message: st
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {}).join(', ');
       return { pointer: `${e.instancePath}/${String(p.additionalProperty)}`, message: `unknown key '${String(p.additionalProperty)}' (expected one of: ${allowed})` };
     }
-    case 'required':
-      return { pointer: e.instancePath, message: `missing required key '${String(p.missingProperty)}'` };
+    case 'required': {
+      const key = String(p.missingProperty);
+      const keys = (e.parentSchema as { required?: string[] }).required ?? [key];
+      const expected = keys.length > 1 ? `the keys ${keys.join(', ')}` : `a key '${key}'`;
+      return { pointer: e.instancePath, message: `missing required key '${key}' (expected ${expected})` };
+    }
     case 'enum':
       return { pointer: e.instancePath, message: `expected one of ${(p.allowedValues as unknown[]).map(show).join(', ')} (got ${show(got)})` };
     case 'pattern':
@@ -67,10 +71,17 @@ function describe(e: ErrorObject, data: unknown): { pointer: string; message: st
     case 'minimum':
     case 'maximum':
       return { pointer: e.instancePath, message: `expected a value ${String(p.comparison)} ${String(p.limit)} (got ${show(got)})` };
+    case 'uniqueItems':
+      return { pointer: `${e.instancePath}/${String(p.i)}`, message: `item ${String(p.i)} repeats item ${String(p.j)} (got ${show(got)}); expected each item once` };
+    case 'minItems':
+    case 'maxItems':
+      return { pointer: e.instancePath, message: `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p.limit)} items (got ${show(got)})` };
+    case 'oneOf':
+      return { pointer: e.instancePath, message: `expected exactly one of its alternatives (got ${show(got)})` };
     case 'minLength':
       return { pointer: e.instancePath, message: `expected a non-empty string` };
     default:
-      return { pointer: e.instancePath, message: `${e.message ?? 'invalid'} (got ${show(got)})` };
+      return { pointer: e.instancePath, message: `expected a value that ${(e.message ?? 'is valid').replace(/^must /, 'does ')} (got ${show(got)})` };
   }
 }
 

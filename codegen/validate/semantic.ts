@@ -6,7 +6,12 @@
  */
 import { Diagnostic, pointer as ptr } from '../diagnostics';
 import type { Located, RawIdl, RawObject } from '../raw';
+import type { IntInfo } from '../model';
 import { INTS, isIntType, parseInt64, inRange } from '../resolve/ints';
+import { checkSpelling } from './spelling';
+
+/** The most elements of a record field's array (records are fixed-size wire structures). */
+export const MAX_ARRAY_LENGTH = 65535;
 
 /** Parameter types a hostcall may use besides enums, flags and integers. */
 export const HOSTCALL_PARAM_KINDS = ['fd', 'fn_index', 'in_bytes', 'in_string', 'out_bytes', 'ctl_arg'] as const;
@@ -48,14 +53,14 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
   // One ABI header and one errno table.
   const abis = raw.files.filter((f) => f.data.abi);
   if (abis.length === 0) {
-    c.diags.push({ file: raw.files[0].displayPath, pointer: '', message: "missing the 'abi' section: expected exactly one IDL file to declare it" });
+    c.diags.push({ file: raw.files[0].displayPath, pointer: '', line: 1, message: "missing the 'abi' section: expected exactly one IDL file to declare it" });
   }
   for (const f of abis.slice(1)) {
     c.diags.push({ file: f.displayPath, pointer: '/abi', line: f.lineOf('/abi'), message: `second 'abi' section (first in ${abis[0].displayPath}); expected exactly one` });
   }
   const errnoFiles = raw.files.filter((f) => f.data.errno);
   if (errnoFiles.length === 0) {
-    c.diags.push({ file: raw.files[0].displayPath, pointer: '', message: "missing the 'errno' table: expected exactly one IDL file to declare it" });
+    c.diags.push({ file: raw.files[0].displayPath, pointer: '', line: 1, message: "missing the 'errno' table: expected exactly one IDL file to declare it" });
   }
   for (const f of errnoFiles.slice(1)) {
     c.diags.push({ file: f.displayPath, pointer: '/errno', line: f.lineOf('/errno'), message: `second 'errno' table (first in ${errnoFiles[0].displayPath}); expected exactly one` });
@@ -99,6 +104,8 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
   for (const s of ['enums', 'flags', 'records', 'dictionaries', 'interfaces'] as const) {
     for (const at of sections[s]) kindOf.set(String(at.item.name), s);
   }
+  /** The names of one kind of type, for messages. */
+  const namesOf = (kind: string): string => [...kindOf].filter(([, k]) => k === kind).map(([n]) => n).join(', ') || '(none declared)';
 
   // Protocols: unique names, apart from the ABI's; every item's `protocol` names one of them.
   c.unique(raw.protocols.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'protocol');
@@ -142,6 +149,25 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
     );
   };
 
+  /** Check a `range` of an integer field: it fits the type and is in order. Returns it when it is sound. */
+  const checkRange = (at: Located, sub: string, range: unknown, t: IntInfo | undefined): [bigint, bigint] | undefined => {
+    if (!Array.isArray(range) || !t) return undefined;
+    const [lo, hi] = range.map(parseInt64);
+    if (lo === undefined || hi === undefined) return undefined;
+    let sound = true;
+    [lo, hi].forEach((v, j) => {
+      if (!inRange(v, t)) {
+        c.report(at, `${sub}/range/${j}`, `range bound ${v} does not fit ${t.name} (expected ${t.min}..${t.max})`);
+        sound = false;
+      }
+    });
+    if (sound && lo > hi) {
+      c.report(at, `${sub}/range`, `range ${lo}..${hi} is empty; expected the lower bound first`);
+      sound = false;
+    }
+    return sound ? [lo, hi] : undefined;
+  };
+
   // Constants.
   c.unique(sections.constants.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'constant');
   for (const at of sections.constants) {
@@ -159,6 +185,9 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
     values.forEach((v, i) => {
       const n = parseInt64(v.value);
       if (n !== undefined && t && !inRange(n, t)) c.report(at, ptr('values', i, 'value'), `value ${n} does not fit ${t.name} (expected ${t.min}..${t.max})`);
+      else if (n !== undefined && !inRange(n, INTS.i32)) {
+        c.report(at, ptr('values', i, 'value'), `value ${n} does not fit a C enum constant, which is an int (expected ${INTS.i32.min}..${INTS.i32.max})`);
+      }
     });
     const names = new Set(values.map((v) => String(v.name)));
     list(at.item, 'aliases').forEach((a, i) => {
@@ -193,6 +222,10 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
     c.unique(fields.map((f, i) => ({ at, sub: ptr('fields', i, 'name'), key: String(f.name) })), `field of record '${String(at.item.name)}':`);
     fields.forEach((f, i) => {
       const base = String(f.type).replace(/\[\d+\]$/, '');
+      const length = /\[(\d+)\]$/.exec(String(f.type))?.[1];
+      if (length !== undefined && Number(length) > MAX_ARRAY_LENGTH) {
+        c.report(at, ptr('fields', i, 'type'), `array length ${length} is too large; expected 1..${MAX_ARRAY_LENGTH} elements`);
+      }
       const k = kindOf.get(base);
       if (!isIntType(base) && !(k && recordFieldTypes.includes(k))) {
         const known = [...Object.keys(INTS), ...[...kindOf].filter(([, kk]) => recordFieldTypes.includes(kk)).map(([n]) => n)];
@@ -200,13 +233,23 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       }
       if (base === at.item.name) c.report(at, ptr('fields', i, 'type'), `record '${base}' contains itself; expected a finite layout`);
       checkDomain(at, 'records', ptr('fields', i, 'type'), base);
-      if ((f.const !== undefined || f.range !== undefined) && !isIntType(base)) {
-        c.report(at, ptr('fields', i), `'const' and 'range' apply to integer fields only (type '${String(f.type)}')`);
+      if ((f.const !== undefined || f.range !== undefined) && !isIntType(String(f.type))) {
+        c.report(at, ptr('fields', i), `'const' and 'range' apply to integer fields only (type '${String(f.type)}'); expected one of: ${Object.keys(INTS).join(', ')}`);
+      } else {
+        const type = String(f.type);
+        const t = isIntType(type) ? INTS[type] : undefined;
+        const range = checkRange(at, ptr('fields', i), f.range, t);
+        const v = parseInt64(f.const);
+        if (v !== undefined && t) {
+          if (!inRange(v, t)) c.report(at, ptr('fields', i, 'const'), `const ${v} does not fit ${t.name} (expected ${t.min}..${t.max})`);
+          else if (range && (v < range[0] || v > range[1])) c.report(at, ptr('fields', i, 'const'), `const ${v} is outside the field's range (expected ${range[0]}..${range[1]})`);
+        }
       }
     });
   }
 
   // Hostcalls.
+  const commandEnums = new Set<Located>();
   c.unique(sections.hostcalls.map((at) => ({ at, sub: '/name', key: String(at.item.name) })), 'hostcall import name');
   const paramKinds = new Set<string>([...HOSTCALL_PARAM_KINDS, ...Object.keys(INTS)]);
   for (const at of sections.hostcalls) {
@@ -227,33 +270,69 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       if (['in_bytes', 'in_string', 'out_bytes', 'ctl_arg'].includes(t)) pointers = true;
       if (t === 'out_bytes') outputs = true;
       if (p.record !== undefined) {
-        if (t !== 'out_bytes') c.report(at, ptr('params', i, 'record'), `'record' applies to out_bytes parameters only`);
-        else if (kindOf.get(String(p.record)) !== 'records') c.report(at, ptr('params', i, 'record'), `unknown record '${String(p.record)}'`);
+        if (t !== 'out_bytes') c.report(at, ptr('params', i, 'record'), `'record' applies to out_bytes parameters only; expected no 'record' on a ${t} parameter`);
+        else if (kindOf.get(String(p.record)) !== 'records') c.report(at, ptr('params', i, 'record'), `unknown record '${String(p.record)}'; expected one of: ${namesOf('records')}`);
       }
       if (t === 'ctl_arg') {
-        if (p.commands === undefined) c.report(at, ptr('params', i), `a ctl_arg parameter needs 'commands' (the command enum)`);
-        else if (kindOf.get(String(p.commands)) !== 'enums') c.report(at, ptr('params', i, 'commands'), `unknown enum '${String(p.commands)}'`);
+        if (p.commands === undefined) c.report(at, ptr('params', i), `a ctl_arg parameter needs 'commands'; expected the command enum, one of: ${namesOf('enums')}`);
+        else if (kindOf.get(String(p.commands)) !== 'enums') c.report(at, ptr('params', i, 'commands'), `unknown enum '${String(p.commands)}'; expected one of: ${namesOf('enums')}`);
         else {
           const cmdEnum = sections.enums.find((e) => e.item.name === p.commands);
           if (cmdEnum && list(cmdEnum.item, 'values').some((v) => v.output === 'json')) outputs = true;
+          if (!params.some((q) => q !== p && q.type === p.commands)) {
+            c.report(at, ptr('params', i, 'commands'), `no parameter of '${String(h.name)}' has the command enum '${String(p.commands)}' as its type; expected the command as a parameter of type '${String(p.commands)}' beside '${String(p.name)}'`);
+          }
+          if (cmdEnum) commandEnums.add(cmdEnum);
         }
-      } else if (p.commands !== undefined) c.report(at, ptr('params', i, 'commands'), `'commands' applies to ctl_arg parameters only`);
-      if (p.c_record_helper !== undefined && p.record === undefined) c.report(at, ptr('params', i, 'c_record_helper'), `'c_record_helper' needs 'record'`);
-      if (p.c_str_name !== undefined && t !== 'in_string') c.report(at, ptr('params', i, 'c_str_name'), `'c_str_name' applies to in_string parameters only`);
+      } else if (p.commands !== undefined) c.report(at, ptr('params', i, 'commands'), `'commands' applies to ctl_arg parameters only; expected no 'commands' on a ${t} parameter`);
+      if (p.c_record_helper !== undefined && p.record === undefined) c.report(at, ptr('params', i, 'c_record_helper'), `'c_record_helper' needs 'record'; expected the record it reads beside it`);
+      if (p.c_str_name !== undefined && t !== 'in_string') c.report(at, ptr('params', i, 'c_str_name'), `'c_str_name' applies to in_string parameters only; expected no 'c_str_name' on a ${t} parameter`);
+      if (p.timeout === true) {
+        if (h.blocking !== true) c.report(at, ptr('params', i, 'timeout'), `'timeout' applies to parameters of blocking hostcalls only; expected no 'timeout' here, or 'blocking: true' on the hostcall`);
+        else if (['i64', 'u64'].includes(t) || (!isIntType(t) && paramKinds.has(t))) {
+          c.report(at, ptr('params', i, 'timeout'), `a 'timeout' parameter is an integer of at most 32 bits (milliseconds); expected i32 or a narrower integer, not '${t}'`);
+        }
+      }
     });
+    if (params.filter((p) => p.timeout === true).length > 1) c.report(at, '/params', `at most one parameter of '${String(h.name)}' may be its 'timeout'; expected one`);
     const ret = (h.returns ?? {}) as RawObject;
-    if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'`);
-    if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only`);
+    // Outputs (out_bytes, ctl_arg): the length of one is the result ('count'), or each length
+    // is written back beside its buffer ('status').
+    const outs = params.map((p, i) => ({ p, i })).filter(({ p }) => p.type === 'out_bytes' || p.type === 'ctl_arg');
+    if (outs.length > 1 && ret.kind !== 'status') {
+      c.report(
+        at,
+        '/returns/kind',
+        `'${String(h.name)}' has ${outs.length} output parameters (${outs.map(({ p }) => `'${String(p.name)}'`).join(', ')}) but returns '${String(ret.kind)}'; expected 'status' (a 'count' is the length of a call's one output)`,
+      );
+    } else if (outs.length === 1 && ret.kind !== 'count' && ret.kind !== 'status') {
+      const out = outs[0].p;
+      c.report(
+        at,
+        '/returns/kind',
+        `'${String(h.name)}' has an output parameter ('${String(out.name)}', ${String(out.type)}) but returns '${String(ret.kind)}'; expected 'count' or 'status'`,
+      );
+    }
+    if (ret.kind === 'value' && ret.type === undefined) c.report(at, '/returns', `a 'value' return needs 'type'; expected one of: ${Object.keys(INTS).join(', ')}`);
+    if (ret.kind !== 'value' && ret.type !== undefined) c.report(at, '/returns/type', `'type' applies to 'value' returns only; expected no 'type' on a '${String(ret.kind)}' return`);
     if (ret.of !== undefined) {
       checkDomain(at, 'hostcalls', '/returns/of', ret.of);
-      if (ret.kind !== 'count') c.report(at, '/returns/of', `'of' applies to 'count' returns only`);
-      else if (kindOf.get(String(ret.of)) !== 'records') c.report(at, '/returns/of', `unknown record '${String(ret.of)}'`);
+      if (ret.kind !== 'count') c.report(at, '/returns/of', `'of' applies to 'count' returns only; expected no 'of' on a '${String(ret.kind)}' return`);
+      else if (kindOf.get(String(ret.of)) !== 'records') c.report(at, '/returns/of', `unknown record '${String(ret.of)}'; expected one of: ${namesOf('records')}`);
     }
     checkErrors(at, '/errors', h.errors);
     const errs = Array.isArray(h.errors) ? h.errors.map(String) : [];
-    if (pointers && !errs.includes('EFAULT')) c.report(at, '/errors', `'${String(h.name)}' takes guest pointers, so its errors must include EFAULT`);
-    if (outputs && !errs.includes('ENOSPC')) c.report(at, '/errors', `'${String(h.name)}' writes an output buffer, so its errors must include ENOSPC (the output-buffer rule)`);
-    if (h.implemented === false && !errs.includes('ENOSYS')) c.report(at, '/errors', `'${String(h.name)}' is not implemented, so its errors must include ENOSYS`);
+    if (pointers && !errs.includes('EFAULT')) c.report(at, '/errors', `'${String(h.name)}' takes guest pointers, so its errors must include EFAULT; expected EFAULT in 'errors'`);
+    if (outputs && !errs.includes('ENOSPC')) c.report(at, '/errors', `'${String(h.name)}' writes an output buffer, so its errors must include ENOSPC (the output-buffer rule); expected ENOSPC in 'errors'`);
+    if (h.implemented === false && !errs.includes('ENOSYS')) c.report(at, '/errors', `'${String(h.name)}' is not implemented, so its errors must include ENOSYS; expected ENOSYS in 'errors'`);
+  }
+  // The C header has helpers for commands that take JSON or give JSON, not both.
+  for (const at of commandEnums) {
+    list(at.item, 'values').forEach((v, i) => {
+      if (v.input === 'json' && v.output === 'json' && v.c_helper !== false) {
+        c.report(at, ptr('values', i), `command '${String(v.name)}' takes JSON input and gives JSON output, which no C helper does; expected 'c_helper: false' (the guest calls the hostcall itself), or one direction`);
+      }
+    });
   }
   const cNames = sections.hostcalls.flatMap((at) => [
     { at, sub: '/c_name', key: String(at.item.c_name ?? '') || `(default for ${String(at.item.name)})` },
@@ -270,12 +349,41 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       c.report(at, sub, `unknown type '${base}'; expected one of: ${API_BUILTINS.filter((b) => allowVoid || b !== 'void').join(', ')}, or a dictionary, interface or record name`);
     }
   };
+  /** A dictionary field's range fits its integer type; its default is a value of its type, inside the range. */
+  const checkDefault = (at: Located, sub: string, f: RawObject): void => {
+    const type = String(f.type);
+    const t = isIntType(type) ? INTS[type] : undefined;
+    if (f.range !== undefined && !t) {
+      c.report(at, `${sub}/range`, `'range' applies to integer fields only (type '${type}'); expected one of: ${Object.keys(INTS).join(', ')}`);
+    }
+    const range = checkRange(at, sub, f.range, t);
+    if (!('default' in f)) return;
+    const d = f.default;
+    const at2 = `${sub}/default`;
+    const got = JSON.stringify(d) ?? String(d);
+    if (type === 'bool') {
+      if (typeof d !== 'boolean') c.report(at, at2, `default ${got} of a bool field; expected true or false`);
+    } else if (type === 'string') {
+      if (typeof d !== 'string') c.report(at, at2, `default ${got} of a string field; expected a string`);
+    } else if (t) {
+      if (typeof d !== 'number' || !Number.isSafeInteger(d)) {
+        c.report(at, at2, `default ${got} of a ${t.name} field; expected an integer (a number, not a string)`);
+      } else if (!inRange(BigInt(d), t)) {
+        c.report(at, at2, `default ${d} does not fit ${t.name} (expected ${t.min}..${t.max})`);
+      } else if (range && (BigInt(d) < range[0] || BigInt(d) > range[1])) {
+        c.report(at, at2, `default ${d} is outside the field's range (expected ${range[0]}..${range[1]})`);
+      }
+    } else {
+      c.report(at, at2, `a default applies to bool, string and integer fields only (type '${type}'); expected no default`);
+    }
+  };
   for (const at of sections.dictionaries) {
     const fields = list(at.item, 'fields');
     c.unique(fields.map((f, i) => ({ at, sub: ptr('fields', i, 'name'), key: String(f.name) })), `field of dictionary '${String(at.item.name)}':`);
     fields.forEach((f, i) => {
       apiType(at, ptr('fields', i, 'type'), f.type, false);
       checkDomain(at, 'dictionaries', ptr('fields', i, 'type'), String(f.type).replace(/\[\]$/, ''));
+      checkDefault(at, ptr('fields', i), f);
     });
   }
   for (const at of sections.interfaces) {
@@ -299,5 +407,6 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
       checkErrors(at, '/ctor/errors', ctor.errors);
     }
   }
+  c.diags.push(...checkSpelling(raw));
   return c.diags;
 }

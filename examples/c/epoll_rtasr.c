@@ -2,6 +2,7 @@
 
 // Realtime ASR over epoll: write audio while the stream is writable, flush, and read event
 // frames as they arrive, until the transcript completes or nothing happens for two seconds.
+// With the stub transport, an event arrives every 100 ms and every 20th is the completed one.
 
 enum { AUDIO_BYTES = 32000, CHUNK_BYTES = 3200, MAX_EVENTS = 8 };
 
@@ -15,12 +16,13 @@ int main(void) {
         return 1;
     }
 
-    const char *autoflush = "{\"strategy\":\"none\"}";
+    const char *autoflush = "{\"strategy\":\"manual\"}"; // commits only on FLUSH
     sp_rtasr_set_param_string(asr, "transport", "stub");
     sp_rtasr_set_param_u32(asr, "sample_rate", 16000);
     sp_rtasr_set_autoflush_json(asr, autoflush, (uint32_t)strlen(autoflush));
 
-    // Non-blocking, so a full send queue is -EAGAIN rather than a wait.
+    // Reads and writes never wait (a full send queue, or no event yet, is -EAGAIN); the flag
+    // says so explicitly.
     const char *nonblock = "{\"set\":[\"O_NONBLOCK\"],\"clear\":[]}";
     sp_fd_set_flags_json(asr, nonblock, (uint32_t)strlen(nonblock));
 

@@ -199,6 +199,7 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
   constants.Set("ALLOC_INITIAL_BYTES", js_int(env, abi::kALLOC_INITIAL_BYTES));
   constants.Set("ALLOC_MAX_TRIES", js_int(env, abi::kALLOC_MAX_TRIES));
   constants.Set("FD_FIRST", js_int(env, abi::kFD_FIRST));
+  constants.Set("FD_MAX_OPEN", js_int(env, abi::kFD_MAX_OPEN));
   constants.Set("CONN_INFO_MAGIC", js_int(env, abi::kCONN_INFO_MAGIC));
   constants.Set("CONN_INFO_MAX_CHANNELS", js_int(env, abi::kCONN_INFO_MAX_CHANNELS));
   constants.Set("CONN_INFO_MAX_ADDRS", js_int(env, abi::kCONN_INFO_MAX_ADDRS));

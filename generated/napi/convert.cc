@@ -135,9 +135,41 @@ Napi::Uint8Array from_bytes(Napi::Env env, const std::vector<uint8_t> &bytes) {
   return Napi::Uint8Array::New(env, bytes.size(), buffer, 0);
 }
 
-Napi::Value output_result(Napi::Env env, int32_t r, core::Output &out) {
-  if (r >= 0 && out.has_value()) return from_bytes(env, *out);
-  return Napi::Number::New(env, r);
+namespace {
+
+/** The bytes of `out` for `SpearHostImpl`: what was written; for -ENOSPC, as many (zero) bytes as it needs. */
+bool output_bytes(Napi::Env env, int32_t r, const core::Output &out, Napi::Value &bytes) {
+  if (r >= 0 && out.written()) {
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, out.length());
+    if (out.length() > 0) std::memcpy(buffer.Data(), out.bytes(), out.length());
+    bytes = Napi::Uint8Array::New(env, out.length(), buffer, 0);
+    return true;
+  }
+  if (r == -abi::kENOSPC && out.needed() > 0) {
+    bytes = Napi::Uint8Array::New(env, out.needed());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Napi::Value output_result(Napi::Env env, int32_t r, const core::Output &out) {
+  Napi::Value bytes;
+  return output_bytes(env, r, out, bytes) ? bytes : Napi::Number::New(env, r);
+}
+
+Napi::Value outputs_result(Napi::Env env, int32_t r, std::initializer_list<const core::Output *> outs) {
+  Napi::Array all = Napi::Array::New(env, outs.size());
+  bool any = false;
+  uint32_t i = 0;
+  for (const core::Output *out : outs) {
+    Napi::Value bytes;
+    if (output_bytes(env, r, *out, bytes)) any = true;
+    else bytes = Napi::Uint8Array::New(env, 0);
+    all.Set(i++, bytes);
+  }
+  return any ? Napi::Value(all) : Napi::Number::New(env, r);
 }
 
 }  // namespace hostwire::glue

@@ -8,6 +8,8 @@
 
 #include <napi.h>
 
+#include <initializer_list>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -136,9 +138,13 @@ template <class T> Napi::Uint8Array from_record(Napi::Env env, const T &r) {
 }
 
 /**
- * The JS result of a hostcall with an output: its bytes (a Uint8Array) when the core set
- * the Output and returned 0 or more, else the number `r` as is.
+ * The result of a `SpearHostImpl` method with one output: the bytes the core wrote (or, when
+ * it returned -ENOSPC saying how many it needs, that many zero bytes: more than the capacity,
+ * which the TypeScript glue turns into -ENOSPC with that length), else the number `r` as is.
  */
-Napi::Value output_result(Napi::Env env, int32_t r, core::Output &out);
+Napi::Value output_result(Napi::Env env, int32_t r, const core::Output &out);
+
+/** The same for several outputs: an array of their bytes (empty for one not written), or `r`. */
+Napi::Value outputs_result(Napi::Env env, int32_t r, std::initializer_list<const core::Output *> outs);
 
 }  // namespace hostwire::glue

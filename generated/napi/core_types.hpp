@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -122,13 +123,83 @@ class AbortToken {
 };
 
 /**
- * The output of a hostcall with an `out_bytes` or `ctl_arg` parameter. Set it to give the
- * guest bytes (the hostcall then returns 0): bytes longer than the capacity become -ENOSPC
- * with the needed length written back, so an implementation that must not consume data on
- * -ENOSPC checks the capacity first. Left empty, the hostcall's int32_t result is returned
- * to the guest as is (a negative errno, or a ctl command's status).
+ * What a blocking hostcall returns besides its result and -errno (both outside the errno
+ * range; the TypeScript host table has the same values, from the same place in the generator).
  */
-using Output = std::optional<std::vector<uint8_t>>;
+constexpr int32_t kCallbackPending = -65536;  // a guest callback is queued: run it, call again
+constexpr int32_t kAborted = -65537;                  // the instance is being stopped: unwind the guest
+
+/**
+ * Where the output of a hostcall goes (an `out_bytes` or `ctl_arg` parameter): `capacity()`
+ * bytes the glue points at. For a guest that is its own memory, bounds-checked already: the
+ * core writes the result there once and nothing copies it again. For a call from JS (the
+ * `GuestInstance` methods that take a capacity) it is a buffer made on the first write.
+ *
+ * A core call either writes its whole result (`write`, or `room` + `commit`) and returns 0 or
+ * more, or returns -ENOSPC after `need(n)` (a `write` that does not fit does that) with
+ * nothing written: the glue writes the needed length back. It never writes part of a result.
+ * Left untouched, the call's result goes back to the guest as is (a negative errno, or a ctl
+ * command's status).
+ *
+ * The input of a ctl argument and its output are the same guest bytes: read all of the input
+ * before writing.
+ */
+class Output {
+ public:
+  /** `capacity` bytes at `data` (guest memory). */
+  Output(uint8_t *data, size_t capacity) : data_(data), capacity_(capacity) {}
+  /** Room for `capacity` bytes, allocated when written. */
+  explicit Output(size_t capacity) : capacity_(capacity) {}
+  Output(const Output &) = delete;
+  Output &operator=(const Output &) = delete;
+
+  size_t capacity() const { return capacity_; }
+
+  /** Write the whole result: 0; -ENOSPC (with `needed()` = n) when it does not fit. */
+  int32_t write(const void *bytes, size_t n) {
+    if (n > capacity_) return need(n);
+    if (n > 0) std::memcpy(room(n), bytes, n);
+    commit(n);
+    return 0;
+  }
+  int32_t write(const std::vector<uint8_t> &bytes) { return write(bytes.data(), bytes.size()); }
+  int32_t write(const std::string &text) { return write(text.data(), text.size()); }
+
+  /** The result needs `n` bytes, more than the capacity: -ENOSPC, nothing written. */
+  int32_t need(size_t n) {
+    needed_ = n;
+    return -abi::kENOSPC;
+  }
+
+  /** Room to encode a result of `n` <= capacity() bytes in place; then `commit(n)`. */
+  uint8_t *room(size_t n) {
+    if (data_ != nullptr) return data_;
+    owned_.resize(n);
+    return owned_.data();
+  }
+  /** The result is the first `n` bytes of the room. */
+  void commit(size_t n) {
+    length_ = n;
+    written_ = true;
+  }
+
+  /** Whether a result was written. */
+  bool written() const { return written_; }
+  /** Its length in bytes. */
+  size_t length() const { return length_; }
+  /** The bytes written. */
+  const uint8_t *bytes() const { return data_ != nullptr ? data_ : owned_.data(); }
+  /** The length a result needs, after `need()`; 0 when none was said. */
+  size_t needed() const { return needed_; }
+
+ private:
+  uint8_t *data_ = nullptr;
+  size_t capacity_ = 0;
+  std::vector<uint8_t> owned_;
+  size_t length_ = 0;
+  size_t needed_ = 0;
+  bool written_ = false;
+};
 
 /** The completion of an async method with a result: `err` is 0 or -errno. */
 template <class T> using Done = std::function<void(int32_t err, T result)>;

@@ -10,7 +10,10 @@
 namespace hostwire::glue {
 
 Napi::Function GuestInstance::Define(Napi::Env env) {
-  Napi::Function ctor = DefineClass(env, kClassName, {});
+  Napi::Function ctor = DefineClass(env, kClassName, {
+      InstanceMethod<&GuestInstance::AttachMemory>("attachMemory"),
+      InstanceMethod<&GuestInstance::WasmImports>("wasmImports"),
+  });
   Napi::Object proto = ctor.Get("prototype").As<Napi::Object>();
   proto.DefineProperties({
       method<&GuestInstance::CchatCreate>(env, "cchat_create"),
@@ -50,7 +53,7 @@ Napi::Function GuestInstance::Define(Napi::Env env) {
 }
 
 GuestInstance::GuestInstance(const Napi::CallbackInfo &info)
-    : Napi::ObjectWrap<GuestInstance>(info), core_(Construct(info)) {
+    : Napi::ObjectWrap<GuestInstance>(info), core_(Construct(info)), wasm_(std::make_shared<WasmContext>(core_)) {
   Napi::Object self = info.This().As<Napi::Object>();
   self.TypeTag(&kTypeTag);
   // Instances of a subclass get no bound copies, which would hide its overrides.
@@ -116,6 +119,67 @@ core::GuestInstanceApi &GuestInstance::Core(const Napi::CallbackInfo &info, cons
   return *unwrap_this<GuestInstance>(info, where)->core_;
 }
 
+Napi::Value GuestInstance::AttachMemory(const Napi::CallbackInfo &info) {
+  wasm_->memory.attach(info.Env(), info[0], "GuestInstance.attachMemory");
+  return info.Env().Undefined();
+}
+
+namespace {
+
+using ContextRef = std::shared_ptr<WasmContext>;
+
+/** Wasm import `cb`, carrying (and keeping alive) the instance's wasm context. */
+template <Napi::Function::Callback cb>
+void wasm_import(Napi::Env env, Napi::Object &imports, const char *name, const ContextRef &ctx) {
+  std::unique_ptr<ContextRef> data(new ContextRef(ctx));
+  Napi::Function f = Napi::Function::New<cb>(env, name, data.get());
+  f.AddFinalizer([](Napi::Env, ContextRef *d) { delete d; }, data.get());
+  data.release();  // the finalizer owns it now
+  imports.Set(name, f);
+}
+
+WasmContext &wasm_context(const Napi::CallbackInfo &info) { return **static_cast<ContextRef *>(info.Data()); }
+
+}  // namespace
+
+Napi::Value GuestInstance::WasmImports(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::Object imports = Napi::Object::New(env);
+  wasm_import<&GuestInstance::WasmCchatCreate>(env, imports, "cchat_create", wasm_);
+  wasm_import<&GuestInstance::WasmCchatWriteMsg>(env, imports, "cchat_write_msg", wasm_);
+  wasm_import<&GuestInstance::WasmCchatWriteFn>(env, imports, "cchat_write_fn", wasm_);
+  wasm_import<&GuestInstance::WasmCchatCtl>(env, imports, "cchat_ctl", wasm_);
+  wasm_import<&GuestInstance::WasmCchatSend>(env, imports, "cchat_send", wasm_);
+  wasm_import<&GuestInstance::WasmCchatRecv>(env, imports, "cchat_recv", wasm_);
+  wasm_import<&GuestInstance::WasmCchatClose>(env, imports, "cchat_close", wasm_);
+  wasm_import<&GuestInstance::WasmSpearEpollCreate>(env, imports, "spear_epoll_create", wasm_);
+  wasm_import<&GuestInstance::WasmSpearEpollCtl>(env, imports, "spear_epoll_ctl", wasm_);
+  wasm_import<&GuestInstance::WasmSpearEpollWait>(env, imports, "spear_epoll_wait", wasm_);
+  wasm_import<&GuestInstance::WasmSpearEpollClose>(env, imports, "spear_epoll_close", wasm_);
+  wasm_import<&GuestInstance::WasmSpearFdCtl>(env, imports, "spear_fd_ctl", wasm_);
+  wasm_import<&GuestInstance::WasmMicCreate>(env, imports, "mic_create", wasm_);
+  wasm_import<&GuestInstance::WasmMicCtl>(env, imports, "mic_ctl", wasm_);
+  wasm_import<&GuestInstance::WasmMicRead>(env, imports, "mic_read", wasm_);
+  wasm_import<&GuestInstance::WasmMicClose>(env, imports, "mic_close", wasm_);
+  wasm_import<&GuestInstance::WasmRtasrCreate>(env, imports, "rtasr_create", wasm_);
+  wasm_import<&GuestInstance::WasmRtasrCtl>(env, imports, "rtasr_ctl", wasm_);
+  wasm_import<&GuestInstance::WasmRtasrWrite>(env, imports, "rtasr_write", wasm_);
+  wasm_import<&GuestInstance::WasmRtasrRead>(env, imports, "rtasr_read", wasm_);
+  wasm_import<&GuestInstance::WasmRtasrClose>(env, imports, "rtasr_close", wasm_);
+  wasm_import<&GuestInstance::WasmUserStreamOpen>(env, imports, "user_stream_open", wasm_);
+  wasm_import<&GuestInstance::WasmUserStreamRead>(env, imports, "user_stream_read", wasm_);
+  wasm_import<&GuestInstance::WasmUserStreamWrite>(env, imports, "user_stream_write", wasm_);
+  wasm_import<&GuestInstance::WasmUserStreamClose>(env, imports, "user_stream_close", wasm_);
+  wasm_import<&GuestInstance::WasmUserStreamCtlOpen>(env, imports, "user_stream_ctl_open", wasm_);
+  wasm_import<&GuestInstance::WasmUserStreamCtlRead>(env, imports, "user_stream_ctl_read", wasm_);
+  wasm_import<&GuestInstance::WasmTimeNowMs>(env, imports, "time_now_ms", wasm_);
+  wasm_import<&GuestInstance::WasmWallTimeS>(env, imports, "wall_time_s", wasm_);
+  wasm_import<&GuestInstance::WasmRandomI64>(env, imports, "random_i64", wasm_);
+  wasm_import<&GuestInstance::WasmLog>(env, imports, "log", wasm_);
+  wasm_import<&GuestInstance::WasmSleepMs>(env, imports, "sleep_ms", wasm_);
+  return imports;
+}
+
 std::shared_ptr<core::GuestInstanceApi> GuestInstance::Construct(const Napi::CallbackInfo &info) {
   static constexpr const char *kWhere = "new GuestInstance";
   Napi::Env env = info.Env();
@@ -173,10 +237,9 @@ Napi::Value GuestInstance::CchatCtl(const Napi::CallbackInfo &info) {
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
   const int32_t cmd = to_int<int32_t>(info[1], Where(kWhere, "cmd"));
   const Bytes arg = to_bytes(info[2], Where(kWhere, "argInput"));
-  const size_t arg_capacity = to_int<uint32_t>(info[3], Where(kWhere, "argCapacity"));
-  core::Output arg_out;
+  core::Output arg_out(to_int<uint32_t>(info[3], Where(kWhere, "argCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.cchat_ctl(fd, cmd, arg.data, arg.size, arg_capacity, arg_out);
+    return impl.cchat_ctl(fd, cmd, arg.data, arg.size, arg_out);
   });
   return output_result(env, r, arg_out);
 }
@@ -200,10 +263,9 @@ Napi::Value GuestInstance::CchatRecv(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   core::GuestInstanceApi &impl = Core(info, kWhere);
   const int32_t response_fd = to_int<int32_t>(info[0], Where(kWhere, "responseFd"));
-  const size_t out_capacity = to_int<uint32_t>(info[1], Where(kWhere, "outCapacity"));
-  core::Output out;
+  core::Output out(to_int<uint32_t>(info[1], Where(kWhere, "outCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.cchat_recv(response_fd, out_capacity, out);
+    return impl.cchat_recv(response_fd, out);
   });
   return output_result(env, r, out);
 }
@@ -252,11 +314,10 @@ Napi::Value GuestInstance::SpearEpollWait(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   core::GuestInstanceApi &impl = Core(info, kWhere);
   const int32_t epfd = to_int<int32_t>(info[0], Where(kWhere, "epfd"));
-  const size_t out_capacity = to_int<uint32_t>(info[1], Where(kWhere, "outCapacity"));
-  core::Output out;
+  core::Output out(to_int<uint32_t>(info[1], Where(kWhere, "outCapacity")));
   const int32_t timeout_ms = to_int<int32_t>(info[2], Where(kWhere, "timeoutMs"));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.spear_epoll_wait(epfd, out_capacity, out, timeout_ms);
+    return impl.spear_epoll_wait(epfd, out, timeout_ms);
   });
   return output_result(env, r, out);
 }
@@ -281,10 +342,9 @@ Napi::Value GuestInstance::SpearFdCtl(const Napi::CallbackInfo &info) {
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
   const int32_t cmd = to_int<int32_t>(info[1], Where(kWhere, "cmd"));
   const Bytes arg = to_bytes(info[2], Where(kWhere, "argInput"));
-  const size_t arg_capacity = to_int<uint32_t>(info[3], Where(kWhere, "argCapacity"));
-  core::Output arg_out;
+  core::Output arg_out(to_int<uint32_t>(info[3], Where(kWhere, "argCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.spear_fd_ctl(fd, cmd, arg.data, arg.size, arg_capacity, arg_out);
+    return impl.spear_fd_ctl(fd, cmd, arg.data, arg.size, arg_out);
   });
   return output_result(env, r, arg_out);
 }
@@ -308,10 +368,9 @@ Napi::Value GuestInstance::MicCtl(const Napi::CallbackInfo &info) {
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
   const int32_t cmd = to_int<int32_t>(info[1], Where(kWhere, "cmd"));
   const Bytes arg = to_bytes(info[2], Where(kWhere, "argInput"));
-  const size_t arg_capacity = to_int<uint32_t>(info[3], Where(kWhere, "argCapacity"));
-  core::Output arg_out;
+  core::Output arg_out(to_int<uint32_t>(info[3], Where(kWhere, "argCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.mic_ctl(fd, cmd, arg.data, arg.size, arg_capacity, arg_out);
+    return impl.mic_ctl(fd, cmd, arg.data, arg.size, arg_out);
   });
   return output_result(env, r, arg_out);
 }
@@ -322,10 +381,9 @@ Napi::Value GuestInstance::MicRead(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   core::GuestInstanceApi &impl = Core(info, kWhere);
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
-  const size_t out_capacity = to_int<uint32_t>(info[1], Where(kWhere, "outCapacity"));
-  core::Output out;
+  core::Output out(to_int<uint32_t>(info[1], Where(kWhere, "outCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.mic_read(fd, out_capacity, out);
+    return impl.mic_read(fd, out);
   });
   return output_result(env, r, out);
 }
@@ -361,10 +419,9 @@ Napi::Value GuestInstance::RtasrCtl(const Napi::CallbackInfo &info) {
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
   const int32_t cmd = to_int<int32_t>(info[1], Where(kWhere, "cmd"));
   const Bytes arg = to_bytes(info[2], Where(kWhere, "argInput"));
-  const size_t arg_capacity = to_int<uint32_t>(info[3], Where(kWhere, "argCapacity"));
-  core::Output arg_out;
+  core::Output arg_out(to_int<uint32_t>(info[3], Where(kWhere, "argCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.rtasr_ctl(fd, cmd, arg.data, arg.size, arg_capacity, arg_out);
+    return impl.rtasr_ctl(fd, cmd, arg.data, arg.size, arg_out);
   });
   return output_result(env, r, arg_out);
 }
@@ -388,10 +445,9 @@ Napi::Value GuestInstance::RtasrRead(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   core::GuestInstanceApi &impl = Core(info, kWhere);
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
-  const size_t out_capacity = to_int<uint32_t>(info[1], Where(kWhere, "outCapacity"));
-  core::Output out;
+  core::Output out(to_int<uint32_t>(info[1], Where(kWhere, "outCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.rtasr_read(fd, out_capacity, out);
+    return impl.rtasr_read(fd, out);
   });
   return output_result(env, r, out);
 }
@@ -427,10 +483,9 @@ Napi::Value GuestInstance::UserStreamRead(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   core::GuestInstanceApi &impl = Core(info, kWhere);
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
-  const size_t out_capacity = to_int<uint32_t>(info[1], Where(kWhere, "outCapacity"));
-  core::Output out;
+  core::Output out(to_int<uint32_t>(info[1], Where(kWhere, "outCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.user_stream_read(fd, out_capacity, out);
+    return impl.user_stream_read(fd, out);
   });
   return output_result(env, r, out);
 }
@@ -477,10 +532,9 @@ Napi::Value GuestInstance::UserStreamCtlRead(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   core::GuestInstanceApi &impl = Core(info, kWhere);
   const int32_t fd = to_int<int32_t>(info[0], Where(kWhere, "fd"));
-  const size_t out_capacity = to_int<uint32_t>(info[1], Where(kWhere, "outCapacity"));
-  core::Output out;
+  core::Output out(to_int<uint32_t>(info[1], Where(kWhere, "outCapacity")));
   const int32_t r = call_core(env, kWhere, [&] {
-    return impl.user_stream_ctl_read(fd, out_capacity, out);
+    return impl.user_stream_ctl_read(fd, out);
   });
   return output_result(env, r, out);
 }
@@ -540,8 +594,509 @@ Napi::Value GuestInstance::SleepMs(const Napi::CallbackInfo &info) {
   const int32_t r = call_core(env, kWhere, [&] {
     return impl.sleep_ms(ms);
   });
-  if (r < 0) throw errno_error(env, kWhere, r, core::take_error_detail());
-  return env.Undefined();
+  if (r < 0 && r != core::kCallbackPending && r != core::kAborted) throw errno_error(env, kWhere, r, core::take_error_detail());
+  return r < 0 ? Napi::Value(Napi::Number::New(env, r)) : env.Undefined();
+}
+
+// The wasm import cchat_create()
+Napi::Value GuestInstance::WasmCchatCreate(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_create";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_create();
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import cchat_write_msg(fd, role_ptr, role_len, content_ptr, content_len)
+Napi::Value GuestInstance::WasmCchatWriteMsg(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_write_msg";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t role_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t role_len = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(role_ptr, role_len)) return efault(env);
+  const uint32_t content_ptr = wasm_u32(info, 3, kWhere);
+  const uint32_t content_len = wasm_u32(info, 4, kWhere);
+  if (!mem.contains(content_ptr, content_len)) return efault(env);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_write_msg(fd, mem.at(role_ptr), role_len, mem.at(content_ptr), content_len);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import cchat_write_fn(fd, fn_offset, fn_ptr, fn_len)
+Napi::Value GuestInstance::WasmCchatWriteFn(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_write_fn";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t fn_offset = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  const uint32_t fn_ptr = wasm_u32(info, 2, kWhere);
+  const uint32_t fn_len = wasm_u32(info, 3, kWhere);
+  if (!mem.contains(fn_ptr, fn_len)) return efault(env);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_write_fn(fd, fn_offset, mem.at(fn_ptr), fn_len);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import cchat_ctl(fd, cmd, arg_ptr, arg_len_ptr)
+Napi::Value GuestInstance::WasmCchatCtl(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_ctl";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t cmd = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  const uint32_t arg_ptr = wasm_u32(info, 2, kWhere);
+  const uint32_t arg_len_ptr = wasm_u32(info, 3, kWhere);
+  if (!mem.contains(arg_len_ptr, 4)) return efault(env);
+  const uint32_t arg_capacity = mem.load_u32(arg_len_ptr);
+  if (!mem.contains(arg_ptr, arg_capacity)) return efault(env);
+  core::Output arg_out(mem.at(arg_ptr), arg_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_ctl(fd, cmd, mem.at(arg_ptr), arg_capacity, arg_out);
+  });
+  store_output(mem, arg_len_ptr, arg_out, r);
+  if (r >= 0 && arg_out.written()) r = static_cast<int32_t>(arg_out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import cchat_send(fd, flags)
+Napi::Value GuestInstance::WasmCchatSend(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_send";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t flags = static_cast<uint32_t>(wasm_i32(info, 1, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_send(fd, flags);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import cchat_recv(response_fd, out_ptr, out_len_ptr)
+Napi::Value GuestInstance::WasmCchatRecv(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_recv";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t response_fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t out_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t out_len_ptr = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(out_len_ptr, 4)) return efault(env);
+  const uint32_t out_capacity = mem.load_u32(out_len_ptr);
+  if (!mem.contains(out_ptr, out_capacity)) return efault(env);
+  core::Output out(mem.at(out_ptr), out_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_recv(response_fd, out);
+  });
+  store_output(mem, out_len_ptr, out, r);
+  if (r >= 0 && out.written()) r = static_cast<int32_t>(out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import cchat_close(fd)
+Napi::Value GuestInstance::WasmCchatClose(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.cchat_close";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->cchat_close(fd);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import spear_epoll_create()
+Napi::Value GuestInstance::WasmSpearEpollCreate(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.spear_epoll_create";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->spear_epoll_create();
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import spear_epoll_ctl(epfd, op, fd, events)
+Napi::Value GuestInstance::WasmSpearEpollCtl(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.spear_epoll_ctl";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t epfd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t op = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 2, kWhere));
+  const uint32_t events = static_cast<uint32_t>(wasm_i32(info, 3, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->spear_epoll_ctl(epfd, op, fd, events);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import spear_epoll_wait(epfd, out_ptr, out_len_ptr, timeout_ms)
+Napi::Value GuestInstance::WasmSpearEpollWait(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.spear_epoll_wait";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t epfd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t out_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t out_len_ptr = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(out_len_ptr, 4)) return efault(env);
+  const uint32_t out_capacity = mem.load_u32(out_len_ptr);
+  if (!mem.contains(out_ptr, out_capacity)) return efault(env);
+  core::Output out(mem.at(out_ptr), out_capacity);
+  const int32_t timeout_ms = static_cast<int32_t>(wasm_i32(info, 3, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->spear_epoll_wait(epfd, out, timeout_ms);
+  });
+  store_output(mem, out_len_ptr, out, r);
+  if (r >= 0 && out.written()) r = static_cast<int32_t>(out.length() / 8);
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import spear_epoll_close(epfd)
+Napi::Value GuestInstance::WasmSpearEpollClose(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.spear_epoll_close";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t epfd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->spear_epoll_close(epfd);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import spear_fd_ctl(fd, cmd, arg_ptr, arg_len_ptr)
+Napi::Value GuestInstance::WasmSpearFdCtl(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.spear_fd_ctl";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t cmd = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  const uint32_t arg_ptr = wasm_u32(info, 2, kWhere);
+  const uint32_t arg_len_ptr = wasm_u32(info, 3, kWhere);
+  if (!mem.contains(arg_len_ptr, 4)) return efault(env);
+  const uint32_t arg_capacity = mem.load_u32(arg_len_ptr);
+  if (!mem.contains(arg_ptr, arg_capacity)) return efault(env);
+  core::Output arg_out(mem.at(arg_ptr), arg_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->spear_fd_ctl(fd, cmd, mem.at(arg_ptr), arg_capacity, arg_out);
+  });
+  store_output(mem, arg_len_ptr, arg_out, r);
+  if (r >= 0 && arg_out.written()) r = static_cast<int32_t>(arg_out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import mic_create()
+Napi::Value GuestInstance::WasmMicCreate(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.mic_create";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->mic_create();
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import mic_ctl(fd, cmd, arg_ptr, arg_len_ptr)
+Napi::Value GuestInstance::WasmMicCtl(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.mic_ctl";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t cmd = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  const uint32_t arg_ptr = wasm_u32(info, 2, kWhere);
+  const uint32_t arg_len_ptr = wasm_u32(info, 3, kWhere);
+  if (!mem.contains(arg_len_ptr, 4)) return efault(env);
+  const uint32_t arg_capacity = mem.load_u32(arg_len_ptr);
+  if (!mem.contains(arg_ptr, arg_capacity)) return efault(env);
+  core::Output arg_out(mem.at(arg_ptr), arg_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->mic_ctl(fd, cmd, mem.at(arg_ptr), arg_capacity, arg_out);
+  });
+  store_output(mem, arg_len_ptr, arg_out, r);
+  if (r >= 0 && arg_out.written()) r = static_cast<int32_t>(arg_out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import mic_read(fd, out_ptr, out_len_ptr)
+Napi::Value GuestInstance::WasmMicRead(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.mic_read";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t out_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t out_len_ptr = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(out_len_ptr, 4)) return efault(env);
+  const uint32_t out_capacity = mem.load_u32(out_len_ptr);
+  if (!mem.contains(out_ptr, out_capacity)) return efault(env);
+  core::Output out(mem.at(out_ptr), out_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->mic_read(fd, out);
+  });
+  store_output(mem, out_len_ptr, out, r);
+  if (r >= 0 && out.written()) r = static_cast<int32_t>(out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import mic_close(fd)
+Napi::Value GuestInstance::WasmMicClose(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.mic_close";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->mic_close(fd);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import rtasr_create()
+Napi::Value GuestInstance::WasmRtasrCreate(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.rtasr_create";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->rtasr_create();
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import rtasr_ctl(fd, cmd, arg_ptr, arg_len_ptr)
+Napi::Value GuestInstance::WasmRtasrCtl(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.rtasr_ctl";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t cmd = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  const uint32_t arg_ptr = wasm_u32(info, 2, kWhere);
+  const uint32_t arg_len_ptr = wasm_u32(info, 3, kWhere);
+  if (!mem.contains(arg_len_ptr, 4)) return efault(env);
+  const uint32_t arg_capacity = mem.load_u32(arg_len_ptr);
+  if (!mem.contains(arg_ptr, arg_capacity)) return efault(env);
+  core::Output arg_out(mem.at(arg_ptr), arg_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->rtasr_ctl(fd, cmd, mem.at(arg_ptr), arg_capacity, arg_out);
+  });
+  store_output(mem, arg_len_ptr, arg_out, r);
+  if (r >= 0 && arg_out.written()) r = static_cast<int32_t>(arg_out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import rtasr_write(fd, buf_ptr, buf_len)
+Napi::Value GuestInstance::WasmRtasrWrite(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.rtasr_write";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t buf_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t buf_len = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(buf_ptr, buf_len)) return efault(env);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->rtasr_write(fd, mem.at(buf_ptr), buf_len);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import rtasr_read(fd, out_ptr, out_len_ptr)
+Napi::Value GuestInstance::WasmRtasrRead(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.rtasr_read";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t out_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t out_len_ptr = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(out_len_ptr, 4)) return efault(env);
+  const uint32_t out_capacity = mem.load_u32(out_len_ptr);
+  if (!mem.contains(out_ptr, out_capacity)) return efault(env);
+  core::Output out(mem.at(out_ptr), out_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->rtasr_read(fd, out);
+  });
+  store_output(mem, out_len_ptr, out, r);
+  if (r >= 0 && out.written()) r = static_cast<int32_t>(out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import rtasr_close(fd)
+Napi::Value GuestInstance::WasmRtasrClose(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.rtasr_close";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->rtasr_close(fd);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import user_stream_open(stream_id, direction)
+Napi::Value GuestInstance::WasmUserStreamOpen(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.user_stream_open";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t stream_id = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const int32_t direction = static_cast<int32_t>(wasm_i32(info, 1, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->user_stream_open(stream_id, direction);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import user_stream_read(fd, out_ptr, out_len_ptr)
+Napi::Value GuestInstance::WasmUserStreamRead(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.user_stream_read";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t out_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t out_len_ptr = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(out_len_ptr, 4)) return efault(env);
+  const uint32_t out_capacity = mem.load_u32(out_len_ptr);
+  if (!mem.contains(out_ptr, out_capacity)) return efault(env);
+  core::Output out(mem.at(out_ptr), out_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->user_stream_read(fd, out);
+  });
+  store_output(mem, out_len_ptr, out, r);
+  if (r >= 0 && out.written()) r = static_cast<int32_t>(out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import user_stream_write(fd, buf_ptr, buf_len)
+Napi::Value GuestInstance::WasmUserStreamWrite(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.user_stream_write";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t buf_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t buf_len = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(buf_ptr, buf_len)) return efault(env);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->user_stream_write(fd, mem.at(buf_ptr), buf_len);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import user_stream_close(fd)
+Napi::Value GuestInstance::WasmUserStreamClose(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.user_stream_close";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->user_stream_close(fd);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import user_stream_ctl_open()
+Napi::Value GuestInstance::WasmUserStreamCtlOpen(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.user_stream_ctl_open";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->user_stream_ctl_open();
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import user_stream_ctl_read(fd, out_ptr, out_len_ptr)
+Napi::Value GuestInstance::WasmUserStreamCtlRead(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.user_stream_ctl_read";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t fd = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t out_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t out_len_ptr = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(out_len_ptr, 4)) return efault(env);
+  const uint32_t out_capacity = mem.load_u32(out_len_ptr);
+  if (!mem.contains(out_ptr, out_capacity)) return efault(env);
+  core::Output out(mem.at(out_ptr), out_capacity);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->user_stream_ctl_read(fd, out);
+  });
+  store_output(mem, out_len_ptr, out, r);
+  if (r >= 0 && out.written()) r = static_cast<int32_t>(out.length());
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import time_now_ms()
+Napi::Value GuestInstance::WasmTimeNowMs(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.time_now_ms";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int64_t r = call_core(env, kWhere, [&] {
+    return ctx.core->time_now_ms();
+  });
+  return Napi::BigInt::New(env, r);
+}
+
+// The wasm import wall_time_s()
+Napi::Value GuestInstance::WasmWallTimeS(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.wall_time_s";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int64_t r = call_core(env, kWhere, [&] {
+    return ctx.core->wall_time_s();
+  });
+  return Napi::BigInt::New(env, r);
+}
+
+// The wasm import random_i64()
+Napi::Value GuestInstance::WasmRandomI64(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.random_i64";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int64_t r = call_core(env, kWhere, [&] {
+    return ctx.core->random_i64();
+  });
+  return Napi::BigInt::New(env, r);
+}
+
+// The wasm import log(level, msg_ptr, msg_len)
+Napi::Value GuestInstance::WasmLog(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.log";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const WasmView mem = ctx.memory.view(env, kWhere);
+  const int32_t level = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  const uint32_t msg_ptr = wasm_u32(info, 1, kWhere);
+  const uint32_t msg_len = wasm_u32(info, 2, kWhere);
+  if (!mem.contains(msg_ptr, msg_len)) return efault(env);
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->log(level, mem.at(msg_ptr), msg_len);
+  });
+  return Napi::Number::New(env, r);
+}
+
+// The wasm import sleep_ms(ms)
+Napi::Value GuestInstance::WasmSleepMs(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "spear.sleep_ms";
+  Napi::Env env = info.Env();
+  WasmContext &ctx = wasm_context(info);
+  const int32_t ms = static_cast<int32_t>(wasm_i32(info, 0, kWhere));
+  int32_t r = call_core(env, kWhere, [&] {
+    return ctx.core->sleep_ms(ms);
+  });
+  if (r < 0 && r != core::kCallbackPending && r != core::kAborted) throw errno_error(env, kWhere, r, core::take_error_detail());
+  return r < 0 ? Napi::Value(Napi::Number::New(env, r)) : env.Undefined();
 }
 
 }  // namespace hostwire::glue

@@ -4,6 +4,11 @@
  * named by its import name and taking the arguments of the TypeScript `SpearHostImpl`, so
  * that an instance is an implementation. It forwards to `core::GuestInstanceApi`.
  *
+ * `wasmImports()` gives the same hostcalls as wasm imports: functions taking the wasm values,
+ * which check them against the guest memory handed over by `attachMemory(memory)` and let
+ * the core write outputs straight into it (wasm_memory.hpp). Both forms interpret the same
+ * binding plan of each hostcall.
+ *
  * Hostcalls run on the guest's own worker thread, blocking ones included: the glue converts
  * the arguments, calls the core and converts the result, holding no lock and nothing of
  * another thread, so a blocked guest never blocks another JS thread.
@@ -23,6 +28,7 @@
 
 #include "addon_data.hpp"
 #include "convert.hpp"
+#include "wasm_memory.hpp"
 #include "guest_instance_core.hpp"
 
 namespace hostwire::glue {
@@ -52,6 +58,11 @@ class GuestInstance : public Napi::ObjectWrap<GuestInstance> {
 
   /** The core a hostcall works on: the one a bound copy carries, else that of `this`. */
   static core::GuestInstanceApi &Core(const Napi::CallbackInfo &info, const char *where);
+
+  /** `attachMemory(memory)`: the guest's `WebAssembly.Memory`, for the wasm imports. */
+  Napi::Value AttachMemory(const Napi::CallbackInfo &info);
+  /** `wasmImports()`: an object of the wasm imports, one function per hostcall. */
+  Napi::Value WasmImports(const Napi::CallbackInfo &info);
   static Napi::Value CchatCreate(const Napi::CallbackInfo &info);
   static Napi::Value CchatWriteMsg(const Napi::CallbackInfo &info);
   static Napi::Value CchatWriteFn(const Napi::CallbackInfo &info);
@@ -84,8 +95,41 @@ class GuestInstance : public Napi::ObjectWrap<GuestInstance> {
   static Napi::Value RandomI64(const Napi::CallbackInfo &info);
   static Napi::Value Log(const Napi::CallbackInfo &info);
   static Napi::Value SleepMs(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatCreate(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatWriteMsg(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatWriteFn(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatCtl(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatSend(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatRecv(const Napi::CallbackInfo &info);
+  static Napi::Value WasmCchatClose(const Napi::CallbackInfo &info);
+  static Napi::Value WasmSpearEpollCreate(const Napi::CallbackInfo &info);
+  static Napi::Value WasmSpearEpollCtl(const Napi::CallbackInfo &info);
+  static Napi::Value WasmSpearEpollWait(const Napi::CallbackInfo &info);
+  static Napi::Value WasmSpearEpollClose(const Napi::CallbackInfo &info);
+  static Napi::Value WasmSpearFdCtl(const Napi::CallbackInfo &info);
+  static Napi::Value WasmMicCreate(const Napi::CallbackInfo &info);
+  static Napi::Value WasmMicCtl(const Napi::CallbackInfo &info);
+  static Napi::Value WasmMicRead(const Napi::CallbackInfo &info);
+  static Napi::Value WasmMicClose(const Napi::CallbackInfo &info);
+  static Napi::Value WasmRtasrCreate(const Napi::CallbackInfo &info);
+  static Napi::Value WasmRtasrCtl(const Napi::CallbackInfo &info);
+  static Napi::Value WasmRtasrWrite(const Napi::CallbackInfo &info);
+  static Napi::Value WasmRtasrRead(const Napi::CallbackInfo &info);
+  static Napi::Value WasmRtasrClose(const Napi::CallbackInfo &info);
+  static Napi::Value WasmUserStreamOpen(const Napi::CallbackInfo &info);
+  static Napi::Value WasmUserStreamRead(const Napi::CallbackInfo &info);
+  static Napi::Value WasmUserStreamWrite(const Napi::CallbackInfo &info);
+  static Napi::Value WasmUserStreamClose(const Napi::CallbackInfo &info);
+  static Napi::Value WasmUserStreamCtlOpen(const Napi::CallbackInfo &info);
+  static Napi::Value WasmUserStreamCtlRead(const Napi::CallbackInfo &info);
+  static Napi::Value WasmTimeNowMs(const Napi::CallbackInfo &info);
+  static Napi::Value WasmWallTimeS(const Napi::CallbackInfo &info);
+  static Napi::Value WasmRandomI64(const Napi::CallbackInfo &info);
+  static Napi::Value WasmLog(const Napi::CallbackInfo &info);
+  static Napi::Value WasmSleepMs(const Napi::CallbackInfo &info);
 
   std::shared_ptr<core::GuestInstanceApi> core_;
+  std::shared_ptr<WasmContext> wasm_;
 };
 
 }  // namespace hostwire::glue

@@ -20,12 +20,13 @@ class GuestInstanceApi {
   /**
    * Create a chat session fd.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   virtual int32_t cchat_create() = 0;
 
   /**
-   * Append a message with `role` ("system", "user", "assistant", "tool") and `content`.
+   * Append a message with `role` (usually "system", "user", "assistant" or "tool") and `content`.
+   * As SPEAR, any role and content are kept; bytes that are not UTF-8 become U+FFFD.
    *
    * `fd`: The chat session fd.
    * `role`: The role.
@@ -41,7 +42,9 @@ class GuestInstanceApi {
 
   /**
    * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr,
-   * int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON.
+   * int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. As
+   * SPEAR, any text is registered: a tool whose text is not JSON is not sent to the model; a tool
+   * call finds its tool by `function.name` (or a flat `name`), the first registered wins.
    *
    * `fd`: The chat session fd.
    * `fn_offset`: Function-table index of the tool function.
@@ -61,44 +64,65 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC), or a number returned as is with
-   * the Output left empty.
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    */
   virtual int32_t cchat_ctl(int32_t fd,
                             int32_t cmd,
                             const uint8_t *arg,
                             size_t arg_len,
-                            size_t arg_capacity,
                             Output &arg_out) = 0;
 
   /**
-   * Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when
-   * the answer is ready and EPOLLERR when the request failed.
+   * Send the conversation to the chat backend. Returns a response fd at once (route B, a
+   * divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A
+   * failed model call (backend error, timeout, no such backend, a reply that is not a chat
+   * completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than
+   * ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at
+   * most `max_iterations` model calls (default 8, at most 128), then
+   * `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most
+   * `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000),
+   * then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each
+   * tool call answered by a `tool` message: the tool's output (rc 0), or
+   * `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or
+   * `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the
+   * assistant messages, the tool messages and the final reply to the session (a send without
+   * AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments
+   * and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len -
+   * that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at
+   * `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap
+   * in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc:
+   * RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the
+   * response EPOLLERR, its reads returning the errno.
    *
    * `fd`: The chat session fd.
    * `flags`: Send flags.
    *
-   * Returns the new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL).
+   * Returns the new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL, -EMFILE).
    */
   virtual int32_t cchat_send(int32_t fd, uint32_t flags) = 0;
 
   /**
-   * Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready
-   * unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads
-   * return 0.
+   * Read the response (OpenAI chat-completion JSON with `_spear: {"backend", "model"}`, or an error
+   * body). Blocks until ready unless O_NONBLOCK (-EAGAIN) (route B, a divergence). -ENOSPC consumes
+   * nothing; after one full read, further reads return 0 (a divergence: SPEAR returns the bytes
+   * again).
    *
    * `response_fd`: The response fd.
    * `out`: Room for the response.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EPERM, -EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC, -EPROTO,
-   * -ECONNRESET, -ETIMEDOUT, -ECANCELED), or a number returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EPERM, -EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL,
+   * -ENOSPC, -EPROTO, -ECONNRESET, -ETIMEDOUT, -ECANCELED); the guest gets the output's length when
+   * it was written, else this result as is. With an output: write the whole result into it and
+   * return 0 or more, or return -ENOSPC after `need()` with nothing written (core_types.hpp,
+   * `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    */
-  virtual int32_t cchat_recv(int32_t response_fd, size_t out_capacity, Output &out) = 0;
+  virtual int32_t cchat_recv(int32_t response_fd, Output &out) = 0;
 
   /**
    * Close a chat session or response fd.
@@ -112,46 +136,53 @@ class GuestInstanceApi {
   /**
    * Create an empty epoll set and return its fd.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   virtual int32_t spear_epoll_create() = 0;
 
   /**
-   * Add, change or remove the watch of `fd` in the set `epfd`.
+   * Add, change or remove the watch of `fd` in the set `epfd`. Checked in SPEAR's order: `epfd ==
+   * fd` is -EINVAL; an epfd or fd never opened -EBADF; an epfd that is not an epoll set, or is
+   * closed, -EBADF; an fd that is an epoll set -EINVAL; an unknown op -EINVAL. An fd the guest
+   * closed may be watched (it reports HUP).
    *
    * `epfd`: The epoll fd.
    * `op`: ADD, MOD or DEL.
    * `fd`: The fd to watch.
-   * `events`: Events of interest (ERR and HUP are implied).
+   * `events`: Events of interest, the only ones reported (ERR and HUP are not implied); unknown
+   * bits are ignored.
    *
-   * Returns 0, or a negative errno (-ENOENT, -EBADF, -ENOMEM, -EEXIST, -EINVAL).
+   * Returns 0, or a negative errno (-EBADF, -EINVAL).
    */
   virtual int32_t spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uint32_t events) = 0;
 
   /**
    * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write
-   * one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0`
-   * when nothing became ready. Successive calls rotate through the ready set when more are ready
-   * than fit.
+   * one `epoll_event` record per ready fd, in ascending fd order. Returns the number of records; 0
+   * with `*out_len_ptr = 0` when nothing became ready. A capacity under one record is -ENOSPC (8
+   * written back), checked before the epfd (as SPEAR). Divergence from SPEAR: when more fds are
+   * ready than fit, successive calls rotate through the ready set (SPEAR always starts at the
+   * lowest fd, starving the others); the records of one call stay ascending. Closing the set wakes
+   * its waiters, which return -EBADF (SPEAR's waiter spins until its timeout, forever with a
+   * negative one).
    *
    * `epfd`: The epoll fd.
    * `out`: Room for the records.
    * `timeout_ms`: Milliseconds to wait: < 0 forever, 0 poll.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts them
-   * in epoll_event records), a negative errno (-EINTR, -EBADF, -EFAULT, -EINVAL, -ENOSPC), or a
-   * number returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EINTR, -EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest
+   * gets the output's length in epoll_event records when it was written, else this result as is.
+   * With an output: write the whole result into it and return 0 or more, or return -ENOSPC after
+   * `need()` with nothing written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    */
-  virtual int32_t spear_epoll_wait(int32_t epfd,
-                                   size_t out_capacity,
-                                   Output &out,
-                                   int32_t timeout_ms) = 0;
+  virtual int32_t spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) = 0;
 
   /**
-   * Close the epoll set; waiters on it return -EBADF.
+   * Close the epoll set; waiters on it return -EBADF. As SPEAR, this closes an fd of any kind, and
+   * closing an fd already closed is 0.
    *
    * `epfd`: The epoll fd.
    *
@@ -160,27 +191,29 @@ class GuestInstanceApi {
   virtual int32_t spear_epoll_close(int32_t epfd) = 0;
 
   /**
-   * Control any fd. Unknown commands and malformed JSON are -EINVAL.
+   * Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's
+   * order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON
+   * -EINVAL.
    *
    * `fd`: The fd.
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC), or a number returned as is with
-   * the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
    */
   virtual int32_t spear_fd_ctl(int32_t fd,
                                int32_t cmd,
                                const uint8_t *arg,
                                size_t arg_len,
-                               size_t arg_capacity,
                                Output &arg_out) = 0;
 
   /**
    * Create an audio source fd.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -193,9 +226,10 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -203,7 +237,6 @@ class GuestInstanceApi {
                           int32_t /*cmd*/,
                           const uint8_t * /*arg*/,
                           size_t /*arg_len*/,
-                          size_t /*arg_capacity*/,
                           Output & /*arg_out*/) { return -abi::kENOSYS; }
 
   /**
@@ -212,18 +245,17 @@ class GuestInstanceApi {
    * `fd`: The source fd.
    * `out`: Room for audio.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t mic_read(int32_t /*fd*/,
-                           size_t /*out_capacity*/,
-                           Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t mic_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
    * Close an audio source.
@@ -237,37 +269,43 @@ class GuestInstanceApi {
   virtual int32_t mic_close(int32_t /*fd*/) { return -abi::kENOSYS; }
 
   /**
-   * Create a realtime-ASR stream fd in state INIT.
+   * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).
    *
-   * Returns the new fd, or a negative errno (-ENOMEM).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   virtual int32_t rtasr_create() = 0;
 
   /**
-   * Configure, connect, flush or inspect a realtime-ASR stream.
+   * Configure, connect, flush or inspect a realtime-ASR stream. Readiness: EPOLLIN while events are
+   * queued; EPOLLOUT while the send queue holds fewer than max_send_queue_bytes and the state is
+   * not Error; EPOLLERR in Error; EPOLLHUP when the server closed the WebSocket (divergence: it
+   * stays until the fd is closed, where SPEAR's can be cleared by the next readiness change, which
+   * could leave a guest waiting).
    *
    * `fd`: The stream fd.
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC); the
+   * guest gets the output's length when it was written, else this result as is. With an output:
+   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
+   * nothing written (core_types.hpp, `Output`).
    */
   virtual int32_t rtasr_ctl(int32_t fd,
                             int32_t cmd,
                             const uint8_t *arg,
                             size_t arg_len,
-                            size_t arg_capacity,
                             Output &arg_out) = 0;
 
   /**
-   * Queue audio bytes for sending; -EAGAIN when the bounded send queue is full.
+   * Queue audio bytes in the send queue: all of them (the count) or none (-EAGAIN when they do not
+   * fit in max_send_queue_bytes); never waits, whatever O_NONBLOCK. Accepted before CONNECT. -EIO
+   * in Error.
    *
    * `fd`: The stream fd.
    * `buf`: Audio bytes.
    *
-   * Returns a count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EPIPE, -ENOTCONN).
+   * Returns a count, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
@@ -275,22 +313,25 @@ class GuestInstanceApi {
   virtual int32_t rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_len) = 0;
 
   /**
-   * Read one event frame (UTF-8 JSON).
+   * Take one event (UTF-8 JSON) from the receive queue; -EAGAIN when none is queued, whatever
+   * O_NONBLOCK (it never waits). The receive queue holds at most max_recv_queue_bytes: the oldest
+   * events are dropped to make room (GET_STATUS dropped_events).
    *
    * `fd`: The stream fd.
    * `out`: Room for one event.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN), or a number
-   * returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    */
-  virtual int32_t rtasr_read(int32_t fd, size_t out_capacity, Output &out) = 0;
+  virtual int32_t rtasr_read(int32_t fd, Output &out) = 0;
 
   /**
-   * Close the stream.
+   * Close the stream (its transport stops).
    *
    * `fd`: The stream fd.
    *
@@ -304,7 +345,7 @@ class GuestInstanceApi {
    * `stream_id`: The stream id.
    * `direction`: The direction.
    *
-   * Returns the new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -ENOSYS).
+   * Returns the new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -EMFILE, -ENOSYS).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -317,18 +358,17 @@ class GuestInstanceApi {
    * `fd`: The stream fd.
    * `out`: Room for one frame.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS), or a number
-   * returned as is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS);
+   * the guest gets the output's length when it was written, else this result as is. With an output:
+   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
+   * nothing written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t user_stream_read(int32_t /*fd*/,
-                                   size_t /*out_capacity*/,
-                                   Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t user_stream_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
    * Write one SSF frame.
@@ -361,7 +401,7 @@ class GuestInstanceApi {
   /**
    * Open the control channel that reports stream connections.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
@@ -373,21 +413,20 @@ class GuestInstanceApi {
    * `fd`: The control fd.
    * `out`: Room for one record.
    *
-   * Returns 0 with the bytes for the guest in the Output (the glue writes them back and counts
-   * them), a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS), or a number returned as
-   * is with the Output left empty.
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS); the guest
+   * gets the output's length when it was written, else this result as is. With an output: write the
+   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
+   * written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
    *
    * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t user_stream_ctl_read(int32_t /*fd*/,
-                                       size_t /*out_capacity*/,
-                                       Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t user_stream_ctl_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
 
   /**
-   * Milliseconds on the host's monotonic clock.
+   * Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic).
    *
    * Returns the i64 value.
    */

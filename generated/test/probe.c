@@ -96,6 +96,7 @@ static void hw_values(void) {
   hw_i("EBUSY", (long long)(SPEAR_EBUSY));
   hw_i("EEXIST", (long long)(SPEAR_EEXIST));
   hw_i("EINVAL", (long long)(SPEAR_EINVAL));
+  hw_i("EMFILE", (long long)(SPEAR_EMFILE));
   hw_i("ENOSPC", (long long)(SPEAR_ENOSPC));
   hw_i("EPIPE", (long long)(SPEAR_EPIPE));
   hw_i("ENOSYS", (long long)(SPEAR_ENOSYS));
@@ -276,6 +277,7 @@ static void hw_values(void) {
   hw_u("ALLOC_INITIAL_BYTES", (unsigned long long)(SPEAR_ALLOC_INITIAL_BYTES));
   hw_u("ALLOC_MAX_TRIES", (unsigned long long)(SPEAR_ALLOC_MAX_TRIES));
   hw_i("FD_FIRST", (long long)(SPEAR_FD_FIRST));
+  hw_u("FD_MAX_OPEN", (unsigned long long)(SPEAR_FD_MAX_OPEN));
   hw_u("CONN_INFO_MAGIC", (unsigned long long)(SPEAR_CONN_INFO_MAGIC));
   hw_u("CONN_INFO_MAX_CHANNELS", (unsigned long long)(SPEAR_CONN_INFO_MAX_CHANNELS));
   hw_u("CONN_INFO_MAX_ADDRS", (unsigned long long)(SPEAR_CONN_INFO_MAX_ADDRS));

@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.3.0',
+  version: '1.7.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 3,
+  minor: 7,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -43,8 +43,11 @@ export const ALLOC_INITIAL_BYTES = 65536;
 /** How many times the `*_alloc` helpers call before giving up. (`u32`) */
 export const ALLOC_MAX_TRIES = 3;
 
-/** The first fd number of an instance; numbers are never reused. (`i32`) */
+/** The first fd number of an instance; numbers are never reused, and a closed fd stays known (closing it again is 0, `spear_fd_ctl` GET_STATUS says `"closed":true`). (`i32`) */
 export const FD_FIRST = 1000;
+
+/** The most fds open at once in one instance: creating one more is -EMFILE (a host limit, as Linux's RLIMIT_NOFILE; SPEAR has none). (`u32`) */
+export const FD_MAX_OPEN = 65536;
 
 /** Connection-info magic: the bytes `HWCI`. (`u32`) */
 export const CONN_INFO_MAGIC = 1229150024;
@@ -101,9 +104,9 @@ export function isFdKind(value: unknown): value is FdKind {
 
 /** Commands of `cchat_ctl`. (enum `cchat_ctl_cmd`, `i32`) */
 export const CchatCtlCmd = {
-  /** Set one parameter: `{"key": K, "value": V}`. */
+  /** Set one parameter: `{"key": K, "value": V}`. As SPEAR: -EIO when the argument is not JSON or has no non-empty string `key`; any `value` (null when absent) is stored as it is, unchecked (a value the host cannot use counts as unset when the request runs); on a response fd it is accepted and does nothing. */
   SET_PARAM: 1,
-  /** The session's counters as JSON. */
+  /** A response fd's metrics, as SPEAR: with ENABLE_METRICS and a completion, `{"prompt_tokens": N, "completion_tokens": 1, "total_tokens": N + 1}` (N the messages the last model call was given); otherwise `{}`. On a session fd -EBADF. */
   GET_METRICS: 2,
 } as const;
 
@@ -120,11 +123,11 @@ export function isCchatCtlCmd(value: unknown): value is CchatCtlCmd {
 
 /** The `op` of `spear_epoll_ctl`. (enum `epoll_op`, `i32`) */
 export const EpollOp = {
-  /** Watch `fd` for `events`; -EEXIST when already watched. */
+  /** Watch `fd` for `events`; an fd already watched is re-registered with the new events (0, as SPEAR; Linux says -EEXIST). */
   ADD: 1,
-  /** Change the events of a watched fd; -ENOENT when not watched. */
+  /** Change the events of `fd`; an fd not watched starts being watched (0, as SPEAR; Linux says -ENOENT). */
   MOD: 2,
-  /** Stop watching `fd`; -ENOENT when not watched. */
+  /** Stop watching `fd`; an fd not watched is 0 (as SPEAR; Linux says -ENOENT). */
   DEL: 3,
 } as const;
 
@@ -141,15 +144,15 @@ export function isEpollOp(value: unknown): value is EpollOp {
 
 /** Commands of `spear_fd_ctl`. (enum `fd_ctl_cmd`, `i32`) */
 export const FdCtlCmd = {
-  /** Set or clear flags: `{"set":["O_NONBLOCK"],"clear":[]}`. */
+  /** Set or clear flags: `{"set":["O_NONBLOCK"],"clear":[]}`; `set` is applied first, then `clear`. Any valid JSON is accepted: a missing or non-array `set`/`clear` and unknown names are ignored (as SPEAR); malformed JSON is -EINVAL. */
   SET_FLAGS: 1,
   /** The flags: `{"flags":[...]}`. */
   GET_FLAGS: 2,
   /** The kind: `{"kind":"ChatSession"}`. */
   GET_KIND: 3,
-  /** `{"kind","flags","poll_mask","closed", ...}`. */
+  /** Exactly SPEAR's `{"closed":false,"flags":[],"kind":"ChatSession","poll_mask":["EPOLLIN"]}`: keys in that order, `poll_mask` the names of the ready events, `closed` true once the guest closed the fd. */
   GET_STATUS: 4,
-  /** Kind-specific counters as JSON. */
+  /** The kind's metrics as JSON; `{}` for an epoll set and for a closed fd. */
   GET_METRICS: 5,
 } as const;
 
@@ -183,23 +186,23 @@ export function isMicCtlCmd(value: unknown): value is MicCtlCmd {
   return value === 1 || value === 2;
 }
 
-/** Commands of `rtasr_ctl`. (enum `rtasr_ctl_cmd`, `i32`) */
+/** Commands of `rtasr_ctl`. Unknown commands are -EINVAL; the input commands (SET_PARAM, SEND_EVENT, SET_AUTOFLUSH) are -EINVAL without a payload (length 0) or when it is not JSON. (enum `rtasr_ctl_cmd`, `i32`) */
 export const RtasrCtlCmd = {
-  /** Set one parameter: `{"key": K, "value": V}`. */
+  /** Set one parameter: `{"key": K, "value": V}` (K a non-empty string, else -EINVAL; V any JSON, null when absent). Any key is kept; Init becomes Configured. Keys read by the host: `transport` ("stub", the default, or "websocket"), `model` (the websocket transcription model), `max_send_queue_bytes` and `max_recv_queue_bytes` (a non-negative integer replaces the cap, default 1048576 each; anything else leaves it), and the stub's `stub_event_interval_ms` (100), `stub_event_payload_bytes` (256), `stub_emit_completed_every` (20). Divergence: `ws_url` and `client_secret` are kept but not used: the realtime endpoint and its key come from the host's configuration only. */
   SET_PARAM: 1,
-  /** Connect the transport (INIT/CONFIGURED to CONNECTING/CONNECTED). */
+  /** Start the transport: the state becomes Connected and stays so (a second CONNECT returns 0 and does nothing). -EIO in Error. With `transport` "websocket" and a realtime backend configured on the host, the host's WebSocket client connects (OpenAI realtime transcription: a session.update, audio as input_audio_buffer.append with base64 audio, client events as sent); otherwise the stub transport runs: every 10 ms it takes one send-queue item, and every `stub_event_interval_ms` it produces `{"seq":N,"text":"aaa...","type":"transcription.delta"}` (a text of `stub_event_payload_bytes` - 80 bytes; every `stub_emit_completed_every`-th is "transcription.completed"), with or without audio. */
   CONNECT: 2,
-  /** State, queue depths and counters as JSON. */
+  /** `{"dropped_events","last_error","max_recv_queue_bytes","max_send_queue_bytes","recv_queue_bytes","send_queue_bytes","state"}` (keys sorted; state "Init", "Configured", "Connected" or "Error"; last_error null or the transport's failure). */
   GET_STATUS: 3,
-  /** Send one client event (JSON) on the transport. */
+  /** Queue one client event (any JSON value, re-serialized compact with sorted keys) in the send queue; -EAGAIN when it does not fit, -EIO in Error. Accepted before CONNECT. */
   SEND_EVENT: 4,
-  /** Commit the audio written so far. */
+  /** Queue the commit event `{"type":"input_audio_buffer.commit"}` (-EAGAIN when it does not fit, -EIO in Error). The stream stays open. */
   FLUSH: 5,
-  /** Drop the audio not yet committed (no C helper; guests define their own `sp_rtasr_clear`). */
+  /** Queue `{"type":"input_audio_buffer.clear"}` (-EAGAIN when it does not fit, -EIO in Error). No C helper; guests define their own `sp_rtasr_clear`. */
   CLEAR: 6,
-  /** Configure automatic commits. */
+  /** Configure segmentation: `{"strategy": "server_vad"|"manual"|"off"|"client_commit", "vad": {"silence_ms","threshold","prefix_padding_ms"}, "client_commit": {"flush_interval_ms","max_buffer_bytes","silence_ms","min_flush_gap_ms"}, "flush_on_close": bool}`, or the legacy `{"enabled": bool, "mode": "off"|"silence"|"bytes"|"time"|..., "flush_interval_ms", "max_buffer_bytes", "silence_ms", "min_flush_gap_ms", "flush_on_close"}`. -EINVAL for a non-object, an unknown strategy, or a `vad`/`client_commit` that is not an object. With client_commit, a write queues a commit after its audio once the audio since the last commit reaches max_buffer_bytes (or flush_interval_ms / silence_ms passed), at least min_flush_gap_ms after the last, and not while a commit is still queued. server_vad sets the websocket session's turn_detection. */
   SET_AUTOFLUSH: 7,
-  /** The automatic-commit configuration. */
+  /** The segmentation configuration: `{"client_commit","flush_on_close","strategy","vad"}` (keys sorted); by default server_vad with vad `{"prefix_padding_ms":300,"silence_ms":500,"threshold":0.5}`. */
   GET_AUTOFLUSH: 8,
 } as const;
 
@@ -214,21 +217,21 @@ export function isRtasrCtlCmd(value: unknown): value is RtasrCtlCmd {
   return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8;
 }
 
-/** States of a realtime-ASR stream. (enum `rtasr_state`, `u32`) */
+/** States of a realtime-ASR stream (GET_STATUS names them "Init", "Configured", ...). (enum `rtasr_state`, `u32`) */
 export const RtasrState = {
   /** Created. */
   INIT: 0,
-  /** Parameters set. */
+  /** A parameter was set. */
   CONFIGURED: 1,
-  /** Transport connecting. */
+  /** Not entered (CONNECT goes straight to CONNECTED). */
   CONNECTING: 2,
-  /** Accepting audio. */
+  /** The transport runs. */
   CONNECTED: 3,
-  /** No more audio; remaining events are delivered. */
+  /** Not entered. */
   DRAINING: 4,
-  /** Closed. */
+  /** Not entered (closing releases the fd). */
   CLOSED: 5,
-  /** Failed. */
+  /** The transport failed (GET_STATUS last_error says why): EPOLLERR; writes, CONNECT, SEND_EVENT, FLUSH and CLEAR are -EIO; queued events stay readable. */
   ERROR: 6,
 } as const;
 
@@ -415,7 +418,7 @@ export type FdFlags = (typeof FdFlags)[keyof typeof FdFlags];
 
 /** Flags of `cchat_send`. (flags `cchat_send_flags`, `u32`; every bit: `0x3`) */
 export const CchatSendFlags = {
-  /** Collect timing and token metrics for GET_METRICS. (bit 0) */
+  /** Give the response the usage JSON that GET_METRICS returns. (bit 0) */
   ENABLE_METRICS: 0x1,
   /** The host runs the model/tool loop, calling the guest's registered tools. (bit 1) */
   AUTO_TOOL_CALL: 0x2,
@@ -424,7 +427,7 @@ export const CchatSendFlags = {
 /** One bit of `cchat_send_flags`; a mask of several bits is a `number`. */
 export type CchatSendFlags = (typeof CchatSendFlags)[keyof typeof CchatSendFlags];
 
-/** Readiness events. ERR and HUP are reported whether or not they were requested. (flags `epoll_events`, `u32`; every bit: `0x1d`) */
+/** Readiness events. Only the requested bits are reported, ERR and HUP included (as SPEAR: an fd in error is not reported to an IN-only watcher); unknown bits in the events of `spear_epoll_ctl` are masked off. (flags `epoll_events`, `u32`; every bit: `0x1d`) */
 export const EpollEvents = {
   /** Readable (a message, an event or bytes are waiting). (bit 0) */
   IN: 0x1,
@@ -432,7 +435,7 @@ export const EpollEvents = {
   OUT: 0x4,
   /** An error is pending on the fd. (bit 3) */
   ERR: 0x8,
-  /** The host side closed the fd. (bit 4) */
+  /** The fd was closed, by the host side or by the guest (a watch of an fd the guest closed stays and reports HUP). (bit 4) */
   HUP: 0x10,
 } as const;
 

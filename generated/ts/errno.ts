@@ -5,13 +5,13 @@
 export const Errno = {
   /** Operation not permitted by the host's policy. */
   EPERM: 1,
-  /** No such entry: an fd not in the epoll interest list, or an unknown peer. */
+  /** No such entry: an unknown peer, stream or file. */
   ENOENT: 2,
   /** The wait was interrupted before anything was ready. */
   EINTR: 4,
   /** An internal or backend failure. */
   EIO: 5,
-  /** The fd is not open in this instance or is the wrong kind. */
+  /** The fd was never opened in this instance, is closed, or is the wrong kind for the call. */
   EBADF: 9,
   /** Not ready, and the fd is O_NONBLOCK: try again later. */
   EAGAIN: 11,
@@ -21,10 +21,12 @@ export const Errno = {
   EFAULT: 14,
   /** The resource is in use by an active operation. */
   EBUSY: 16,
-  /** The entry already exists (fd already watched, tag already in flight). */
+  /** The entry already exists (tag already in flight). */
   EEXIST: 17,
   /** An argument is invalid (unknown command, malformed JSON, bad op). */
   EINVAL: 22,
+  /** Too many fds open in this instance (a host limit; close some first). */
+  EMFILE: 24,
   /** The output buffer is too small: the needed length was written back. */
   ENOSPC: 28,
   /** The other end of the stream is closed. */
@@ -84,6 +86,8 @@ export function errnoName(n: number): ErrnoName | undefined {
       return 'EEXIST';
     case 22:
       return 'EINVAL';
+    case 24:
+      return 'EMFILE';
     case 28:
       return 'ENOSPC';
     case 32:
@@ -114,16 +118,17 @@ export function errnoName(n: number): ErrnoName | undefined {
 /** What each errno means in this ABI, in one line. */
 export const errnoDoc: { readonly [K in ErrnoName]: string } = {
   EPERM: 'Operation not permitted by the host\'s policy.',
-  ENOENT: 'No such entry: an fd not in the epoll interest list, or an unknown peer.',
+  ENOENT: 'No such entry: an unknown peer, stream or file.',
   EINTR: 'The wait was interrupted before anything was ready.',
   EIO: 'An internal or backend failure.',
-  EBADF: 'The fd is not open in this instance or is the wrong kind.',
+  EBADF: 'The fd was never opened in this instance, is closed, or is the wrong kind for the call.',
   EAGAIN: 'Not ready, and the fd is O_NONBLOCK: try again later.',
   ENOMEM: 'The host could not allocate what the call needs.',
   EFAULT: 'A pointer range lies outside the guest\'s linear memory.',
   EBUSY: 'The resource is in use by an active operation.',
-  EEXIST: 'The entry already exists (fd already watched, tag already in flight).',
+  EEXIST: 'The entry already exists (tag already in flight).',
   EINVAL: 'An argument is invalid (unknown command, malformed JSON, bad op).',
+  EMFILE: 'Too many fds open in this instance (a host limit; close some first).',
   ENOSPC: 'The output buffer is too small: the needed length was written back.',
   EPIPE: 'The other end of the stream is closed.',
   ENOSYS: 'The call is declared by the ABI but not implemented by this host.',

@@ -11,11 +11,11 @@ import { Errno, type ErrnoValue } from './errno';
 export interface SpearHostImpl {
   /**
    * Create a chat session fd.
-   * @returns The new fd, or a negative errno (-ENOMEM).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   cchat_create(): number;
   /**
-   * Append a message with `role` ("system", "user", "assistant", "tool") and `content`.
+   * Append a message with `role` (usually "system", "user", "assistant" or "tool") and `content`. As SPEAR, any role and content are kept; bytes that are not UTF-8 become U+FFFD.
    * @param fd The chat session fd.
    * @param role The role. A view of guest memory: valid until the call returns or the memory grows.
    * @param content The content. A view of guest memory: valid until the call returns or the memory grows.
@@ -23,7 +23,7 @@ export interface SpearHostImpl {
    */
   cchat_write_msg(fd: number, role: Uint8Array, content: Uint8Array): number;
   /**
-   * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON.
+   * Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. As SPEAR, any text is registered: a tool whose text is not JSON is not sent to the model; a tool call finds its tool by `function.name` (or a flat `name`), the first registered wins.
    * @param fd The chat session fd.
    * @param fnOffset Function-table index of the tool function.
    * @param fn The tool's JSON description. A view of guest memory: valid until the call returns or the memory grows.
@@ -36,18 +36,18 @@ export interface SpearHostImpl {
    * @param cmd The command. A value of enum `cchat_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
    * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   cchat_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
   /**
-   * Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when the answer is ready and EPOLLERR when the request failed.
+   * Send the conversation to the chat backend. Returns a response fd at once (route B, a divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A failed model call (backend error, timeout, no such backend, a reply that is not a chat completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at most `max_iterations` model calls (default 8, at most 128), then `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000), then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each tool call answered by a `tool` message: the tool's output (rc 0), or `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the assistant messages, the tool messages and the final reply to the session (a send without AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len - that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc: RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the response EPOLLERR, its reads returning the errno.
    * @param fd The chat session fd.
    * @param flags Send flags. A mask of flags `cchat_send_flags` as the guest passed it: not checked.
-   * @returns The new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL).
+   * @returns The new fd, or a negative errno (-EBADF, -ENOMEM, -EINVAL, -EMFILE).
    */
   cchat_send(fd: number, flags: number): number;
   /**
-   * Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads return 0.
+   * Read the response (OpenAI chat-completion JSON with `_spear: {"backend", "model"}`, or an error body). Blocks until ready unless O_NONBLOCK (-EAGAIN) (route B, a divergence). -ENOSPC consumes nothing; after one full read, further reads return 0 (a divergence: SPEAR returns the bytes again).
    *
    * May block the calling guest.
    * @param responseFd The response fd.
@@ -63,20 +63,20 @@ export interface SpearHostImpl {
   cchat_close(fd: number): number;
   /**
    * Create an empty epoll set and return its fd.
-   * @returns The new fd, or a negative errno (-ENOMEM).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   spear_epoll_create(): number;
   /**
-   * Add, change or remove the watch of `fd` in the set `epfd`.
+   * Add, change or remove the watch of `fd` in the set `epfd`. Checked in SPEAR's order: `epfd == fd` is -EINVAL; an epfd or fd never opened -EBADF; an epfd that is not an epoll set, or is closed, -EBADF; an fd that is an epoll set -EINVAL; an unknown op -EINVAL. An fd the guest closed may be watched (it reports HUP).
    * @param epfd The epoll fd.
    * @param op ADD, MOD or DEL. A value of enum `epoll_op` as the guest passed it: not checked.
    * @param fd The fd to watch.
-   * @param events Events of interest (ERR and HUP are implied). A mask of flags `epoll_events` as the guest passed it: not checked.
-   * @returns 0, or a negative errno (-ENOENT, -EBADF, -ENOMEM, -EEXIST, -EINVAL).
+   * @param events Events of interest, the only ones reported (ERR and HUP are not implied); unknown bits are ignored. A mask of flags `epoll_events` as the guest passed it: not checked.
+   * @returns 0, or a negative errno (-EBADF, -EINVAL).
    */
   spear_epoll_ctl(epfd: number, op: number, fd: number, events: number): number;
   /**
-   * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. Successive calls rotate through the ready set when more are ready than fit.
+   * Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd, in ascending fd order. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. A capacity under one record is -ENOSPC (8 written back), checked before the epfd (as SPEAR). Divergence from SPEAR: when more fds are ready than fit, successive calls rotate through the ready set (SPEAR always starts at the lowest fd, starving the others); the records of one call stay ascending. Closing the set wakes its waiters, which return -EBADF (SPEAR's waiter spins until its timeout, forever with a negative one).
    *
    * May block the calling guest.
    * @param epfd The epoll fd.
@@ -86,13 +86,13 @@ export interface SpearHostImpl {
    */
   spear_epoll_wait(epfd: number, outCapacity: number, timeoutMs: number): Uint8Array | number;
   /**
-   * Close the epoll set; waiters on it return -EBADF.
+   * Close the epoll set; waiters on it return -EBADF. As SPEAR, this closes an fd of any kind, and closing an fd already closed is 0.
    * @param epfd The epoll fd.
    * @returns 0, or a negative errno (-EBADF).
    */
   spear_epoll_close(epfd: number): number;
   /**
-   * Control any fd. Unknown commands and malformed JSON are -EINVAL.
+   * Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON -EINVAL.
    * @param fd The fd.
    * @param cmd The command. A value of enum `fd_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
@@ -104,7 +104,7 @@ export interface SpearHostImpl {
    * Create an audio source fd.
    *
    * Declared for compatibility; not implemented yet (`-ENOSYS`).
-   * @returns The new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    */
   mic_create(): number;
   /**
@@ -136,39 +136,39 @@ export interface SpearHostImpl {
    */
   mic_close(fd: number): number;
   /**
-   * Create a realtime-ASR stream fd in state INIT.
-   * @returns The new fd, or a negative errno (-ENOMEM).
+   * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   rtasr_create(): number;
   /**
-   * Configure, connect, flush or inspect a realtime-ASR stream.
+   * Configure, connect, flush or inspect a realtime-ASR stream. Readiness: EPOLLIN while events are queued; EPOLLOUT while the send queue holds fewer than max_send_queue_bytes and the state is not Error; EPOLLERR in Error; EPOLLHUP when the server closed the WebSocket (divergence: it stays until the fd is closed, where SPEAR's can be cleared by the next readiness change, which could leave a guest waiting).
    * @param fd The stream fd.
    * @param cmd The command. A value of enum `rtasr_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
    * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOTCONN). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   rtasr_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
   /**
-   * Queue audio bytes for sending; -EAGAIN when the bounded send queue is full.
+   * Queue audio bytes in the send queue: all of them (the count) or none (-EAGAIN when they do not fit in max_send_queue_bytes); never waits, whatever O_NONBLOCK. Accepted before CONNECT. -EIO in Error.
    *
    * May block the calling guest.
    * @param fd The stream fd.
    * @param buf Audio bytes. A view of guest memory: valid until the call returns or the memory grows.
-   * @returns The count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EPIPE, -ENOTCONN).
+   * @returns The count, or a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT).
    */
   rtasr_write(fd: number, buf: Uint8Array): number;
   /**
-   * Read one event frame (UTF-8 JSON).
+   * Take one event (UTF-8 JSON) from the receive queue; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). The receive queue holds at most max_recv_queue_bytes: the oldest events are dropped to make room (GET_STATUS dropped_events).
    *
    * May block the calling guest.
    * @param fd The stream fd.
    * @param outCapacity Room for one event. Its capacity in bytes (`*out_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOTCONN). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   rtasr_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
-   * Close the stream.
+   * Close the stream (its transport stops).
    * @param fd The stream fd.
    * @returns 0, or a negative errno (-EBADF).
    */
@@ -179,7 +179,7 @@ export interface SpearHostImpl {
    * Declared for compatibility; not implemented yet (`-ENOSYS`).
    * @param streamId The stream id.
    * @param direction The direction. A value of enum `user_stream_dir` as the guest passed it: not checked.
-   * @returns The new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -EMFILE, -ENOSYS).
    */
   user_stream_open(streamId: number, direction: number): number;
   /**
@@ -212,7 +212,7 @@ export interface SpearHostImpl {
    * Open the control channel that reports stream connections.
    *
    * Declared for compatibility; not implemented yet (`-ENOSYS`).
-   * @returns The new fd, or a negative errno (-ENOMEM, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
    */
   user_stream_ctl_open(): number;
   /**
@@ -225,7 +225,7 @@ export interface SpearHostImpl {
    */
   user_stream_ctl_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
-   * Milliseconds on the host's monotonic clock.
+   * Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic).
    * @returns The value.
    */
   time_now_ms(): bigint;
@@ -252,34 +252,34 @@ export interface SpearHostImpl {
    * May block the calling guest.
    * @param ms Milliseconds to sleep.
    */
-  sleep_ms(ms: number): void;
+  sleep_ms(ms: number): void | number;
 }
 
 /** The `spear` import object: one function per hostcall with its wasm signature. */
 export type SpearImports = {
   /** Create a chat session fd. */
   readonly cchat_create: () => number;
-  /** Append a message with `role` ("system", "user", "assistant", "tool") and `content`. */
+  /** Append a message with `role` (usually "system", "user", "assistant" or "tool") and `content`. As SPEAR, any role and content are kept; bytes that are not UTF-8 become U+FFFD. */
   readonly cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number) => number;
-  /** Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. */
+  /** Register a tool: `fn_offset` is the guest function-table index of `int32_t f(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr)`, `fn` the OpenAI-style tool JSON. As SPEAR, any text is registered: a tool whose text is not JSON is not sent to the model; a tool call finds its tool by `function.name` (or a flat `name`), the first registered wins. */
   readonly cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number) => number;
   /** Set a parameter or read the metrics of a chat session. */
   readonly cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
-  /** Send the conversation to the chat backend. Returns a response fd at once; it turns EPOLLIN when the answer is ready and EPOLLERR when the request failed. */
+  /** Send the conversation to the chat backend. Returns a response fd at once (route B, a divergence: SPEAR answers before it returns); it turns EPOLLIN when the answer is ready. A failed model call (backend error, timeout, no such backend, a reply that is not a chat completion) is a readable answer, as SPEAR: `{"error":{"message":...}}`. Flags other than ENABLE_METRICS and AUTO_TOOL_CALL are ignored by the host. AUTO_TOOL_CALL runs SPEAR's loop: at most `max_iterations` model calls (default 8, at most 128), then `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`; at most `max_total_tool_calls` tool calls (`max_tool_calls` when absent; default 32, at most 10000), then `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; each tool call answered by a `tool` message: the tool's output (rc 0), or `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}`, or `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}`. The loop appends the assistant messages, the tool messages and the final reply to the session (a send without AUTO_TOOL_CALL appends nothing). Tool arena (`tool_arena_ptr`, `tool_arena_len`): the arguments and a NUL at its start, the output at `align8(args_len + 1)` with capacity `min(arena_len - that - 8, max_tool_output_bytes)` (default 64 KiB, at most 1 MiB), the u32 `*out_len_ptr` at `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc: RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the response EPOLLERR, its reads returning the errno. */
   readonly cchat_send: (fd: number, flags: number) => number;
-  /** Read the response (OpenAI chat-completion JSON with a `_spear` object). Blocks until ready unless O_NONBLOCK (-EAGAIN). -ENOSPC consumes nothing; after one full read, further reads return 0. */
+  /** Read the response (OpenAI chat-completion JSON with `_spear: {"backend", "model"}`, or an error body). Blocks until ready unless O_NONBLOCK (-EAGAIN) (route B, a divergence). -ENOSPC consumes nothing; after one full read, further reads return 0 (a divergence: SPEAR returns the bytes again). */
   readonly cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number) => number;
   /** Close a chat session or response fd. */
   readonly cchat_close: (fd: number) => number;
   /** Create an empty epoll set and return its fd. */
   readonly spear_epoll_create: () => number;
-  /** Add, change or remove the watch of `fd` in the set `epfd`. */
+  /** Add, change or remove the watch of `fd` in the set `epfd`. Checked in SPEAR's order: `epfd == fd` is -EINVAL; an epfd or fd never opened -EBADF; an epfd that is not an epoll set, or is closed, -EBADF; an fd that is an epoll set -EINVAL; an unknown op -EINVAL. An fd the guest closed may be watched (it reports HUP). */
   readonly spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number) => number;
-  /** Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. Successive calls rotate through the ready set when more are ready than fit. */
+  /** Wait until a watched fd is ready or `timeout_ms` passes (negative: forever, 0: poll), and write one `epoll_event` record per ready fd, in ascending fd order. Returns the number of records; 0 with `*out_len_ptr = 0` when nothing became ready. A capacity under one record is -ENOSPC (8 written back), checked before the epfd (as SPEAR). Divergence from SPEAR: when more fds are ready than fit, successive calls rotate through the ready set (SPEAR always starts at the lowest fd, starving the others); the records of one call stay ascending. Closing the set wakes its waiters, which return -EBADF (SPEAR's waiter spins until its timeout, forever with a negative one). */
   readonly spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number) => number;
-  /** Close the epoll set; waiters on it return -EBADF. */
+  /** Close the epoll set; waiters on it return -EBADF. As SPEAR, this closes an fd of any kind, and closing an fd already closed is 0. */
   readonly spear_epoll_close: (epfd: number) => number;
-  /** Control any fd. Unknown commands and malformed JSON are -EINVAL. */
+  /** Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON -EINVAL. */
   readonly spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
   /** Create an audio source fd. */
   readonly mic_create: () => number;
@@ -289,15 +289,15 @@ export type SpearImports = {
   readonly mic_read: (fd: number, outPtr: number, outLenPtr: number) => number;
   /** Close an audio source. */
   readonly mic_close: (fd: number) => number;
-  /** Create a realtime-ASR stream fd in state INIT. */
+  /** Create a realtime-ASR stream fd in state Init (EPOLLOUT ready). */
   readonly rtasr_create: () => number;
-  /** Configure, connect, flush or inspect a realtime-ASR stream. */
+  /** Configure, connect, flush or inspect a realtime-ASR stream. Readiness: EPOLLIN while events are queued; EPOLLOUT while the send queue holds fewer than max_send_queue_bytes and the state is not Error; EPOLLERR in Error; EPOLLHUP when the server closed the WebSocket (divergence: it stays until the fd is closed, where SPEAR's can be cleared by the next readiness change, which could leave a guest waiting). */
   readonly rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
-  /** Queue audio bytes for sending; -EAGAIN when the bounded send queue is full. */
+  /** Queue audio bytes in the send queue: all of them (the count) or none (-EAGAIN when they do not fit in max_send_queue_bytes); never waits, whatever O_NONBLOCK. Accepted before CONNECT. -EIO in Error. */
   readonly rtasr_write: (fd: number, bufPtr: number, bufLen: number) => number;
-  /** Read one event frame (UTF-8 JSON). */
+  /** Take one event (UTF-8 JSON) from the receive queue; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). The receive queue holds at most max_recv_queue_bytes: the oldest events are dropped to make room (GET_STATUS dropped_events). */
   readonly rtasr_read: (fd: number, outPtr: number, outLenPtr: number) => number;
-  /** Close the stream. */
+  /** Close the stream (its transport stops). */
   readonly rtasr_close: (fd: number) => number;
   /** Open the stream `stream_id` in `direction`; returns its fd. */
   readonly user_stream_open: (streamId: number, direction: number) => number;
@@ -311,7 +311,7 @@ export type SpearImports = {
   readonly user_stream_ctl_open: () => number;
   /** Read one `user_stream_ctl_event` record. */
   readonly user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number) => number;
-  /** Milliseconds on the host's monotonic clock. */
+  /** Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic). */
   readonly time_now_ms: () => bigint;
   /** Seconds since the Unix epoch on the host's wall clock. */
   readonly wall_time_s: () => bigint;
@@ -349,6 +349,26 @@ function storeOutput(getMemory: () => GuestMemory, start: number, lenAt: number,
   new Uint8Array(memory, start, length).set(bytes);
   new DataView(memory).setUint32(lenAt, length, true);
   return length;
+}
+
+/** For several outputs, when one does not fit: its needed length at `*lenAt` (those that fit are left alone). */
+function storeNeeded(getMemory: () => GuestMemory, lenAt: number, capacity: number, bytes: Uint8Array): void {
+  if (bytes.length > capacity) new DataView(getMemory().buffer).setUint32(lenAt, bytes.length, true);
+}
+
+/** What is left of a relative `timeout` (ms) started at `t0`; <= 0 (forever, or a poll) is kept as is. */
+function remaining(timeout: number, t0: number, now: number): number {
+  return timeout <= 0 ? timeout : Math.max(0, Math.ceil(t0 + timeout - now));
+}
+
+/** What `createSpearHost` needs of the host a guest runs on. */
+export interface SpearHostHooks {
+  /** Run the guest callbacks (tool calls) queued for this guest, on its thread. */
+  runCallbacks(): void;
+  /** The instance is being stopped: throw to unwind the guest. */
+  aborted(): never;
+  /** A monotonic clock in milliseconds (`performance.now`). */
+  now(): number;
 }
 
 /** One wasm value of a hostcall's signature. */
@@ -389,6 +409,8 @@ export interface HostcallInfo {
   readonly errors: readonly ErrnoValue[];
   /** Whether the call may block the guest. */
   readonly blocking: boolean;
+  /** Its relative timeout (ms), which a retry shortens: the IDL parameter's name. */
+  readonly timeout: string | null;
   /** Whether the host implements it (`false`: -ENOSYS). */
   readonly implemented: boolean;
 }
@@ -398,10 +420,11 @@ export interface HostcallInfo {
  * (`memory.grow` detaches the old one), reads pointers and lengths as unsigned, and returns
  * -EFAULT, writing nothing and not calling `impl`, when a range lies outside the memory.
  * @param getMemory Returns the guest memory (its export, once instantiated).
- * @param impl The host implementation.
+ * @param implementation The host implementation, of every hostcall or of the ones in `K` (only the imports of those may then be called).
  */
-export function createSpearImports(getMemory: () => GuestMemory, impl: SpearHostImpl): SpearImports {
-  return {
+export function createSpearImports<K extends keyof SpearHostImpl = keyof SpearHostImpl>(getMemory: () => GuestMemory, implementation: Pick<SpearHostImpl, K>): Pick<SpearNativeImports, K> {
+  const impl = implementation as SpearHostImpl;
+  const imports: SpearNativeImports = {
     cchat_create: (): number => impl.cchat_create(),
     cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number): number => {
       const memory = getMemory().buffer;
@@ -570,8 +593,206 @@ export function createSpearImports(getMemory: () => GuestMemory, impl: SpearHost
       if (msgStart + msgSize > memory.byteLength) return -Errno.EFAULT;
       return impl.log(level | 0, new Uint8Array(memory, msgStart, msgSize));
     },
+    sleep_ms: (ms: number): void | number => impl.sleep_ms(ms | 0),
+  };
+  return imports;
+}
+
+/** What a blocking call of the native instance returns while a guest callback is queued: run it, then call again (outside the errno range). */
+export const CALLBACK_PENDING = -65536;
+
+/** What a blocking call of the native instance returns once the instance is being stopped: unwind the guest (outside the errno range). */
+export const ABORTED = -65537;
+
+/**
+ * The wasm imports of a native `GuestInstance` (`wasmImports()`): the signatures of `SpearImports`,
+ * except that a blocking call may also return `CALLBACK_PENDING` or `ABORTED`, calls without a
+ * result included. `createSpearHost` turns them into `SpearImports`.
+ */
+export type SpearNativeImports = {
+  readonly cchat_create: () => number;
+  readonly cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number) => number;
+  readonly cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number) => number;
+  readonly cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly cchat_send: (fd: number, flags: number) => number;
+  readonly cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number) => number;
+  readonly cchat_close: (fd: number) => number;
+  readonly spear_epoll_create: () => number;
+  readonly spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number) => number;
+  readonly spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number) => number;
+  readonly spear_epoll_close: (epfd: number) => number;
+  readonly spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly mic_create: () => number;
+  readonly mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly mic_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly mic_close: (fd: number) => number;
+  readonly rtasr_create: () => number;
+  readonly rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
+  readonly rtasr_write: (fd: number, bufPtr: number, bufLen: number) => number;
+  readonly rtasr_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly rtasr_close: (fd: number) => number;
+  readonly user_stream_open: (streamId: number, direction: number) => number;
+  readonly user_stream_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly user_stream_write: (fd: number, bufPtr: number, bufLen: number) => number;
+  readonly user_stream_close: (fd: number) => number;
+  readonly user_stream_ctl_open: () => number;
+  readonly user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number) => number;
+  readonly time_now_ms: () => bigint;
+  readonly wall_time_s: () => bigint;
+  readonly random_i64: () => bigint;
+  readonly log: (level: number, msgPtr: number, msgLen: number) => number;
+  readonly sleep_ms: (ms: number) => void | number;
+};
+
+/**
+ * A native guest instance: an implementation of every hostcall, whose wasm imports check guest
+ * memory and let the native core write outputs straight into it.
+ */
+export interface NativeGuestInstance extends SpearHostImpl {
+  /** Hand over the guest's memory (its `WebAssembly.Memory` export) to the wasm imports: before it, a call that reads or writes guest memory throws. */
+  attachMemory(memory: GuestMemory): void;
+  /** The wasm imports of the instance, one function per hostcall (wrap the blocking ones with `createSpearHost`). */
+  wasmImports(): SpearNativeImports;
+}
+
+/**
+ * The `spear` import object of a guest over `native`: each call that never blocks
+ * calls native's function (through a JS function, which V8 calls a native function from faster than
+ * wasm does); a blocking call that returns `CALLBACK_PENDING` runs the queued guest
+ * callbacks on this thread and calls again, waiting only what is left of its timeout; one that
+ * returns `ABORTED` unwinds the guest through `hooks.aborted()`.
+ * @param native The wasm imports (a native instance's, with any the host overrides).
+ * @param hooks What the wrappers need of the host.
+ */
+export function createSpearHost(native: SpearNativeImports, hooks: SpearHostHooks): SpearImports {
+  return {
+    cchat_create: (): number => native.cchat_create(),
+    cchat_write_msg: (fd: number, rolePtr: number, roleLen: number, contentPtr: number, contentLen: number): number => native.cchat_write_msg(fd, rolePtr, roleLen, contentPtr, contentLen),
+    cchat_write_fn: (fd: number, fnOffset: number, fnPtr: number, fnLen: number): number => native.cchat_write_fn(fd, fnOffset, fnPtr, fnLen),
+    cchat_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.cchat_ctl(fd, cmd, argPtr, argLenPtr),
+    cchat_send: (fd: number, flags: number): number => native.cchat_send(fd, flags),
+    cchat_recv: (responseFd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.cchat_recv(responseFd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    cchat_close: (fd: number): number => native.cchat_close(fd),
+    spear_epoll_create: (): number => native.spear_epoll_create(),
+    spear_epoll_ctl: (epfd: number, op: number, fd: number, events: number): number => native.spear_epoll_ctl(epfd, op, fd, events),
+    spear_epoll_wait: (epfd: number, outPtr: number, outLenPtr: number, timeoutMs: number): number => {
+      const t0 = timeoutMs > 0 ? hooks.now() : 0;
+      let left = timeoutMs;
+      for (; ;) {
+        const r = native.spear_epoll_wait(epfd, outPtr, outLenPtr, left);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          left = remaining(timeoutMs, t0, hooks.now());
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    spear_epoll_close: (epfd: number): number => native.spear_epoll_close(epfd),
+    spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.spear_fd_ctl(fd, cmd, argPtr, argLenPtr),
+    mic_create: (): number => native.mic_create(),
+    mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.mic_ctl(fd, cmd, argPtr, argLenPtr),
+    mic_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.mic_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    mic_close: (fd: number): number => native.mic_close(fd),
+    rtasr_create: (): number => native.rtasr_create(),
+    rtasr_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number): number => native.rtasr_ctl(fd, cmd, argPtr, argLenPtr),
+    rtasr_write: (fd: number, bufPtr: number, bufLen: number): number => {
+      for (; ;) {
+        const r = native.rtasr_write(fd, bufPtr, bufLen);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    rtasr_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.rtasr_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    rtasr_close: (fd: number): number => native.rtasr_close(fd),
+    user_stream_open: (streamId: number, direction: number): number => native.user_stream_open(streamId, direction),
+    user_stream_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.user_stream_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    user_stream_write: (fd: number, bufPtr: number, bufLen: number): number => {
+      for (; ;) {
+        const r = native.user_stream_write(fd, bufPtr, bufLen);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    user_stream_close: (fd: number): number => native.user_stream_close(fd),
+    user_stream_ctl_open: (): number => native.user_stream_ctl_open(),
+    user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number): number => {
+      for (; ;) {
+        const r = native.user_stream_ctl_read(fd, outPtr, outLenPtr);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return r;
+      }
+    },
+    time_now_ms: (): bigint => native.time_now_ms(),
+    wall_time_s: (): bigint => native.wall_time_s(),
+    random_i64: (): bigint => native.random_i64(),
+    log: (level: number, msgPtr: number, msgLen: number): number => native.log(level, msgPtr, msgLen),
     sleep_ms: (ms: number): void => {
-      impl.sleep_ms(ms | 0);
+      const t0 = ms > 0 ? hooks.now() : 0;
+      let left = ms;
+      for (; ;) {
+        const r = native.sleep_ms(left);
+        if (r === CALLBACK_PENDING) {
+          hooks.runCallbacks();
+          left = remaining(ms, t0, hooks.now());
+          continue;
+        }
+        if (r === ABORTED) hooks.aborted();
+        return;
+      }
     },
   };
 }
@@ -588,8 +809,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_write_msg: {
@@ -605,6 +827,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_write_fn: {
@@ -620,6 +843,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_ctl: {
@@ -633,8 +857,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_send: {
@@ -647,8 +872,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.EBADF, Errno.ENOMEM, Errno.EINVAL],
+    errors: [Errno.EBADF, Errno.ENOMEM, Errno.EINVAL, Errno.EMFILE],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   cchat_recv: {
@@ -663,6 +889,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EPERM, Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.EPROTO, Errno.ECONNRESET, Errno.ETIMEDOUT, Errno.ECANCELED],
     blocking: true,
+    timeout: null,
     implemented: true,
   },
   cchat_close: {
@@ -676,6 +903,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_epoll_create: {
@@ -685,8 +913,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_epoll_ctl: {
@@ -701,8 +930,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'status',
     countOf: null,
-    errors: [Errno.ENOENT, Errno.EBADF, Errno.ENOMEM, Errno.EEXIST, Errno.EINVAL],
+    errors: [Errno.EBADF, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_epoll_wait: {
@@ -718,6 +948,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: 'epoll_event',
     errors: [Errno.EINTR, Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: true,
+    timeout: 'timeout_ms',
     implemented: true,
   },
   spear_epoll_close: {
@@ -731,6 +962,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   spear_fd_ctl: {
@@ -746,6 +978,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   mic_create: {
@@ -755,8 +988,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EMFILE, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   mic_ctl: {
@@ -772,6 +1006,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   mic_read: {
@@ -786,6 +1021,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   mic_close: {
@@ -799,6 +1035,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   rtasr_create: {
@@ -808,8 +1045,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   rtasr_ctl: {
@@ -823,8 +1061,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOTCONN],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   rtasr_write: {
@@ -837,8 +1076,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EPIPE, Errno.ENOTCONN],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT],
     blocking: true,
+    timeout: null,
     implemented: true,
   },
   rtasr_read: {
@@ -851,8 +1091,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EIO, Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOTCONN],
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC],
     blocking: true,
+    timeout: null,
     implemented: true,
   },
   rtasr_close: {
@@ -866,6 +1107,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   user_stream_open: {
@@ -878,8 +1120,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.ENOSYS],
+    errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.EMFILE, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   user_stream_read: {
@@ -894,6 +1137,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.EPIPE, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   user_stream_write: {
@@ -908,6 +1152,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.EPIPE, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   user_stream_close: {
@@ -921,6 +1166,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   user_stream_ctl_open: {
@@ -930,8 +1176,9 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EMFILE, Errno.ENOSYS],
     blocking: false,
+    timeout: null,
     implemented: false,
   },
   user_stream_ctl_read: {
@@ -946,6 +1193,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
     blocking: true,
+    timeout: null,
     implemented: false,
   },
   time_now_ms: {
@@ -957,6 +1205,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   wall_time_s: {
@@ -968,6 +1217,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   random_i64: {
@@ -979,6 +1229,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   log: {
@@ -993,6 +1244,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [Errno.EFAULT, Errno.EINVAL],
     blocking: false,
+    timeout: null,
     implemented: true,
   },
   sleep_ms: {
@@ -1006,6 +1258,7 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     countOf: null,
     errors: [],
     blocking: true,
+    timeout: 'ms',
     implemented: true,
   },
 };

@@ -73,7 +73,7 @@ function need(available: number, offset: number, size: number, record: string): 
   }
 }
 
-/** One ready fd, as `spear_epoll_wait` writes it: one record per fd, events OR-merged. (record `epoll_event`: 8 bytes, packed, align 1) */
+/** One ready fd, as `spear_epoll_wait` writes it: one record per fd, events OR-merged, records in ascending fd order. (record `epoll_event`: 8 bytes, packed, align 1) */
 export interface EpollEvent {
   /** The ready fd. (`i32` at offset 0) */
   fd: number;

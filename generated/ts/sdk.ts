@@ -1,7 +1,7 @@
 // Generated from the IDL by `hostwire generate` (codegen/emit/ts). Do not edit: change idl/*.yaml and regenerate.
 /** The host-side object API and the shape of the native binding that implements it. */
 
-import { type SpearHostImpl } from './hostcalls';
+import { type NativeGuestInstance } from './hostcalls';
 import { type RecordErrorKind } from './records';
 
 /** How long to wait for a peer. (dictionary `accept_options`) */
@@ -307,8 +307,8 @@ export type RecordRoundTripResult = { ok: true; bytes: Uint8Array } | { ok: fals
 export interface NativeBinding {
   /** The `Session` class. */
   Session: SessionConstructor;
-  /** A guest instance's native state (its fd table); an instance implements every hostcall. */
-  GuestInstance: new () => SpearHostImpl;
+  /** A guest instance's native state (its fd table); an instance implements every hostcall, and gives its wasm imports. */
+  GuestInstance: new () => NativeGuestInstance;
   /** What the native core was compiled with. */
   abi(): NativeAbiInfo;
   /**

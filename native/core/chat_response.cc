@@ -63,16 +63,16 @@ std::optional<int32_t> ChatResponse::try_recv(size_t capacity, Output &out) {
   }
   ++reads_;
   if (consumed_) {
-    out.emplace();  // end of stream: 0 bytes, *out_len_ptr = 0
+    out.commit(0);  // end of stream: 0 bytes, *out_len_ptr = 0
     return 0;
   }
-  out = bytes_;
-  if (bytes_.size() <= capacity) {
-    consumed_ = true;
-    std::vector<uint8_t>().swap(bytes_);  // read once: the memory goes now
-  } else {
-    ++too_small_;  // the glue answers -ENOSPC with the length; nothing is consumed
+  if (bytes_.size() > capacity) {
+    ++too_small_;  // -ENOSPC with the length; nothing is consumed
+    return out.need(bytes_.size());
   }
+  out.write(bytes_);
+  consumed_ = true;
+  std::vector<uint8_t>().swap(bytes_);  // read once: the memory goes now
   return 0;
 }
 
@@ -80,7 +80,9 @@ uint32_t ChatResponse::poll_mask_locked() const {
   switch (state_) {
     case State::kPending: return 0;
     case State::kReady: return abi::EpollEvents::kIN;
-    case State::kFailed: return abi::EpollEvents::kERR;
+    // A read of it does not block (it returns the error): readable, so that a watcher that
+    // asked for IN only (epoll reports only the requested bits, as SPEAR) is woken too.
+    case State::kFailed: return abi::EpollEvents::kIN | abi::EpollEvents::kERR;
   }
   return 0;
 }
@@ -106,6 +108,16 @@ void ChatResponse::fd_counters_locked(Json &out) const {
 }
 
 void ChatResponse::status_locked(Json &out) const { fd_counters_locked(out); }
+
+bool ChatResponse::settled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_ != State::kPending;
+}
+
+Json ChatResponse::guest_metrics() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metrics_.is_null() ? Json::object() : metrics_;
+}
 
 Json ChatResponse::metrics() const {
   std::lock_guard<std::mutex> lock(mu_);

@@ -43,6 +43,15 @@ class ChatResponse final : public FdEntry {
 
   int32_t session_fd() const { return session_fd_; }
 
+  /** Whether the response was completed or failed. */
+  bool settled() const;
+
+  /**
+   * cchat_ctl GET_METRICS, as SPEAR: the metrics JSON the host completed the response with
+   * (ENABLE_METRICS), or `{}` when there is none (no ENABLE_METRICS, not ready yet, failed).
+   */
+  Json guest_metrics() const;
+
   /** The host's metrics JSON (its fields as they are) plus `"_fd"`: this fd's counters. */
   Json metrics() const override;
 

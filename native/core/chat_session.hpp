@@ -1,13 +1,17 @@
 // hostwire native core: ChatSession, a chat session fd (cchat_create).
 //
-// It holds the conversation (messages), the registered tools and the params; cchat_send
-// turns a snapshot of them into the chat request JSON of runtime/guest/README.md:
+// It holds the conversation (messages), the registered tools and the params, as SPEAR's
+// session does (host_api/cchat.rs): messages of any role and content, tools of any fn_offset
+// and text, params of any value. cchat_send turns a snapshot of them into the chat request
+// JSON of runtime/guest/README.md:
 //
-//   {"messages":[{"role":"user","content":"..."}],
-//    "tools":[{"fn_offset":1,"spec":{"type":"function","function":{"name":"sum",...}}}],
+//   {"fd":1000, "messages":[{"role":"user","content":"..."}],
+//    "tools":[{"fn_offset":1,"spec":"{\"type\":\"function\",...}"}],
 //    "params":{"model":"gpt-4o-mini",...}, "flags":2}
 //
-// `params` holds every SET_PARAM value as it was set (JSON values, in the order first set).
+// `spec` is the tool text as the guest wrote it; `params` holds every SET_PARAM value as it
+// was set (in the order first set). The AUTO_TOOL_CALL loop appends its messages (assistant
+// messages with `tool_calls`, `tool` messages, the final reply) with `append_messages`.
 // A session is never readable or writable (poll mask 0; EPOLLHUP once host-closed).
 #pragma once
 
@@ -27,20 +31,17 @@ class ChatSession final : public FdEntry {
   explicit ChatSession(std::shared_ptr<Waker> waker)
       : FdEntry(abi::FdKind::kChatSession, std::move(waker)), stats_(std::make_shared<ChatStats>()) {}
 
-  /**
-   * Append a message: 0, or -EINVAL when `role` is empty or either is not UTF-8. Any
-   * non-empty role is kept ("system", "user", "assistant" and "tool" are the usual ones).
-   */
+  /** Append a message: 0. Any role is kept; bytes that are not UTF-8 become U+FFFD. */
   int32_t write_msg(const uint8_t *role, size_t role_len, const uint8_t *content, size_t content_len);
 
-  /**
-   * Register a tool: 0, or -EINVAL when `fn_offset` is negative or `fn` is not a JSON object
-   * with an object `function` holding a non-empty string `name`.
-   */
+  /** Register a tool: 0 (its text is read when a request runs). */
   int32_t write_fn(int32_t fn_offset, const uint8_t *fn, size_t fn_len);
 
-  /** SET_PARAM (chat_params.hpp): 0 or -EINVAL. */
-  int32_t set_param(const uint8_t *arg, size_t arg_len);
+  /** SET_PARAM: store `value` under `key` (chat_params.hpp). */
+  void set_param(std::string key, Json value);
+
+  /** Append the messages the host's tool loop produced (a JSON array of message objects). */
+  void append_messages(const Json &messages);
 
   /** The request JSON of a send with `flags` (already validated); counts the send. */
   std::string take_request(uint32_t flags);
@@ -56,16 +57,12 @@ class ChatSession final : public FdEntry {
   void status_locked(Json &out) const override;
 
  private:
-  struct Message {
-    std::string role;
-    std::string content;
-  };
   struct Tool {
     int32_t fn_offset;
-    Json spec;
+    std::string text;
   };
 
-  std::vector<Message> messages_;  // under mu_
+  Json messages_ = Json::array();  // under mu_
   std::vector<Tool> tools_;
   Json params_ = Json::object();
   uint64_t sends_ = 0;

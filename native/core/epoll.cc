@@ -1,28 +1,33 @@
 #include "core/epoll.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
 namespace hostwire::core {
 
 namespace {
-constexpr uint32_t kAlwaysReported = abi::EpollEvents::kERR | abi::EpollEvents::kHUP;
+
+/** The fd of an encoded epoll_event record (little-endian i32 first). */
+int32_t record_fd(const uint8_t *rec) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | rec[i];
+  return static_cast<int32_t>(v);
+}
+
 }  // namespace
 
 int32_t EpollSet::ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32_t events) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return -abi::kEBADF;
-    auto it = watches_.find(target->fd());
     switch (op) {
       case abi::EpollOp::kADD:
-        if (it != watches_.end()) return -abi::kEEXIST;
-        watches_.emplace(target->fd(), Watch{target, events});
-        break;
       case abi::EpollOp::kMOD:
-        if (it == watches_.end()) return -abi::kENOENT;
-        it->second.events = events;
+        watches_[target->fd()] = Watch{target, events};
         break;
       case abi::EpollOp::kDEL:
-        if (it == watches_.end()) return -abi::kENOENT;
-        watches_.erase(it);
+        watches_.erase(target->fd());
         break;
       default:
         return -abi::kEINVAL;
@@ -32,30 +37,45 @@ int32_t EpollSet::ctl(int32_t op, const std::shared_ptr<FdEntry> &target, uint32
   return 0;
 }
 
-int32_t EpollSet::collect(size_t max, std::vector<abi::EpollEvent> &out) {
+int32_t EpollSet::collect(uint64_t seen, Output &out) {
+  if (idle_epoch_.load(std::memory_order_acquire) == seen) return 0;  // nothing changed since
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return -abi::kEBADF;
-  ++scans_;
-  if (watches_.empty() || max == 0) return 0;
+  const size_t max = std::min(out.capacity() / abi::EpollEvent::kSize, watches_.size());
+  if (max == 0) return 0;
+  uint8_t *room = nullptr;  // taken on the first ready fd: at most `max` records
   auto it = watches_.lower_bound(cursor_);
   int32_t last = 0;
   size_t added = 0;
   for (size_t i = 0; i < watches_.size() && added < max; ++i, ++it) {
     if (it == watches_.end()) it = watches_.begin();
-    const uint32_t ready = it->second.entry->poll_mask() & (it->second.events | kAlwaysReported);  // watch -> entry
+    const uint32_t ready = it->second.entry->poll_mask() & it->second.events;  // watch -> entry
     if (ready == 0) continue;
-    out.push_back(abi::EpollEvent{it->first, ready});
+    if (room == nullptr) room = out.room(max * abi::EpollEvent::kSize);
+    abi::encode(abi::EpollEvent{it->first, ready}, room + added * abi::EpollEvent::kSize);
     last = it->first;
     ++added;
   }
-  if (added > 0) cursor_ = last + 1;  // fds stay below INT32_MAX (FdTable)
+  if (added == 0) {
+    idle_epoch_.store(seen, std::memory_order_release);
+    return 0;
+  }
+  cursor_ = last + 1;  // fds stay below INT32_MAX (FdTable)
+  // A scan that wrapped past the highest fd wrote the lower fds last: rotate them first, so
+  // the records of one call come in ascending fd order (as SPEAR's).
+  size_t split = 0;
+  for (size_t i = 1; i < added && split == 0; ++i) {
+    if (record_fd(room + i * abi::EpollEvent::kSize) < record_fd(room + (i - 1) * abi::EpollEvent::kSize)) split = i;
+  }
+  if (split > 0) {
+    const size_t head = split * abi::EpollEvent::kSize;
+    const size_t total = added * abi::EpollEvent::kSize;
+    std::vector<uint8_t> first(room, room + head);
+    std::memmove(room, room + head, total - head);
+    std::memcpy(room + (total - head), first.data(), head);
+  }
+  out.commit(added * abi::EpollEvent::kSize);
   return static_cast<int32_t>(added);
-}
-
-void EpollSet::count_wait(size_t records) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++waits_returned_;
-  records_ += records;
 }
 
 bool EpollSet::closed() const {
@@ -68,15 +88,10 @@ size_t EpollSet::watch_count() const {
   return watches_.size();
 }
 
-void EpollSet::forget_watch(int32_t fd) {
-  std::lock_guard<std::mutex> lock(mu_);
-  watches_.erase(fd);
-}
-
 void EpollSet::on_guest_close() {
   std::lock_guard<std::mutex> lock(mu_);
   closed_ = true;  // its waiters, woken by mark_guest_closed, return -EBADF
-  watches_.clear();
+  watches_.clear();  // unobservable from now on (ctl and wait are -EBADF): frees the watched entries
 }
 
 void EpollSet::status_locked(Json &out) const {
@@ -86,9 +101,7 @@ void EpollSet::status_locked(Json &out) const {
   out["watching"] = std::move(fds);
 }
 
-Json EpollSet::metrics() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return Json{{"watches", watches_.size()}, {"scans", scans_}, {"waits_returned", waits_returned_}, {"records", records_}};
-}
+// SPEAR's GET_METRICS of an epoll fd: `{}`.
+Json EpollSet::metrics() const { return Json::object(); }
 
 }  // namespace hostwire::core

@@ -4,7 +4,7 @@ namespace hostwire::core {
 
 uint32_t FdEntry::poll_mask() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return poll_mask_locked() | (host_closed_ ? abi::EpollEvents::kHUP : 0u);
+  return poll_mask_locked() | (host_closed_ || guest_closed() ? abi::EpollEvents::kHUP : 0u);
 }
 
 void FdEntry::host_close() {
@@ -38,6 +38,24 @@ Json FdEntry::status() const {
   out["closed"] = host_closed_;
   status_locked(out);
   return out;
+}
+
+Json FdEntry::fd_status() const {
+  Json out = Json::object();
+  out["closed"] = guest_closed();
+  out["flags"] = flag_names(flags());
+  out["kind"] = abi::FdKind::name(kind());
+  out["poll_mask"] = event_names(poll_mask());
+  return out;
+}
+
+Json event_names(uint32_t mask) {
+  Json names = Json::array();
+  if (mask & abi::EpollEvents::kIN) names.push_back("EPOLLIN");
+  if (mask & abi::EpollEvents::kOUT) names.push_back("EPOLLOUT");
+  if (mask & abi::EpollEvents::kERR) names.push_back("EPOLLERR");
+  if (mask & abi::EpollEvents::kHUP) names.push_back("EPOLLHUP");
+  return names;
 }
 
 Json flag_names(uint32_t flags) {

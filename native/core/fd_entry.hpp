@@ -38,7 +38,10 @@ class FdEntry {
   void set_flags(uint32_t flags) { flags_.store(flags); }
   bool nonblocking() const { return (flags() & abi::FdFlags::kO_NONBLOCK) != 0; }
 
-  /** The events ready now (EPOLLHUP once the host side closed it). Takes the entry lock. */
+  /**
+   * The events ready now: EPOLLHUP once the host side or the guest closed it (SPEAR's
+   * effective_poll_mask). Takes the entry lock.
+   */
   uint32_t poll_mask() const;
 
   /** The host side ends it: EPOLLHUP until the guest closes or DELs it; wakes waiters. */
@@ -52,14 +55,15 @@ class FdEntry {
   void mark_guest_closed();
   bool guest_closed() const { return guest_closed_.load(); }
 
-  /**
-   * The guest closed `fd`: an epoll set drops its watch of it (silently, as Linux does).
-   * Called on every entry of the table, with the table lock held.
-   */
-  virtual void forget_watch(int32_t /*fd*/) {}
-
-  /** GET_STATUS: `{"fd","kind","flags","poll_mask","closed", ...kind-specific}`. */
+  /** The kind's own status (`{"fd","kind","flags","poll_mask","closed", ...kind-specific}`). */
   Json status() const;
+
+  /**
+   * spear_fd_ctl GET_STATUS, SPEAR's JSON (keys in serde_json's sorted order):
+   * `{"closed":false,"flags":["O_NONBLOCK"],"kind":"ChatSession","poll_mask":["EPOLLIN"]}`,
+   * `closed` true once the guest closed it.
+   */
+  Json fd_status() const;
 
   /** GET_METRICS: kind-specific counters. */
   virtual Json metrics() const = 0;
@@ -77,7 +81,11 @@ class FdEntry {
    */
   virtual void on_guest_close() {}
 
-  void notify() const { waker_->notify(); }
+  void notify() const {
+    if (waker_) waker_->notify();
+  }
+  /** A record of an fd the guest already closed (ClosedFd) is born closed. */
+  void set_guest_closed() { guest_closed_.store(true); }
 
   /** The entry lock. */
   mutable std::mutex mu_;
@@ -94,5 +102,8 @@ class FdEntry {
 
 /** `{"flags": [...]}`'s array: the names of the set bits of fd_flags `flags`. */
 Json flag_names(uint32_t flags);
+
+/** GET_STATUS's `poll_mask` array: the names of epoll_events `mask`, in bit order (`"EPOLLIN"`, ...). */
+Json event_names(uint32_t mask);
 
 }  // namespace hostwire::core

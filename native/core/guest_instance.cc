@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/chat_response.hpp"
+#include "core/chat_session.hpp"
 #include "core/guard.hpp"
 #include "core/instance_registry.hpp"
 #include "core/json.hpp"
@@ -40,7 +41,8 @@ std::vector<GuestCallback> GuestInstance::take_callbacks() {
   return out;
 }
 
-int32_t GuestInstance::complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json) {
+int32_t GuestInstance::complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json,
+                                     const std::string &append_json) {
   return guarded([&]() -> int32_t {
     if (released()) return -abi::kEBADF;
     Json metrics;  // null: none
@@ -49,8 +51,24 @@ int32_t GuestInstance::complete_chat(int32_t response_fd, std::vector<uint8_t> b
       if (!parsed) return -abi::kEINVAL;
       metrics = std::move(*parsed);
     }
+    Json append = Json::array();
+    if (!append_json.empty()) {
+      std::optional<Json> parsed = parse_json(append_json);
+      if (!parsed || !parsed->is_array()) return -abi::kEINVAL;
+      for (const Json &m : *parsed) {
+        if (!m.is_object()) return -abi::kEINVAL;
+      }
+      append = std::move(*parsed);
+    }
     auto response = table_.find_as<ChatResponse>(response_fd, abi::FdKind::kChatResponse);
     if (!response) return -abi::kEBADF;
+    if (response->settled()) return -abi::kEINVAL;
+    // The session learns the messages before the response is readable, as in SPEAR's loop
+    // (a session the guest closed meanwhile learns nothing).
+    if (!append.empty()) {
+      auto session = table_.find_as<ChatSession>(response->session_fd(), abi::FdKind::kChatSession);
+      if (session) session->append_messages(append);
+    }
     return response->complete(std::move(bytes), std::move(metrics));
   });
 }

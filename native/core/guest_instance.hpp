@@ -31,6 +31,8 @@
 
 namespace hostwire::core {
 
+class RtAsrStream;
+
 /** A chat request waiting in an instance's outbox for the host services. */
 struct ChatRequest {
   int32_t response_fd;
@@ -57,28 +59,25 @@ class GuestInstance final : public GuestInstanceApi {
   int32_t cchat_write_msg(int32_t fd, const uint8_t *role, size_t role_len, const uint8_t *content,
                           size_t content_len) override;
   int32_t cchat_write_fn(int32_t fd, int32_t fn_offset, const uint8_t *fn, size_t fn_len) override;
-  int32_t cchat_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t arg_capacity,
-                    Output &arg_out) override;
+  int32_t cchat_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) override;
   int32_t cchat_send(int32_t fd, uint32_t flags) override;
-  int32_t cchat_recv(int32_t response_fd, size_t out_capacity, Output &out) override;
+  int32_t cchat_recv(int32_t response_fd, Output &out) override;
   int32_t cchat_close(int32_t fd) override;
 
   // epoll (guest_instance_epoll.cc)
   int32_t spear_epoll_create() override;
   int32_t spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uint32_t events) override;
-  int32_t spear_epoll_wait(int32_t epfd, size_t out_capacity, Output &out, int32_t timeout_ms) override;
+  int32_t spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) override;
   int32_t spear_epoll_close(int32_t epfd) override;
 
   // fd (guest_instance_fd.cc)
-  int32_t spear_fd_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t arg_capacity,
-                       Output &arg_out) override;
+  int32_t spear_fd_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) override;
 
   // realtime ASR (guest_instance_rtasr.cc)
   int32_t rtasr_create() override;
-  int32_t rtasr_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t arg_capacity,
-                    Output &arg_out) override;
+  int32_t rtasr_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) override;
   int32_t rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_len) override;
-  int32_t rtasr_read(int32_t fd, size_t out_capacity, Output &out) override;
+  int32_t rtasr_read(int32_t fd, Output &out) override;
   int32_t rtasr_close(int32_t fd) override;
 
   // util (guest_instance_util.cc)
@@ -100,11 +99,15 @@ class GuestInstance final : public GuestInstanceApi {
   std::vector<GuestCallback> take_callbacks();
 
   /**
-   * The host answered the chat request of `response_fd`: `bytes`, and `metrics_json` (""
-   * for none). 0; -EBADF when released, `response_fd` is not an open ChatResponse; -EINVAL
-   * when `metrics_json` is not JSON or the response was already completed or failed.
+   * The host answered the chat request of `response_fd`: `bytes`, `metrics_json` ("" for
+   * none), and `append_json` ("" for none): a JSON array of messages appended to the
+   * response's session (when it is still open) before the response turns readable. 0;
+   * -EBADF when released, `response_fd` is not an open ChatResponse; -EINVAL when
+   * `metrics_json` is not JSON, `append_json` is not an array of objects, or the response
+   * was already completed or failed.
    */
-  int32_t complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json);
+  int32_t complete_chat(int32_t response_fd, std::vector<uint8_t> bytes, const std::string &metrics_json,
+                        const std::string &append_json = std::string());
 
   /**
    * The chat request of `response_fd` failed with errno `err` (either sign; stored
@@ -131,8 +134,23 @@ class GuestInstance final : public GuestInstanceApi {
    */
   int32_t host_close(int32_t fd);
 
+  /**
+   * The realtime-ASR streams CONNECTed with transport "websocket" since the last call: the
+   * host attaches its transport to each (RtAsrStream::attach_external) or starts the stub.
+   */
+  std::vector<int32_t> take_rtasr_connects();
+
+  /** The realtime-ASR stream `fd` (for the runtime's transport), or null. */
+  std::shared_ptr<RtAsrStream> rtasr_stream(int32_t fd);
+
   /** Open fds (for tests). */
   size_t open_fds() const { return table_.size(); }
+
+  /** The kind's own status of the open fd `fd` (FdEntry::status), or null (for tests). */
+  Json status_of(int32_t fd) const {
+    std::shared_ptr<FdEntry> e = table_.find(fd);
+    return e ? e->status() : Json(nullptr);
+  }
 
  private:
   /** kAborted or kCallbackPending when a blocking call must return at once, else 0. */
@@ -145,7 +163,8 @@ class GuestInstance final : public GuestInstanceApi {
   /**
    * The blocking loop: until `attempt()` gives a result, `deadline` passes (then
    * `on_timeout()`) or the call is interrupted (kAborted, kCallbackPending). `attempt` runs
-   * with no lock held and takes what it needs; every wakeup rescans.
+   * with no lock held and takes what it needs; every wakeup rescans. With a poll deadline it
+   * is one attempt: no clock read, no wait.
    */
   template <class Attempt, class OnTimeout>
   int32_t block(const Deadline &deadline, Attempt &&attempt, OnTimeout &&on_timeout) {
@@ -166,6 +185,7 @@ class GuestInstance final : public GuestInstanceApi {
   std::mutex mail_mu_;  // leaf: the outbox and the callbacks
   std::vector<ChatRequest> outbox_;
   std::vector<GuestCallback> callbacks_;
+  std::vector<int32_t> rtasr_connects_;
 };
 
 }  // namespace hostwire::core

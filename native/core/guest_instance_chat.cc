@@ -1,4 +1,5 @@
 // The chat hostcalls (cchat_*): sessions, route B responses, the outbox.
+#include "core/chat_params.hpp"
 #include "core/chat_response.hpp"
 #include "core/chat_session.hpp"
 #include "core/guard.hpp"
@@ -31,30 +32,37 @@ int32_t GuestInstance::cchat_write_fn(int32_t fd, int32_t fn_offset, const uint8
   });
 }
 
-// SET_PARAM takes a session; GET_METRICS a session (its counters and the host's metrics of
-// its latest completed response) or a response (the host's metrics plus "_fd").
-int32_t GuestInstance::cchat_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t,
-                                 Output &arg_out) {
+// As SPEAR: SET_PARAM parses its argument first (-EIO for bad JSON or no key), then stores
+// it on a session, and is a no-op (0) on a response; GET_METRICS takes a response only.
+int32_t GuestInstance::cchat_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) {
   return guarded([&]() -> int32_t {
-    std::shared_ptr<FdEntry> e = table_.find(fd, kChatKinds);
-    if (!e) return -abi::kEBADF;
     switch (cmd) {
-      case abi::CchatCtlCmd::kSET_PARAM:
-        if (e->kind() != abi::FdKind::kChatSession) return -abi::kEBADF;
-        return static_cast<ChatSession &>(*e).set_param(arg, arg_len);
-      case abi::CchatCtlCmd::kGET_METRICS:
-        return json_output(e->metrics(), arg_out);
+      case abi::CchatCtlCmd::kSET_PARAM: {
+        std::string key;
+        Json value;
+        const int32_t rc = parse_param(arg, arg_len, key, value);
+        if (rc < 0) return rc;
+        std::shared_ptr<FdEntry> e = table_.find(fd, kChatKinds);
+        if (!e) return -abi::kEBADF;
+        if (e->kind() == abi::FdKind::kChatSession) static_cast<ChatSession &>(*e).set_param(std::move(key), std::move(value));
+        return 0;
+      }
+      case abi::CchatCtlCmd::kGET_METRICS: {
+        auto response = table_.find_as<ChatResponse>(fd, abi::FdKind::kChatResponse);
+        if (!response) return -abi::kEBADF;
+        return json_output(response->guest_metrics(), arg_out);
+      }
       default:
         return -abi::kEINVAL;
     }
   });
 }
 
+// Flags other than ENABLE_METRICS and AUTO_TOOL_CALL are ignored, as SPEAR does.
 int32_t GuestInstance::cchat_send(int32_t fd, uint32_t flags) {
   return guarded([&]() -> int32_t {
     auto session = table_.find_as<ChatSession>(fd, abi::FdKind::kChatSession);
     if (!session) return -abi::kEBADF;
-    if (!abi::CchatSendFlags::valid(flags)) return -abi::kEINVAL;
     std::string request = session->take_request(flags);
     const int32_t response_fd = table_.insert(std::make_shared<ChatResponse>(waker_, fd, flags, session->stats()));
     if (response_fd < 0) return response_fd;
@@ -64,7 +72,7 @@ int32_t GuestInstance::cchat_send(int32_t fd, uint32_t flags) {
   });
 }
 
-int32_t GuestInstance::cchat_recv(int32_t response_fd, size_t out_capacity, Output &out) {
+int32_t GuestInstance::cchat_recv(int32_t response_fd, Output &out) {
   return guarded([&]() -> int32_t {
     auto response = table_.find_as<ChatResponse>(response_fd, abi::FdKind::kChatResponse);
     if (!response) return -abi::kEBADF;
@@ -73,14 +81,14 @@ int32_t GuestInstance::cchat_recv(int32_t response_fd, size_t out_capacity, Outp
         deadline,
         [&]() -> std::optional<int32_t> {
           if (response->guest_closed()) return -abi::kEBADF;
-          return response->try_recv(out_capacity, out);
+          return response->try_recv(out.capacity(), out);
         },
         [] { return -abi::kEAGAIN; });
   });
 }
 
 int32_t GuestInstance::cchat_close(int32_t fd) {
-  return guarded([&]() -> int32_t { return table_.close(fd, kChatKinds); });
+  return guarded([&]() -> int32_t { return table_.close(fd); });
 }
 
 }  // namespace hostwire::core

@@ -11,60 +11,55 @@ int32_t GuestInstance::spear_epoll_create() {
   return guarded([&]() -> int32_t { return table_.insert(std::make_shared<EpollSet>(waker_)); });
 }
 
-// Checked in this order: epfd and fd open (-EBADF; an epfd that is not an epoll fd is
-// "the wrong kind", -EBADF), fd an epoll fd (epfd == fd included), op and event bits
-// (-EINVAL; only IN, OUT, ERR and HUP exist), then the set's -EEXIST / -ENOENT. The table
-// lock is held throughout, so `fd` cannot be closed between the check and the watch.
+// SPEAR's checks, in its order (hostcall/fd_table.rs ep_ctl): epfd == fd (-EINVAL); epfd or
+// fd never handed out (-EBADF); epfd not an epoll fd, or closed (-EBADF); fd an epoll fd
+// (-EINVAL); op unknown (-EINVAL). Unknown event bits are masked off (from_bits_truncate);
+// an fd the guest closed may be watched (it reports EPOLLHUP). The table lock is held
+// throughout, so nothing is closed between the check and the watch.
 int32_t GuestInstance::spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uint32_t events) {
   return guarded([&]() -> int32_t {
+    if (epfd == fd) return -abi::kEINVAL;
     return table_.locked([&](auto lookup) -> int32_t {
       std::shared_ptr<FdEntry> set = lookup(epfd);
-      if (!set || set->kind() != abi::FdKind::kEpoll) return -abi::kEBADF;
+      if (!set) return -abi::kEBADF;
       std::shared_ptr<FdEntry> target = lookup(fd);
       if (!target) return -abi::kEBADF;
+      if (set->kind() != abi::FdKind::kEpoll || set->guest_closed()) return -abi::kEBADF;
       if (target->kind() == abi::FdKind::kEpoll) return -abi::kEINVAL;
       if (!abi::EpollOp::valid(op)) return -abi::kEINVAL;
-      if (op != abi::EpollOp::kDEL && !abi::EpollEvents::valid(events)) return -abi::kEINVAL;
-      return static_cast<EpollSet &>(*set).ctl(op, target, events);  // table -> watch set
+      return static_cast<EpollSet &>(*set).ctl(op, target, events & abi::EpollEvents::all());  // table -> watch set
     });
   });
 }
 
-// Capacity under one record: 8 bytes of Output, which the glue turns into -ENOSPC with 8
-// written back as the needed length. Nothing ready in time: 0 with an empty Output
-// (`*out_len_ptr = 0`).
-int32_t GuestInstance::spear_epoll_wait(int32_t epfd, size_t out_capacity, Output &out, int32_t timeout_ms) {
+// Capacity under one record: -ENOSPC, needing one record, checked before the epfd as SPEAR
+// does. Then an epfd that is not an open epoll set: -EBADF. Nothing ready in time: 0 with an
+// empty result (`*out_len_ptr = 0`). The records are encoded straight into the output.
+// Timeout 0 is a poll: no clock read and no wait (Deadline::poll), and while nothing changed
+// since a scan found nothing ready, no lock but the table's lookup (epoll.hpp).
+int32_t GuestInstance::spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) {
   return guarded([&]() -> int32_t {
+    if (out.capacity() < abi::EpollEvent::kSize) return out.need(abi::EpollEvent::kSize);
     auto set = table_.find_as<EpollSet>(epfd, abi::FdKind::kEpoll);
     if (!set) return -abi::kEBADF;
-    if (out_capacity < abi::EpollEvent::kSize) {
-      out.emplace(abi::EpollEvent::kSize, 0);
-      return 0;
-    }
-    const size_t max = out_capacity / abi::EpollEvent::kSize;
-    std::vector<abi::EpollEvent> records;
     return block(
         Deadline::from_timeout_ms(timeout_ms),
         [&]() -> std::optional<int32_t> {
-          records.clear();
-          const int32_t n = set->collect(max, records);
+          const int32_t n = set->collect(waker_->epoch(), out);
           if (n < 0) return n;  // the set was closed
           if (n == 0) return std::nullopt;
-          std::vector<uint8_t> bytes(records.size() * abi::EpollEvent::kSize);
-          for (size_t i = 0; i < records.size(); ++i) abi::encode(records[i], bytes.data() + i * abi::EpollEvent::kSize);
-          out = std::move(bytes);
-          set->count_wait(records.size());
           return 0;
         },
         [&] {
-          out.emplace();
+          out.commit(0);
           return 0;
         });
   });
 }
 
+// As SPEAR, this closes any fd, and an fd already closed is 0 (FdTable::close).
 int32_t GuestInstance::spear_epoll_close(int32_t epfd) {
-  return guarded([&]() -> int32_t { return table_.close(epfd, kind_bit(abi::FdKind::kEpoll)); });
+  return guarded([&]() -> int32_t { return table_.close(epfd); });
 }
 
 }  // namespace hostwire::core

@@ -11,7 +11,8 @@
 
 namespace hostwire::core {
 
-int64_t GuestInstance::time_now_ms() { return mono_now_ms(); }
+// As SPEAR (host_api/core.rs time_now_ms): Unix-epoch milliseconds on the wall clock.
+int64_t GuestInstance::time_now_ms() { return wall_now_ms(); }
 
 int64_t GuestInstance::wall_time_s() { return wall_now_s(); }
 

@@ -49,15 +49,7 @@ std::string json_text(const Json &j) {
   return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
-std::vector<uint8_t> json_bytes(const Json &j) {
-  const std::string s = json_text(j);
-  return std::vector<uint8_t>(s.begin(), s.end());
-}
-
-int32_t json_output(const Json &j, Output &out) {
-  out = json_bytes(j);
-  return 0;
-}
+int32_t json_output(const Json &j, Output &out) { return out.write(json_text(j)); }
 
 std::string errno_string(int32_t err) {
   if (const char *name = abi::errno_name(err)) return name;

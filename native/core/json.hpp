@@ -34,10 +34,7 @@ std::optional<Json> parse_json(const std::string &s);
 /** The compact UTF-8 text of `j`. */
 std::string json_text(const Json &j);
 
-/** The compact UTF-8 text of `j`, as bytes for an Output. */
-std::vector<uint8_t> json_bytes(const Json &j);
-
-/** Give the guest `j` as a ctl command's output: sets `out`, returns 0. */
+/** Give the guest `j` as a ctl command's output: 0 with it written, or -ENOSPC when it does not fit. */
 int32_t json_output(const Json &j, Output &out);
 
 /** The ABI's name of errno `err` (`"ETIMEDOUT"` for -110), or `"E<n>"` outside the table. */

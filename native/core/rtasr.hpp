@@ -1,123 +1,173 @@
-// hostwire native core: RtAsrStream, a realtime-ASR stream fd (rtasr_create).
+// hostwire native core: RtAsrStream, a realtime-ASR stream fd (rtasr_create), as SPEAR's
+// host_api/rtasr.rs.
 //
-// Full duplex: rtasr_write queues audio bytes in a bounded send queue; the transport turns
-// them into event frames (UTF-8 JSON) in a bounded receive queue; rtasr_read takes one per
-// call. The only transport of this build is the deterministic `stub` (rtasr_stub.hpp).
+// Full duplex with two byte-capped queues. rtasr_write queues audio bytes, SEND_EVENT /
+// FLUSH / CLEAR queue client events (compact JSON text) in the send queue (at most
+// max_send_queue_bytes, default 1 MiB); the transport takes items from it and puts server
+// events (UTF-8 JSON) in the receive queue (at most max_recv_queue_bytes, default 1 MiB: the
+// oldest events are dropped to make room, counted in "dropped_events"); rtasr_read takes one.
+// Nothing ever waits: a write that does not fit entirely is -EAGAIN (all or nothing), a read
+// with nothing queued is -EAGAIN, whatever the fd's O_NONBLOCK flag.
 //
-// States (abi::RtasrState) and what moves them:
+// States: Init --SET_PARAM--> Configured; Init | Configured --CONNECT--> Connected (the
+// transport starts; a second CONNECT does nothing); Connected --transport failure--> Error.
+// Writes and client events are accepted before CONNECT (they wait in the send queue). In
+// Error, writes, CONNECT, SEND_EVENT, FLUSH and CLEAR are -EIO; queued events stay readable.
 //
-//   INIT --SET_PARAM / SET_AUTOFLUSH--> CONFIGURED
-//   INIT | CONFIGURED --CONNECT--> CONNECTING --(the stub connects at once)--> CONNECTED
-//   CONNECTED --FLUSH--> DRAINING: no more audio (writes -EPIPE); the transport consumes
-//       what is queued (the trailing partial frame included) and produces the final
-//       transcription.completed; the remaining events are delivered
-//   DRAINING --the final event has been read (receive queue empty)--> CLOSED
-//   CONNECTED | DRAINING --host-side close--> CLOSED (queued events stay readable)
-//   any but CLOSED --transport error (stub: SET_PARAM "stub_error")--> ERROR
+// Readiness: IN when the receive queue is not empty; OUT while the send queue holds fewer
+// than max_send_queue_bytes and the state is not Error; ERR in Error; HUP once the host
+// side closed it.
 //
-// The stub works synchronously: whenever the guest writes, reads or runs a ctl command it
-// consumes every full frame in the send queue (unless paused with SET_PARAM "stub_paused":
-// true, which lets a test fill the queue), so it starts no thread.
-//
-// Readiness: IN when the receive queue is not empty; OUT when CONNECTED and the send queue
-// has room; ERR in ERROR; HUP in CLOSED (and once the host side closed it).
-// Reads: an event (-ENOSPC, consuming nothing, when it does not fit); 0 at the end of the
-// stream (CLOSED, queue empty); -EIO in ERROR once the queue is empty; -ENOTCONN before
-// CONNECT; else block, or -EAGAIN when O_NONBLOCK. Writes: -ENOTCONN before CONNECTED,
-// -EPIPE from DRAINING on; they queue what fits (a partial count), -EAGAIN or a wait when
-// nothing does. The receive queue drops its oldest event when full and counts it
-// ("dropped_events" in GET_STATUS).
+// Transports. "stub" (the default): a ticker thread that every 10 ms takes one send-queue
+// item and, every stub_event_interval_ms (default 100), produces
+// {"seq":N,"text":"a"*(stub_event_payload_bytes(256)-80),"type":"transcription.delta"} (every
+// stub_emit_completed_every-th (20) is "transcription.completed"), with or without audio.
+// "websocket" (SET_PARAM transport): CONNECT asks the host for its transport (the
+// `connect_request` of ctl); the runtime then either attaches its WebSocket client
+// (attach_external: it drains the send queue with take_outgoing(), delivers events with
+// push_event() and failures with transport_error()) or, with no realtime backend configured,
+// starts the stub (use_stub).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "core/fd_entry.hpp"
-#include "core/rtasr_stub.hpp"
 
 namespace hostwire::core {
 
+/** RTASR_CTL_SET_AUTOFLUSH's configuration (SPEAR's RtAsrSegmentationConfig). */
+struct RtAsrSegmentation {
+  enum Strategy { kManual, kServerVad, kClientCommit };
+  struct Vad {
+    uint64_t silence_ms = 500;
+    std::optional<double> threshold = 0.5;
+    std::optional<uint64_t> prefix_padding_ms = uint64_t{300};
+  };
+  struct ClientCommit {
+    std::optional<uint64_t> flush_interval_ms;
+    std::optional<uint64_t> max_buffer_bytes;
+    std::optional<uint64_t> silence_ms;
+    uint64_t min_flush_gap_ms = 500;
+  };
+  Strategy strategy = kServerVad;
+  std::optional<Vad> vad = Vad{};
+  std::optional<ClientCommit> client_commit;
+  bool flush_on_close = false;
+
+  /** Parse a SET_AUTOFLUSH payload (the strategy shape or the legacy enabled/mode shape); nullopt = -EINVAL. */
+  static std::optional<RtAsrSegmentation> parse(const Json &v);
+  /** GET_AUTOFLUSH's JSON (keys sorted, as SPEAR's serde_json writes them). */
+  Json to_json() const;
+  /** The session.update "turn_detection" value: the server_vad object, or null. */
+  Json turn_detection() const;
+};
+
+/** One send-queue item for an external transport: audio bytes or a client event's JSON text. */
+struct RtAsrOutgoing {
+  bool audio = false;
+  std::string bytes;
+};
+
 class RtAsrStream final : public FdEntry {
  public:
-  static constexpr size_t kDefaultSendQueueBytes = 65536;
-  static constexpr size_t kMaxSendQueueBytes = 16 * 1024 * 1024;
-  static constexpr size_t kDefaultRecvQueueEvents = 256;
-  static constexpr size_t kMaxRecvQueueEvents = 65536;
-  static constexpr uint32_t kDefaultSampleRate = 16000;
+  static constexpr size_t kDefaultQueueBytes = 1024 * 1024;
+  static constexpr int kStubTickMs = 10;
 
   explicit RtAsrStream(std::shared_ptr<Waker> waker) : FdEntry(abi::FdKind::kRtAsr, std::move(waker)) {}
-
-  /** rtasr_ctl: 0 (with `out` set by GET_STATUS and GET_AUTOFLUSH) or -errno. */
-  int32_t ctl(int32_t cmd, const uint8_t *arg, size_t arg_len, Output &out);
+  ~RtAsrStream() override;
 
   /**
-   * Queue as much of `len` > 0 bytes as fits: the count queued (> 0), 0 when the queue is
-   * full (the caller waits or returns -EAGAIN), or -ENOTCONN / -EPIPE.
+   * rtasr_ctl: 0 (GET_STATUS and GET_AUTOFLUSH write `out`) or -errno. `connect_request` is
+   * set when this call was the CONNECT of a "websocket" stream: the host must attach its
+   * transport or start the stub.
    */
-  int32_t write_some(const uint8_t *buf, size_t len);
+  int32_t ctl(int32_t cmd, const uint8_t *arg, size_t arg_len, Output &out, bool &connect_request);
 
-  /** A write of 0 bytes: 0, or the errno a write would give in this state. */
-  int32_t write_check() const;
+  /** rtasr_write: all `len` bytes queued (the count), or -EAGAIN / -EIO. */
+  int32_t write(const uint8_t *buf, size_t len);
 
+  /** rtasr_read with room for `capacity`: 0 with the event written, -EAGAIN, or -ENOSPC (nothing consumed). */
+  int32_t read(size_t capacity, Output &out);
+
+  // ---- the external (websocket) transport's side ----
+  /** The host's WebSocket client takes the stream over (after a connect request). */
+  void attach_external();
+  /** The host has no realtime backend: the stub transport runs instead (after a connect request). */
+  void use_stub();
+  /** Whether the host's transport has it. */
+  bool external() const;
   /**
-   * One read attempt with room for `capacity`: nullopt when nothing is ready yet (the caller
-   * blocks or returns -EAGAIN); else the result (see the header comment).
+   * What the host's transport needs: `{"model": the "model" parameter or null,
+   * "turn_detection": the session's turn_detection}`.
    */
-  std::optional<int32_t> try_read(size_t capacity, Output &out);
-
-  /** The state (abi::RtasrState). */
-  uint32_t state() const;
+  Json transport_config() const;
+  /** Take up to `max_items` send-queue items (the room they free makes it writable again). */
+  std::deque<RtAsrOutgoing> take_outgoing(size_t max_items);
+  /** A server event arrives. */
+  void push_event(const std::string &event);
+  /** The transport failed: state Error, last_error `message`. */
+  void transport_error(const std::string &message);
 
   Json metrics() const override;
 
  protected:
   uint32_t poll_mask_locked() const override;
   void status_locked(Json &out) const override;
-  void on_host_close_locked() override;
+  void on_guest_close() override;
 
  private:
-  int32_t set_param_locked(const uint8_t *arg, size_t arg_len);
-  int32_t set_autoflush_locked(const uint8_t *arg, size_t arg_len);
-  Json autoflush_locked() const;
-  bool connected_or_after_locked() const;
-  /** Let the transport work: returns whether anything changed (events, queue room, state). */
-  bool pump_locked();
+  enum State { kInit, kConfigured, kConnecting, kConnected, kDraining, kClosed, kError };
+  static const char *state_name(State s);
+
+  int32_t enqueue_locked(bool audio, std::string bytes);
   void push_event_locked(std::string event);
-  void enter_error_locked(const std::string &message);
-  /** DRAINING ends (CLOSED) once the final event was produced and read. */
-  bool maybe_closed_locked();
+  void maybe_autoflush_locked(std::chrono::steady_clock::time_point now);
+  uint64_t param_u64_locked(const char *key, uint64_t dflt) const;
+  Json get_status_locked() const;
+  void stub_loop();
+  void start_stub_locked();
+  void stop_stub();
 
   // All under mu_.
-  uint32_t state_ = abi::RtasrState::kINIT;
+  State state_ = kInit;
   Json params_ = Json::object();
-  std::string transport_ = "stub";
-  uint32_t sample_rate_ = kDefaultSampleRate;
-  size_t send_capacity_ = kDefaultSendQueueBytes;
-  size_t recv_capacity_ = kDefaultRecvQueueEvents;
-  bool paused_ = false;
-  std::string error_;
-  // autoflush: strategy "none", or "interval" (a commit every autoflush_ms_ of audio)
-  int64_t autoflush_ms_ = 0;
-
-  std::deque<uint8_t> send_;
+  std::deque<RtAsrOutgoing> send_;
+  size_t send_bytes_ = 0;
+  size_t max_send_bytes_ = kDefaultQueueBytes;
   std::deque<std::string> recv_;
-  StubTranscriber stub_;
-  bool final_committed_ = false;
-  size_t segment_bytes_ = 0;
+  size_t recv_bytes_ = 0;
+  size_t max_recv_bytes_ = kDefaultQueueBytes;
+  uint64_t dropped_events_ = 0;
+  std::optional<std::string> last_error_;
+  bool connected_once_ = false;
+  bool external_ = false;
+  bool connect_pending_ = false;
+  uint64_t stub_seq_ = 0;
+  RtAsrSegmentation seg_;
+  bool pending_flush_ = false;
+  size_t buffered_since_flush_ = 0;
+  std::chrono::steady_clock::time_point last_flush_at_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_audio_at_ = last_flush_at_;
 
   uint64_t bytes_written_ = 0;
-  uint64_t bytes_consumed_ = 0;
-  uint64_t frames_ = 0;
+  uint64_t items_sent_ = 0;
   uint64_t events_produced_ = 0;
   uint64_t events_read_ = 0;
-  uint64_t dropped_events_ = 0;
   uint64_t commits_ = 0;
-  uint64_t cleared_bytes_ = 0;
-  uint64_t client_events_ = 0;
+
+  // The stub ticker.
+  std::mutex stub_mu_;  // leaf: guards stub_stop_ and the thread handle
+  std::condition_variable stub_cv_;
+  bool stub_stop_ = false;
+  std::thread stub_thread_;
 };
 
 }  // namespace hostwire::core

@@ -6,56 +6,36 @@
 // wait(seen, deadline), which returns at once if the epoch moved in between, so no wakeup
 // is lost. A wakeup only means "rescan": spurious ones are harmless.
 //
-// The Waker's mutex is a LEAF lock: it may be taken while holding any other core lock, and
-// no lock is ever taken while holding it (see the lock order in fd_table.hpp).
+// The Waker takes no lock: the epoch is an atomic counter, and a sleeper sleeps on a futex
+// (Linux), so notify() may be called under any core lock. notify() with nobody asleep is
+// one atomic increment and one load, no system call; with a sleeper it adds one FUTEX_WAKE.
+// epoch() is one atomic load, so a call that never sleeps (a poll) pays nothing for it.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 
 #include "core/util/clock.hpp"
+#include "napi/core_types.hpp"  // kCallbackPending, kAborted: what a blocking hostcall gives the worker instead of an errno
 
 namespace hostwire::core {
 
-/**
- * Results a blocking hostcall gives the worker instead of an errno (outside the errno
- * range, never seen by the guest; runtime/guest/README.md, "The bridge").
- */
-constexpr int32_t kCallbackPending = -65536;  // a guest callback is queued: run it, call again
-constexpr int32_t kAborted = -65537;          // the instance was aborted: unwind the guest
-
 class Waker {
  public:
-  /** The current epoch: read it before checking a condition, pass it to wait(). */
-  uint64_t epoch() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return epoch_;
-  }
+  /**
+   * The current epoch: read it before checking a condition, pass it to wait(). It only
+   * grows (64 bits: it never wraps), so an unchanged epoch means that nothing notified.
+   */
+  uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
 
   /** Something changed: wake every sleeper so that it rescans. */
-  void notify() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++epoch_;
-    }
-    cv_.notify_all();
-  }
+  void notify();
 
   /**
    * Sleep until notify() moves the epoch past `seen`, `deadline` passes, or a spurious
    * wakeup: the caller rescans in every case.
    */
-  void wait(uint64_t seen, const Deadline &deadline) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (epoch_ != seen) return;
-    if (deadline.is_forever()) {
-      cv_.wait(lock);
-    } else {
-      cv_.wait_until(lock, deadline.when());
-    }
-  }
+  void wait(uint64_t seen, const Deadline &deadline);
 
   /** The instance is being stopped: blocking calls return kAborted from now on. */
   void abort() {
@@ -69,9 +49,11 @@ class Waker {
   bool callbacks_pending() const { return callbacks_pending_.load(); }
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  uint64_t epoch_ = 0;
+  std::atomic<uint64_t> epoch_{0};
+  /** Threads inside wait(): notify() makes a system call only when there are some. */
+  std::atomic<uint32_t> sleepers_{0};
+  /** The futex word sleepers sleep on: notify() bumps it (when there are sleepers) before waking them. */
+  std::atomic<uint32_t> futex_{0};
   std::atomic<bool> aborted_{false};
   std::atomic<bool> callbacks_pending_{false};
 };

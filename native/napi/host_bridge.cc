@@ -4,17 +4,25 @@
 //   instanceId(inst)                                   worker  the id (a number > 0); -EBADF once released
 //   takeRequests(inst)                                 worker  [{kind:'chat', responseFd, request}] ([] once released)
 //   takeCallbacks(inst)                                worker  [{id, payload}] ([] once released)
-//   completeChat(id, responseFd, bytes, metricsJson)   any     0 | -EBADF | -EINVAL
+//   completeChat(id, responseFd, bytes, metricsJson, appendJson?)
+//                                                      any     0 | -EBADF | -EINVAL
 //   failChat(id, responseFd, errno)                    any     0 | -EBADF | -EINVAL
 //   postCallback(id, callbackId, payload)              any     0 | -EBADF
 //   abortInstance(id)                                  any     0 | -EBADF
 //   releaseInstance(inst)                              worker  0 | -EBADF (already released)
+//   rtasrConnects(id)                                  any     [{fd, config}]: "websocket" streams CONNECTed since ([] when stale)
+//   rtasrAttach(id, fd, external)                      any     0 | -EBADF: the host's transport takes it (true) or the stub runs
+//   rtasrTake(id, fd, maxItems)                        any     [{audio, data}] from the send queue; null once the fd is gone
+//   rtasrPush(id, fd, bytes)                           any     0 | -EBADF: a server event for the guest
+//   rtasrFail(id, fd, message)                         any     0 | -EBADF: the transport failed (state Error)
+//   rtasrHangup(id, fd)                                any     0 | -EBADF: the server closed (EPOLLHUP)
 //
 // `id` resolves through the process-wide registry, so any thread of the process (each with
 // its own instance of the addon) reaches any instance; a stale id (released, collected, or
 // never given) is -EBADF, never an exception. Arguments of the wrong type are a TypeError
 // naming the argument, as in the generated glue. `bytes` is a Uint8Array (a Buffer is one)
-// or a string (UTF-8); `metricsJson` a JSON string, or "" / undefined / null for none.
+// or a string (UTF-8); `metricsJson` a JSON string, or "" / undefined / null for none;
+// `appendJson` a JSON array of messages to append to the response's session, or none.
 #include "host_bridge.hpp"
 
 #include <cmath>
@@ -26,6 +34,7 @@
 
 #include "core/guest_instance.hpp"
 #include "core/instance_registry.hpp"
+#include "core/rtasr.hpp"
 #include "cpp/hostwire_abi.hpp"
 #include "napi/guest_instance.hpp"
 #include "napi/wrap.hpp"
@@ -140,8 +149,9 @@ Napi::Value CompleteChat(const Napi::CallbackInfo &info) {
   const int32_t fd = int32_arg(info, 1, kWhere, "responseFd");
   std::vector<uint8_t> bytes = bytes_arg(info, 2, kWhere, "bytes");
   const std::string metrics = string_arg(info, 3, kWhere, "metricsJson", true);
+  const std::string append = string_arg(info, 4, kWhere, "appendJson", true);
   auto inst = lookup(id);
-  return Napi::Number::New(info.Env(), inst ? inst->complete_chat(fd, std::move(bytes), metrics) : -abi::kEBADF);
+  return Napi::Number::New(info.Env(), inst ? inst->complete_chat(fd, std::move(bytes), metrics, append) : -abi::kEBADF);
 }
 
 Napi::Value FailChat(const Napi::CallbackInfo &info) {
@@ -172,6 +182,100 @@ Napi::Value ReleaseInstance(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), inst->release());
 }
 
+// ---- realtime ASR ---------------------------------------------------------------------------
+
+/** The stream `fd` of instance `id`, or null. */
+std::shared_ptr<core::RtAsrStream> stream_of(uint64_t id, int32_t fd) {
+  auto inst = lookup(id);
+  return inst ? inst->rtasr_stream(fd) : nullptr;
+}
+
+Napi::Value RtasrConnects(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  const uint64_t id = id_arg(info, 0, "host.rtasrConnects", "id");
+  auto inst = lookup(id);
+  std::vector<int32_t> fds;
+  if (inst) fds = inst->take_rtasr_connects();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t k = 0;
+  for (int32_t fd : fds) {
+    auto s = inst->rtasr_stream(fd);
+    if (!s) continue;
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("fd", Napi::Number::New(env, fd));
+    o.Set("config", Napi::String::New(env, core::json_text(s->transport_config())));
+    out.Set(k++, o);
+  }
+  return out;
+}
+
+Napi::Value RtasrAttach(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.rtasrAttach";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "fd");
+  if (!info[2].IsBoolean()) throw Napi::TypeError::New(info.Env(), std::string(kWhere) + ": external must be a boolean");
+  const bool external = info[2].As<Napi::Boolean>().Value();
+  auto s = stream_of(id, fd);
+  if (!s) return Napi::Number::New(info.Env(), -abi::kEBADF);
+  if (external) {
+    s->attach_external();
+  } else {
+    s->use_stub();
+  }
+  return Napi::Number::New(info.Env(), 0);
+}
+
+Napi::Value RtasrTake(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.rtasrTake";
+  Napi::Env env = info.Env();
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "fd");
+  const int32_t max_items = int32_arg(info, 2, kWhere, "maxItems");
+  auto s = stream_of(id, fd);
+  if (!s || s->guest_closed()) return env.Null();
+  std::deque<core::RtAsrOutgoing> items = s->take_outgoing(max_items > 0 ? static_cast<size_t>(max_items) : 0);
+  Napi::Array out = Napi::Array::New(env, items.size());
+  uint32_t k = 0;
+  for (const core::RtAsrOutgoing &it : items) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("audio", Napi::Boolean::New(env, it.audio));
+    o.Set("data", Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t *>(it.bytes.data()), it.bytes.size()));
+    out.Set(k++, o);
+  }
+  return out;
+}
+
+Napi::Value RtasrPush(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.rtasrPush";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "fd");
+  std::vector<uint8_t> bytes = bytes_arg(info, 2, kWhere, "bytes");
+  auto s = stream_of(id, fd);
+  if (!s || s->guest_closed()) return Napi::Number::New(info.Env(), -abi::kEBADF);
+  s->push_event(std::string(bytes.begin(), bytes.end()));
+  return Napi::Number::New(info.Env(), 0);
+}
+
+Napi::Value RtasrFail(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.rtasrFail";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "fd");
+  const std::string message = string_arg(info, 2, kWhere, "message", false);
+  auto s = stream_of(id, fd);
+  if (!s || s->guest_closed()) return Napi::Number::New(info.Env(), -abi::kEBADF);
+  s->transport_error(message);
+  return Napi::Number::New(info.Env(), 0);
+}
+
+Napi::Value RtasrHangup(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.rtasrHangup";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t fd = int32_arg(info, 1, kWhere, "fd");
+  auto inst = lookup(id);
+  if (!inst || !inst->rtasr_stream(fd)) return Napi::Number::New(info.Env(), -abi::kEBADF);
+  return Napi::Number::New(info.Env(), inst->host_close(fd));
+}
+
 }  // namespace
 
 Napi::Object make_host_bridge(Napi::Env env) {
@@ -184,6 +288,12 @@ Napi::Object make_host_bridge(Napi::Env env) {
   host.Set("postCallback", Napi::Function::New<&PostCallback>(env, "postCallback"));
   host.Set("abortInstance", Napi::Function::New<&AbortInstance>(env, "abortInstance"));
   host.Set("releaseInstance", Napi::Function::New<&ReleaseInstance>(env, "releaseInstance"));
+  host.Set("rtasrConnects", Napi::Function::New<&RtasrConnects>(env, "rtasrConnects"));
+  host.Set("rtasrAttach", Napi::Function::New<&RtasrAttach>(env, "rtasrAttach"));
+  host.Set("rtasrTake", Napi::Function::New<&RtasrTake>(env, "rtasrTake"));
+  host.Set("rtasrPush", Napi::Function::New<&RtasrPush>(env, "rtasrPush"));
+  host.Set("rtasrFail", Napi::Function::New<&RtasrFail>(env, "rtasrFail"));
+  host.Set("rtasrHangup", Napi::Function::New<&RtasrHangup>(env, "rtasrHangup"));
   host.Freeze();
   return host;
 }

@@ -201,18 +201,64 @@ TEST("GuestInstance: mic_* and user_stream_* return -ENOSYS and leave their outp
   CHECK(core::make_guest_instance(g) == 0 && g);
   const int32_t nosys = -abi::kENOSYS;
   const uint8_t in[4] = {'j', 's', 'o', 'n'};
-  core::Output out;
+  const auto untouched = [](const core::Output &o) { return !o.written() && o.needed() == 0; };
   CHECK(g->mic_create() == nosys);
-  CHECK(g->mic_ctl(1000, 1, in, 4, 64, out) == nosys);
-  CHECK(g->mic_read(1000, 64, out) == nosys);
+  core::Output ctl_out(64);
+  CHECK(g->mic_ctl(1000, 1, in, 4, ctl_out) == nosys && untouched(ctl_out));
+  core::Output mic_out(64);
+  CHECK(g->mic_read(1000, mic_out) == nosys && untouched(mic_out));
   CHECK(g->mic_close(1000) == nosys);
   CHECK(g->user_stream_open(1, 1) == nosys);
-  CHECK(g->user_stream_read(1000, 64, out) == nosys);
+  core::Output stream_out(64);
+  CHECK(g->user_stream_read(1000, stream_out) == nosys && untouched(stream_out));
   CHECK(g->user_stream_write(1000, in, 4) == nosys);
   CHECK(g->user_stream_close(1000) == nosys);
   CHECK(g->user_stream_ctl_open() == nosys);
-  CHECK(g->user_stream_ctl_read(1000, 64, out) == nosys);
-  CHECK(!out.has_value());
+  core::Output event_out(64);
+  CHECK(g->user_stream_ctl_read(1000, event_out) == nosys && untouched(event_out));
+}
+
+// ---- Output ---------------------------------------------------------------------------------
+
+TEST("Output (allocated on write): write fits or asks with -ENOSPC; an empty result is still written") {
+  core::Output none(8);
+  CHECK(none.capacity() == 8 && !none.written() && none.length() == 0 && none.needed() == 0);
+  core::Output fits(8);
+  CHECK(fits.write(std::string("abcdefgh")) == 0);
+  CHECK(fits.written() && fits.length() == 8 && fits.needed() == 0);
+  CHECK(std::memcmp(fits.bytes(), "abcdefgh", 8) == 0);
+  core::Output over(8);
+  CHECK(over.write(std::string("abcdefghi")) == -abi::kENOSPC);
+  CHECK(!over.written() && over.length() == 0 && over.needed() == 9);
+  core::Output empty(0);
+  CHECK(empty.write(std::vector<uint8_t>()) == 0 && empty.written() && empty.length() == 0);
+  core::Output asked(4);
+  CHECK(asked.need(100) == -abi::kENOSPC && asked.needed() == 100 && !asked.written());
+  core::Output encoded(16);
+  uint8_t *room = encoded.room(3);
+  std::memcpy(room, "xyz", 3);
+  CHECK(!encoded.written());  // not before commit
+  encoded.commit(3);
+  CHECK(encoded.written() && encoded.length() == 3 && std::memcmp(encoded.bytes(), "xyz", 3) == 0);
+}
+
+TEST("Output over guest memory: the result lands in place; -ENOSPC leaves the memory as it was") {
+  std::vector<uint8_t> mem(8, 0xee);
+  core::Output out(mem.data(), 6);
+  CHECK(out.capacity() == 6);
+  CHECK(out.write(std::string("abcd")) == 0);
+  CHECK(out.written() && out.length() == 4 && out.bytes() == mem.data());
+  CHECK(mem == (std::vector<uint8_t>{'a', 'b', 'c', 'd', 0xee, 0xee, 0xee, 0xee}));
+  std::vector<uint8_t> mem2(8, 0xee);
+  core::Output small(mem2.data(), 6);
+  CHECK(small.write(std::string("abcdefg")) == -abi::kENOSPC && small.needed() == 7 && !small.written());
+  CHECK(mem2 == std::vector<uint8_t>(8, 0xee));
+  core::Output encoded(mem2.data(), 6);
+  CHECK(encoded.room(2) == mem2.data());
+  mem2[0] = 'o';
+  mem2[1] = 'k';
+  encoded.commit(2);
+  CHECK(encoded.written() && encoded.length() == 2 && encoded.bytes() == mem2.data());
 }
 
 TEST("make_session stores the options and rejects out-of-range ones with -EINVAL") {

@@ -241,36 +241,37 @@ class FakeGuest final : public GuestInstanceApi {
     return static_cast<int32_t>(role_len + content_len);
   }
   int32_t cchat_write_fn(int32_t, int32_t fn_offset, const uint8_t *, size_t) override { return fn_offset; }
-  /** Echoes the input as output (cmd 2), or returns `cmd` as a number. */
-  int32_t cchat_ctl(int32_t, int32_t cmd, const uint8_t *arg, size_t arg_len, size_t, Output &arg_out) override {
+  /**
+   * Echoes the input as output (cmd 2; -ENOSPC with its length when it does not fit), or
+   * returns `cmd` as a number. The input is copied first: from a guest, it is the same bytes.
+   */
+  int32_t cchat_ctl(int32_t, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) override {
     if (cmd != 2) return cmd;
-    arg_out.emplace(arg, arg + arg_len);
-    return 0;
+    const std::vector<uint8_t> input(arg, arg + arg_len);
+    return arg_out.write(input);
   }
   int32_t cchat_send(int32_t, uint32_t flags) override { return static_cast<int32_t>(flags); }
-  int32_t cchat_recv(int32_t, size_t, Output &out) override {
-    out.emplace();
-    return 0;
-  }
+  /** An empty result (the end of a response). */
+  int32_t cchat_recv(int32_t, Output &out) override { return out.write(nullptr, 0); }
   int32_t cchat_close(int32_t) override { return 0; }
   int32_t spear_epoll_create() override { return 1001; }
   int32_t spear_epoll_ctl(int32_t, int32_t, int32_t, uint32_t) override { return 0; }
-  /** One epoll_event {fd, IN} when it fits, else -ENOSPC. */
-  int32_t spear_epoll_wait(int32_t epfd, size_t out_capacity, Output &out, int32_t) override {
-    if (out_capacity < abi::EpollEvent::kSize) return -abi::kENOSPC;
+  /** One epoll_event {fd, IN} when it fits, else -ENOSPC asking for one record. */
+  int32_t spear_epoll_wait(int32_t epfd, Output &out, int32_t) override {
+    if (out.capacity() < abi::EpollEvent::kSize) return out.need(abi::EpollEvent::kSize);
     abi::EpollEvent e{};
     e.fd = epfd;
     e.events = abi::EpollEvents::kIN;
-    out.emplace(abi::EpollEvent::kSize);
-    abi::encode(e, out->data());
+    abi::encode(e, out.room(abi::EpollEvent::kSize));
+    out.commit(abi::EpollEvent::kSize);
     return 0;
   }
   int32_t spear_epoll_close(int32_t) override { return 0; }
-  int32_t spear_fd_ctl(int32_t, int32_t, const uint8_t *, size_t, size_t, Output &) override { return 0; }
+  int32_t spear_fd_ctl(int32_t, int32_t, const uint8_t *, size_t, Output &) override { return 0; }
   int32_t rtasr_create() override { return 1002; }
-  int32_t rtasr_ctl(int32_t, int32_t, const uint8_t *, size_t, size_t, Output &) override { return 0; }
+  int32_t rtasr_ctl(int32_t, int32_t, const uint8_t *, size_t, Output &) override { return 0; }
   int32_t rtasr_write(int32_t, const uint8_t *, size_t buf_len) override { return static_cast<int32_t>(buf_len); }
-  int32_t rtasr_read(int32_t, size_t, Output &) override { return -abi::kEAGAIN; }
+  int32_t rtasr_read(int32_t, Output &) override { return -abi::kEAGAIN; }
   int32_t rtasr_close(int32_t) override { return 0; }
   int64_t time_now_ms() override { return INT64_C(1) << 40; }
   int64_t wall_time_s() override { return -1; }

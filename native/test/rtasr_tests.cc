@@ -1,9 +1,11 @@
-// rtasr_*: the state machine, the stub transport's events, backpressure, drop-oldest.
-#include <atomic>
+// rtasr_*: SPEAR's state machine, byte-capped queues, every ctl, autoflush shapes, the stub
+// transport's timer-driven events, and the external transport's side (take_outgoing,
+// push_event, transport_error). Derived from SPEAR's src/spearlet/execution/host_api/tests.rs
+// (test_rtasr_*) and host_api/rtasr.rs.
 #include <string>
 #include <vector>
 
-#include "core/rtasr_stub.hpp"
+#include "core/rtasr.hpp"
 #include "support.hpp"
 
 using namespace hostwire;
@@ -12,340 +14,354 @@ using core::Json;
 
 namespace {
 constexpr int32_t kEINVAL = -abi::kEINVAL;
-constexpr int32_t kENOTCONN = -abi::kENOTCONN;
-constexpr int32_t kEPIPE = -abi::kEPIPE;
+constexpr int32_t kEAGAIN = -abi::kEAGAIN;
+constexpr int32_t kEBADF = -abi::kEBADF;
+constexpr int32_t kEIO = -abi::kEIO;
 constexpr uint32_t IN = abi::EpollEvents::kIN;
 constexpr uint32_t OUT = abi::EpollEvents::kOUT;
 constexpr uint32_t ERR = abi::EpollEvents::kERR;
 constexpr uint32_t HUP = abi::EpollEvents::kHUP;
 
+const std::string kCommit = R"({"type":"input_audio_buffer.commit"})";
+const std::string kClear = R"({"type":"input_audio_buffer.clear"})";
+
 int32_t ctl(core::GuestInstance &g, int32_t fd, int32_t cmd, const std::string &arg = std::string()) {
-  return ctl_in([&](auto... a) { return g.rtasr_ctl(a...); }, fd, cmd, arg);
+  return ctl_in([&](auto &&...a) { return g.rtasr_ctl(a...); }, fd, cmd, arg);
 }
 
-int32_t set(core::GuestInstance &g, int32_t fd, const std::string &json) {
-  return ctl(g, fd, abi::RtasrCtlCmd::kSET_PARAM, json);
+int32_t set(core::GuestInstance &g, int32_t fd, const std::string &json) { return ctl(g, fd, abi::RtasrCtlCmd::kSET_PARAM, json); }
+
+/** An output command's text (GET_STATUS, GET_AUTOFLUSH), or "<rc>". */
+std::string out_text(core::GuestInstance &g, int32_t fd, int32_t cmd, size_t capacity = 4096) {
+  GuestOut mem(capacity);
+  const int32_t r = g.rtasr_ctl(fd, cmd, mem.data(), 0, mem.out);
+  if (r != 0) return "<" + std::to_string(r) + ">";
+  return text(mem.out);
 }
 
-Json status(core::GuestInstance &g, int32_t fd) {
-  core::Output out;
-  if (g.rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_STATUS, nullptr, 0, 4096, out) != 0) return nullptr;
-  return json_of(out);
-}
-
-std::string state(core::GuestInstance &g, int32_t fd) {
-  Json s = status(g, fd);
-  return s.is_object() ? s["state"].get<std::string>() : "<error>";
-}
+Json status(core::GuestInstance &g, int32_t fd) { return Json::parse(out_text(g, fd, abi::RtasrCtlCmd::kGET_STATUS)); }
 
 uint32_t mask(core::GuestInstance &g, int32_t fd) {
-  return fd_ctl_json(g, fd, abi::FdCtlCmd::kGET_STATUS)["poll_mask"].get<uint32_t>();
+  return g.status_of(fd)["poll_mask"].get<uint32_t>();
 }
 
-int32_t write(core::GuestInstance &g, int32_t fd, const std::vector<uint8_t> &bytes) {
+int32_t write(core::GuestInstance &g, int32_t fd, size_t n, uint8_t fill = 1) {
+  std::vector<uint8_t> bytes(n, fill);
   return g.rtasr_write(fd, bytes.data(), bytes.size());
 }
 
-/** Read one event: its text, or "<rc>" for a negative result, "" at the end of the stream. */
+/** Read one event: its text, or "<rc>". */
 std::string read(core::GuestInstance &g, int32_t fd, size_t capacity = 4096) {
-  core::Output out;
-  const int32_t r = g.rtasr_read(fd, capacity, out);
+  GuestOut mem(capacity);
+  const int32_t r = g.rtasr_read(fd, mem.out);
   if (r != 0) return "<" + std::to_string(r) + ">";
-  return text(out);
+  return text(mem.out);
 }
 
-std::vector<uint8_t> frame(uint8_t fill, size_t n = 3200) { return std::vector<uint8_t>(n, fill); }
-
-std::string delta(const char *word) { return std::string(R"({"type":"transcription.delta","delta":")") + word + "\"}"; }
-std::string completed(const char *transcript) {
-  return std::string(R"({"type":"transcription.completed","transcript":")") + transcript + "\"}";
+/** The send queue as the transport takes it: "A:<n>" for n audio bytes, the text of a client event. */
+std::vector<std::string> outgoing(core::GuestInstance &g, int32_t fd) {
+  std::vector<std::string> items;
+  for (const core::RtAsrOutgoing &it : g.rtasr_stream(fd)->take_outgoing(1000)) {
+    items.push_back(it.audio ? "A:" + std::to_string(it.bytes.size()) : it.bytes);
+  }
+  return items;
 }
 
-/** A stream of `g`, CONNECTED. */
-int32_t connected(core::GuestInstance &g, const std::vector<std::string> &params = {}) {
-  const int32_t fd = g.rtasr_create();
-  for (const std::string &p : params) CHECK_MSG(set(g, fd, p) == 0, "SET_PARAM " + p);
-  CHECK(ctl(g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
-  return fd;
+std::string stub_event(uint64_t seq, size_t text_len, const char *type = "transcription.delta") {
+  return R"({"seq":)" + std::to_string(seq) + R"(,"text":")" + std::string(text_len, 'a') + R"(","type":")" + type + "\"}";
+}
+
+/** Wait (epoll_wait, no timeout) until `fd` reports one of `events`. */
+uint32_t wait_for(core::GuestInstance &g, int32_t fd, uint32_t events) {
+  const int32_t ep = g.spear_epoll_create();
+  CHECK(g.spear_epoll_ctl(ep, abi::EpollOp::kADD, fd, events) == 0);
+  Records recs;
+  CHECK(wait(g, ep, 64, -1, recs) == 0);
+  g.spear_epoll_close(ep);
+  return recs.size() == 1 && recs[0].first == fd ? recs[0].second : 0;
 }
 }  // namespace
 
-TEST("rtasr stub: the word of a frame is the top 4 bits of its FNV-1a hash") {
-  using core::StubTranscriber;
-  const auto z = frame(0), one = frame(1), two = frame(2), three = frame(3), four = frame(4), z100 = frame(0, 100);
-  CHECK(StubTranscriber::fnv1a32(z.data(), z.size()) == 0x2873a7c5u);
-  CHECK(std::string(StubTranscriber::word_for(z.data(), z.size())) == "charlie");
-  CHECK(std::string(StubTranscriber::word_for(one.data(), one.size())) == "hotel");
-  CHECK(std::string(StubTranscriber::word_for(two.data(), two.size())) == "juliett");
-  CHECK(std::string(StubTranscriber::word_for(three.data(), three.size())) == "bravo");
-  CHECK(std::string(StubTranscriber::word_for(four.data(), four.size())) == "golf");
-  CHECK(std::string(StubTranscriber::word_for(z100.data(), z100.size())) == "oscar");
-  CHECK(StubTranscriber::fnv1a32(nullptr, 0) == 2166136261u);
-}
-
-TEST("rtasr: INIT -> CONFIGURED -> CONNECTED -> DRAINING -> CLOSED, with the stub's events in order") {
+TEST("rtasr GET_STATUS and GET_AUTOFLUSH of a new stream: SPEAR's JSON, keys sorted (test_rtasr_default_segmentation_is_server_vad)") {
   auto g = new_instance();
   const int32_t fd = g->rtasr_create();
-  CHECK(state(*g, fd) == "INIT");
-  CHECK(write(*g, fd, frame(0)) == kENOTCONN);
-  CHECK(read(*g, fd) == "<" + std::to_string(kENOTCONN) + ">");
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == kENOTCONN);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCLEAR) == kENOTCONN);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, R"({"type":"session.update"})") == kENOTCONN);
-  CHECK(mask(*g, fd) == 0);
-  CHECK(set(*g, fd, R"({"key":"transport","value":"stub"})") == 0);
-  CHECK(set(*g, fd, R"({"key":"sample_rate","value":16000})") == 0);
-  CHECK(state(*g, fd) == "CONFIGURED");
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
-  CHECK(state(*g, fd) == "CONNECTED");
+  CHECK(out_text(*g, fd, abi::RtasrCtlCmd::kGET_STATUS) ==
+        R"({"dropped_events":0,"last_error":null,"max_recv_queue_bytes":1048576,"max_send_queue_bytes":1048576,)"
+        R"("recv_queue_bytes":0,"send_queue_bytes":0,"state":"Init"})");
+  CHECK(out_text(*g, fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH) ==
+        R"({"client_commit":null,"flush_on_close":false,"strategy":"server_vad",)"
+        R"("vad":{"prefix_padding_ms":300,"silence_ms":500,"threshold":0.5}})");
   CHECK(mask(*g, fd) == OUT);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == kEINVAL);
-  CHECK(write(*g, fd, frame(0)) == 3200);
-  CHECK(write(*g, fd, frame(1, 1000)) == 1000);
-  CHECK(write(*g, fd, frame(1, 2200)) == 2200);  // completes the second frame
-  CHECK(write(*g, fd, frame(0, 100)) == 100);    // a partial frame waits
-  CHECK(mask(*g, fd) == (IN | OUT));
-  Json st = status(*g, fd);
-  CHECK(st["send_queue_bytes"] == 100 && st["recv_queue_events"] == 2);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == 0);
-  CHECK(state(*g, fd) == "DRAINING");
-  CHECK(mask(*g, fd) == IN);  // no more audio: not writable
-  CHECK(write(*g, fd, frame(0)) == kEPIPE);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == kEINVAL);
-  CHECK(read(*g, fd) == delta("charlie"));
-  CHECK(read(*g, fd) == delta("hotel"));
-  CHECK(read(*g, fd) == delta("oscar"));  // the trailing 100 bytes
-  CHECK(state(*g, fd) == "DRAINING");
-  CHECK(read(*g, fd) == completed("charlie hotel oscar"));
-  CHECK(state(*g, fd) == "CLOSED");
-  CHECK(mask(*g, fd) == HUP);
-  CHECK(read(*g, fd).empty());  // end of stream
-  CHECK(read(*g, fd).empty());
-  CHECK(write(*g, fd, frame(0)) == kEPIPE);
-  CHECK(fd_ctl_json(*g, fd, abi::FdCtlCmd::kGET_METRICS) ==
-        Json::parse(R"({"bytes_written":6500,"bytes_consumed":6500,"frames":3,"events_produced":4,"events_read":4,
-                        "dropped_events":0,"commits":1,"cleared_bytes":0,"client_events":0})"));
-  CHECK(g->rtasr_close(fd) == 0);
+  CHECK(out_text(*g, fd, abi::RtasrCtlCmd::kGET_STATUS, 10) == "<" + std::to_string(-abi::kENOSPC) + ">");
 }
 
-TEST("rtasr GET_STATUS of a new stream") {
+TEST("rtasr before CONNECT: writes and client events queue; SET_PARAM moves Init to Configured") {
   auto g = new_instance();
   const int32_t fd = g->rtasr_create();
-  CHECK(status(*g, fd) ==
-        Json::parse(R"({"fd":1000,"kind":"RtAsr","flags":[],"poll_mask":0,"closed":false,"state":"INIT","transport":"stub",
-                        "sample_rate":16000,"send_queue_bytes":0,"send_queue_capacity":65536,"recv_queue_events":0,
-                        "recv_queue_capacity":256,"dropped_events":0,"stub_paused":false,"autoflush":{"strategy":"none"},
-                        "error":null,"params":{}})"));
-  CHECK(fd_ctl_json(*g, fd, abi::FdCtlCmd::kGET_STATUS) == status(*g, fd));
-}
-
-TEST("rtasr SET_PARAM: connection keys before CONNECT only, checked by type; unknown keys kept") {
-  auto g = new_instance();
-  const int32_t fd = g->rtasr_create();
-  for (const char *bad : {R"({"key":"transport","value":"websocket"})", R"({"key":"sample_rate","value":7999})",
-                          R"({"key":"sample_rate","value":"16000"})", R"({"key":"send_queue_bytes","value":0})",
-                          R"({"key":"recv_queue_events","value":65537})", R"({"key":"stub_paused","value":1})",
-                          R"({"key":"model","value":""})", R"({"key":"stub_error","value":null})", R"({"key":"x"})", "{"}) {
-    CHECK_MSG(set(*g, fd, bad) == kEINVAL, std::string("SET_PARAM ") + bad);
-  }
-  CHECK(state(*g, fd) == "INIT");  // nothing was set
-  CHECK(set(*g, fd, R"({"key":"language","value":"en"})") == 0);
-  CHECK(set(*g, fd, R"({"key":"vad","value":{"threshold":0.5}})") == 0);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
-  CHECK(set(*g, fd, R"({"key":"sample_rate","value":16000})") == kEINVAL);
-  CHECK(set(*g, fd, R"({"key":"language","value":"de"})") == kEINVAL);
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":true})") == 0);  // runtime keys go on
-  CHECK(set(*g, fd, R"({"key":"other","value":1})") == 0);
-  CHECK(status(*g, fd)["params"] ==
-        Json::parse(R"({"language":"en","vad":{"threshold":0.5},"stub_paused":true,"other":1})"));
-  CHECK(ctl(*g, fd, 0) == kEINVAL);
-  CHECK(ctl(*g, fd, 9) == kEINVAL);
-  CHECK(ctl(*g, 4242, abi::RtasrCtlCmd::kCONNECT) == -abi::kEBADF);
-  CHECK(ctl(*g, g->cchat_create(), abi::RtasrCtlCmd::kCONNECT) == -abi::kEBADF);
-}
-
-TEST("rtasr backpressure: a full send queue is -EAGAIN (O_NONBLOCK), partial writes, OUT comes back") {
-  auto g = new_instance();
-  const int32_t fd = connected(*g, {R"({"key":"send_queue_bytes","value":6400})"});
-  CHECK(set_nonblock(*g, fd) == 0);
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":true})") == 0);
-  CHECK(write(*g, fd, frame(2, 4000)) == 4000);
-  CHECK(write(*g, fd, frame(2, 4000)) == 2400);  // what fits
-  CHECK(write(*g, fd, frame(2, 1)) == -abi::kEAGAIN);
-  CHECK(mask(*g, fd) == 0);  // neither readable nor writable
-  Json st = status(*g, fd);
-  CHECK(st["send_queue_bytes"] == 6400 && st["send_queue_capacity"] == 6400 && st["stub_paused"] == true);
-  CHECK(read(*g, fd) == "<" + std::to_string(-abi::kEAGAIN) + ">");
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":false})") == 0);  // the stub consumes both frames
-  CHECK(mask(*g, fd) == (IN | OUT));
-  CHECK(status(*g, fd)["send_queue_bytes"] == 0);
-  CHECK(read(*g, fd) == delta("juliett"));
-  CHECK(read(*g, fd) == delta("juliett"));
-  CHECK(write(*g, fd, {}) == 0);
-}
-
-TEST("rtasr backpressure (threads): a blocking write waits for room and returns the whole count") {
-  auto g = new_instance();
-  const int32_t fd = connected(*g, {R"({"key":"send_queue_bytes","value":3200})", R"({"key":"stub_paused","value":true})"});
-  CHECK(write(*g, fd, frame(0)) == 3200);  // the queue is full
-  int32_t rc = 0;
-  std::atomic<bool> started{false};
-  Joined writer([&] {
-    started = true;
-    rc = write(*g, fd, frame(1, 6400));  // two more frames: needs two rounds of room
-  });
-  while (!started) sleep_for_ms(1);
-  sleep_for_ms(20);
-  CHECK(rc == 0);  // still blocked
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":false})") == 0);
-  writer.join();
-  CHECK(rc == 6400);
-  CHECK(read(*g, fd) == delta("charlie"));
-  CHECK(read(*g, fd) == delta("hotel"));
-  CHECK(read(*g, fd) == delta("hotel"));
-}
-
-TEST("rtasr (threads): a blocked write interrupted after part of the bytes returns that count") {
-  auto g = new_instance();
-  const int32_t fd = connected(*g, {R"({"key":"send_queue_bytes","value":4000})", R"({"key":"stub_paused","value":true})"});
-  int32_t rc = 0;
-  Joined writer([&] { rc = write(*g, fd, frame(0, 5000)); });
-  sleep_for_ms(20);
-  CHECK(g->post_callback(3, "{}") == 0);
-  writer.join();
-  CHECK(rc == 4000);  // not CALLBACK_PENDING: the worker must not write these bytes again
-  CHECK(write(*g, fd, frame(0, 1)) == core::kCallbackPending);  // nothing written yet: pending
-  CHECK(g->take_callbacks().size() == 1);
-  int32_t rc2 = 0;
-  Joined writer2([&] { rc2 = write(*g, fd, frame(0, 1)); });
-  sleep_for_ms(20);
-  CHECK(g->abort() == 0);
-  writer2.join();
-  CHECK(rc2 == core::kAborted);
-}
-
-TEST("rtasr: the receive queue drops its oldest event when full and counts it") {
-  auto g = new_instance();
-  const int32_t fd = connected(*g, {R"({"key":"recv_queue_events","value":2})"});
-  std::vector<uint8_t> audio;
-  for (uint8_t fill : {0, 1, 2, 3}) {
-    const auto f = frame(fill);
-    audio.insert(audio.end(), f.begin(), f.end());
-  }
-  CHECK(write(*g, fd, audio) == 12800);
-  Json st = status(*g, fd);
-  CHECK(st["recv_queue_events"] == 2 && st["recv_queue_capacity"] == 2 && st["dropped_events"] == 2);
-  CHECK(read(*g, fd) == delta("juliett"));
-  CHECK(read(*g, fd) == delta("bravo"));
+  CHECK(write(*g, fd, 10) == 10);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, R"({ "type" : "x", "a" : [1, {"z":1,"b":2}] })") == 0);
   CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == 0);
-  CHECK(read(*g, fd) == completed("charlie hotel juliett bravo"));  // the transcript keeps every word
-  CHECK(read(*g, fd).empty());
-  CHECK(fd_ctl_json(*g, fd, abi::FdCtlCmd::kGET_METRICS)["dropped_events"] == 2);
-}
-
-TEST("rtasr read: -ENOSPC (via the glue) consumes nothing; O_NONBLOCK with nothing queued is -EAGAIN") {
-  auto g = new_instance();
-  const int32_t fd = connected(*g);
-  CHECK(set_nonblock(*g, fd) == 0);
-  CHECK(read(*g, fd) == "<" + std::to_string(-abi::kEAGAIN) + ">");
-  CHECK(write(*g, fd, frame(4)) == 3200);
-  core::Output out;
-  CHECK(g->rtasr_read(fd, 5, out) == 0 && text(out) == delta("golf"));  // longer than 5
-  CHECK(status(*g, fd)["recv_queue_events"] == 1);
-  CHECK(read(*g, fd, delta("golf").size()) == delta("golf"));
-  CHECK(status(*g, fd)["recv_queue_events"] == 0);
-}
-
-TEST("rtasr autoflush: an interval commits every N ms of audio; GET_AUTOFLUSH reports it") {
-  auto g = new_instance();
-  const int32_t fd = g->rtasr_create();
-  core::Output out;
-  CHECK(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, 64, out) == 0);
-  CHECK(text(out) == R"({"strategy":"none"})");
-  for (const char *bad : {R"({"strategy":"vad"})", R"({"strategy":"interval"})", R"({"strategy":"interval","interval_ms":99})",
-                          R"({"interval_ms":200})", R"({"strategy":1})", "[]"}) {
-    CHECK_MSG(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, bad) == kEINVAL, std::string("SET_AUTOFLUSH ") + bad);
-  }
-  CHECK(state(*g, fd) == "INIT");
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, R"({"strategy":"interval","interval_ms":200})") == 0);
-  CHECK(state(*g, fd) == "CONFIGURED");
-  core::Output af;
-  CHECK(g->rtasr_ctl(fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH, nullptr, 0, 64, af) == 0);
-  CHECK(text(af) == R"({"strategy":"interval","interval_ms":200})");
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
-  std::vector<uint8_t> audio = frame(0);
-  for (uint8_t fill : {1, 2}) {
-    const auto f = frame(fill);
-    audio.insert(audio.end(), f.begin(), f.end());
-  }
-  CHECK(write(*g, fd, audio) == 9600);  // 300 ms: one automatic commit after 200 ms
-  CHECK(read(*g, fd) == delta("charlie"));
-  CHECK(read(*g, fd) == delta("hotel"));
-  CHECK(read(*g, fd) == completed("charlie hotel"));
-  CHECK(read(*g, fd) == delta("juliett"));
-  CHECK(state(*g, fd) == "CONNECTED");  // an automatic commit does not end the stream
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == 0);
-  CHECK(read(*g, fd) == completed("juliett"));
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, R"({"strategy":"none"})") == kEINVAL);  // after FLUSH
-}
-
-TEST("rtasr CLEAR drops the queued audio and the words not yet committed; SEND_EVENT takes client events") {
-  auto g = new_instance();
-  const int32_t fd = connected(*g);
-  CHECK(write(*g, fd, frame(0)) == 3200);
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":true})") == 0);
-  CHECK(write(*g, fd, frame(1, 5000)) == 5000);
   CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCLEAR) == 0);
+  const std::string ev = R"({"a":[1,{"b":2,"z":1}],"type":"x"})";
+  CHECK(status(*g, fd)["send_queue_bytes"] == 10 + ev.size() + kCommit.size() + kClear.size());
+  CHECK(status(*g, fd)["state"] == "Init");
+  CHECK(set(*g, fd, R"({"key":"anything","value":{"x":1}})") == 0);
+  CHECK(status(*g, fd)["state"] == "Configured");
+  CHECK((outgoing(*g, fd) == std::vector<std::string>{"A:10", ev, kCommit, kClear}));
   CHECK(status(*g, fd)["send_queue_bytes"] == 0);
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":false})") == 0);
-  CHECK(write(*g, fd, frame(2)) == 3200);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, R"({"type":"input_audio_buffer.commit"})") == 0);
-  for (const char *bad : {"", "{}", R"({"type":""})", R"({"type":5})", "[1]"}) {
-    CHECK_MSG(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, bad) == kEINVAL, std::string("SEND_EVENT ") + bad);
-  }
+}
+
+TEST("rtasr SET_PARAM and input commands: SPEAR's -EINVAL cases; unknown command -EINVAL; bad fd -EBADF") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(set(*g, fd, "") == kEINVAL);                       // no payload
+  CHECK(set(*g, fd, "{") == kEINVAL);                      // not JSON
+  CHECK(set(*g, fd, R"({"value":1})") == kEINVAL);         // no key
+  CHECK(set(*g, fd, R"({"key":"","value":1})") == kEINVAL);
+  CHECK(set(*g, fd, R"({"key":7,"value":1})") == kEINVAL);
+  CHECK(set(*g, fd, "[1]") == kEINVAL);
+  CHECK(status(*g, fd)["state"] == "Init");
+  CHECK(set(*g, fd, R"({"key":"k"})") == 0);  // the value may be absent (null)
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, "") == kEINVAL);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, "nope") == kEINVAL);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, "42") == 0);  // any JSON value
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, "") == kEINVAL);
+  CHECK(ctl(*g, fd, 9) == kEINVAL);
+  CHECK(ctl(*g, fd, 0) == kEINVAL);
+  CHECK(ctl(*g, 999, abi::RtasrCtlCmd::kGET_STATUS) == kEBADF);
+  CHECK(g->rtasr_write(999, nullptr, 0) == kEBADF);
+  CHECK(read(*g, 999) == "<" + std::to_string(kEBADF) + ">");
+}
+
+TEST("rtasr backpressure: all-or-nothing writes, -EAGAIN and no EPOLLOUT when full (test_rtasr_write_backpressure_and_epollout)") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(set(*g, fd, R"({"key":"max_send_queue_bytes","value":16})") == 0);
+  CHECK(mask(*g, fd) == OUT);
+  CHECK(write(*g, fd, 10) == 10);
+  CHECK(write(*g, fd, 7) == kEAGAIN);  // 6 would fit: nothing is queued
+  CHECK(status(*g, fd)["send_queue_bytes"] == 10);
+  CHECK(write(*g, fd, 6) == 6);
+  CHECK(mask(*g, fd) == 0);
+  CHECK(write(*g, fd, 1) == kEAGAIN);
+  CHECK(write(*g, fd, 0) == 0);  // an empty write always fits
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == kEAGAIN);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCLEAR) == kEAGAIN);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, "{}") == kEAGAIN);
+  CHECK((outgoing(*g, fd) == std::vector<std::string>{"A:10", "A:6", "A:0"}));
+  CHECK(mask(*g, fd) == OUT);
+  CHECK(set(*g, fd, R"({"key":"max_send_queue_bytes","value":-1})") == 0);  // not a u64: the cap stays
+  CHECK(status(*g, fd)["max_send_queue_bytes"] == 16);
+}
+
+TEST("rtasr reads never wait: -EAGAIN with nothing queued, O_NONBLOCK or not") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(read(*g, fd) == "<" + std::to_string(kEAGAIN) + ">");
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  CHECK(read(*g, fd) == "<" + std::to_string(kEAGAIN) + ">");
+  CHECK(set_nonblock(*g, fd) == 0);
+  CHECK(read(*g, fd) == "<" + std::to_string(kEAGAIN) + ">");
+}
+
+TEST("rtasr stub: timer-driven events without audio, then -EAGAIN (test_rtasr_read_epollin_and_eagain)") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(set(*g, fd, R"({"key":"stub_event_interval_ms","value":20})") == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  CHECK(status(*g, fd)["state"] == "Connected");
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);  // again: nothing happens
+  CHECK((wait_for(*g, fd, IN) & IN) == IN);
+  CHECK(read(*g, fd, 10) == "<" + std::to_string(-abi::kENOSPC) + ">");  // nothing consumed
+  CHECK(read(*g, fd) == stub_event(1, 176));
+}
+
+TEST("rtasr stub: payload size, every Nth event completed, one send item taken per tick") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(set(*g, fd, R"({"key":"stub_event_interval_ms","value":0})") == 0);
+  CHECK(set(*g, fd, R"({"key":"stub_event_payload_bytes","value":83})") == 0);
+  CHECK(set(*g, fd, R"({"key":"stub_emit_completed_every","value":2})") == 0);
+  CHECK(write(*g, fd, 5) == 5);
   CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == 0);
-  CHECK(read(*g, fd) == delta("charlie"));  // delivered before the CLEAR: events are not taken back
-  CHECK(read(*g, fd) == delta("juliett"));
-  CHECK(read(*g, fd) == completed("juliett"));
-  Json m = fd_ctl_json(*g, fd, abi::FdCtlCmd::kGET_METRICS);
-  CHECK(m["cleared_bytes"] == 5000 && m["client_events"] == 1 && m["bytes_written"] == 11400);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCLEAR) == kEINVAL);  // CLOSED
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  std::vector<std::string> got;
+  while (got.size() < 3) {
+    const std::string e = read(*g, fd);
+    if (e[0] == '<') {
+      CHECK(e == "<" + std::to_string(kEAGAIN) + ">");
+      sleep_for_ms(5);
+      continue;
+    }
+    got.push_back(e);
+  }
+  CHECK(got[0] == stub_event(1, 3));
+  CHECK(got[1] == stub_event(2, 3, "transcription.completed"));
+  CHECK(got[2] == stub_event(3, 3));
+  CHECK(status(*g, fd)["send_queue_bytes"] == 0);  // the stub consumed the audio and the commit
 }
 
-TEST("rtasr ERROR: the error event, then -EIO; EPOLLERR; writes -EPIPE") {
+TEST("rtasr receive queue: byte-capped, the oldest events dropped and counted") {
   auto g = new_instance();
-  const int32_t fd = connected(*g);
-  CHECK(write(*g, fd, frame(0)) == 3200);
-  CHECK(set(*g, fd, R"({"key":"stub_error","value":"connection lost"})") == 0);
-  CHECK(state(*g, fd) == "ERROR");
+  const int32_t fd = g->rtasr_create();
+  const size_t one = stub_event(1, 20).size();
+  CHECK(set(*g, fd, R"({"key":"stub_event_interval_ms","value":0})") == 0);
+  CHECK(set(*g, fd, R"({"key":"stub_event_payload_bytes","value":100})") == 0);
+  CHECK(set(*g, fd, R"({"key":"max_recv_queue_bytes","value":)" + std::to_string(one + 5) + "}") == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  Json st;
+  do {
+    sleep_for_ms(5);
+    st = status(*g, fd);
+  } while (st["dropped_events"].get<uint64_t>() < 3);
+  CHECK(st["recv_queue_bytes"].get<size_t>() <= one + 5);
+  g->rtasr_close(fd);
+}
+
+TEST("rtasr SET_AUTOFLUSH: the strategy shape, the legacy shape, -EINVAL cases (test_rtasr_autoflush_set_and_get, test_rtasr_autoflush_legacy_payload_is_accepted)") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  const auto af = [&](const std::string &in) {
+    const int32_t r = ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, in);
+    return r == 0 ? out_text(*g, fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH) : "<" + std::to_string(r) + ">";
+  };
+  CHECK(af(R"({"strategy":"client_commit","flush_on_close":false,"client_commit":{"max_buffer_bytes":123,"min_flush_gap_ms":7}})") ==
+        R"({"client_commit":{"flush_interval_ms":null,"max_buffer_bytes":123,"min_flush_gap_ms":7,"silence_ms":null},)"
+        R"("flush_on_close":false,"strategy":"client_commit","vad":null})");
+  CHECK(af(R"({"enabled":true,"mode":"bytes","max_buffer_bytes":123,"min_flush_gap_ms":7,"flush_on_close":false,"flush_interval_ms":9,"silence_ms":4})") ==
+        R"({"client_commit":{"flush_interval_ms":null,"max_buffer_bytes":123,"min_flush_gap_ms":7,"silence_ms":null},)"
+        R"("flush_on_close":false,"strategy":"client_commit","vad":null})");
+  CHECK(af(R"({"enabled":true,"mode":"time","flush_interval_ms":9,"max_buffer_bytes":5})") ==
+        R"({"client_commit":{"flush_interval_ms":9,"max_buffer_bytes":null,"min_flush_gap_ms":500,"silence_ms":null},)"
+        R"("flush_on_close":false,"strategy":"client_commit","vad":null})");
+  CHECK(af(R"({"enabled":true,"mode":"hybrid","flush_interval_ms":9,"max_buffer_bytes":5,"silence_ms":4})") ==
+        R"({"client_commit":{"flush_interval_ms":9,"max_buffer_bytes":5,"min_flush_gap_ms":500,"silence_ms":4},)"
+        R"("flush_on_close":false,"strategy":"client_commit","vad":null})");
+  CHECK(af(R"({"enabled":true,"mode":"silence","flush_interval_ms":700,"flush_on_close":true})") ==
+        R"({"client_commit":null,"flush_on_close":true,"strategy":"server_vad",)"
+        R"("vad":{"prefix_padding_ms":300,"silence_ms":700,"threshold":0.5}})");
+  CHECK(af(R"({"enabled":false,"mode":"bytes"})") ==
+        R"({"client_commit":null,"flush_on_close":false,"strategy":"manual","vad":null})");
+  CHECK(af(R"({})") == R"({"client_commit":null,"flush_on_close":false,"strategy":"manual","vad":null})");
+  CHECK(af(R"({"strategy":"off"})") == R"({"client_commit":null,"flush_on_close":false,"strategy":"manual","vad":null})");
+  CHECK(af(R"({"strategy":"server_vad","vad":{"threshold":1}})") ==
+        R"({"client_commit":null,"flush_on_close":false,"strategy":"server_vad","vad":{"silence_ms":500,"threshold":1.0}})");
+  const std::string before = out_text(*g, fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH);
+  const std::string einval = "<" + std::to_string(kEINVAL) + ">";
+  CHECK(af(R"({"strategy":"sometimes"})") == einval);
+  CHECK(af(R"({"strategy":"server_vad","vad":null})") == einval);
+  CHECK(af(R"({"strategy":"client_commit","client_commit":[]})") == einval);
+  CHECK(af(R"([])") == einval);
+  CHECK(af(R"(nope)") == einval);
+  CHECK(out_text(*g, fd, abi::RtasrCtlCmd::kGET_AUTOFLUSH) == before);
+}
+
+TEST("rtasr client_commit autoflush: a commit is queued after the audio that reaches max_buffer_bytes, once until it is sent") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH,
+            R"({"strategy":"client_commit","client_commit":{"max_buffer_bytes":8,"min_flush_gap_ms":0}})") == 0);
+  CHECK(write(*g, fd, 5) == 5);
+  CHECK(write(*g, fd, 3) == 3);
+  CHECK(write(*g, fd, 8) == 8);  // a commit is pending: no second one
+  CHECK((outgoing(*g, fd) == std::vector<std::string>{"A:5", "A:3", kCommit, "A:8"}));
+  CHECK(write(*g, fd, 1) == 1);  // the commit was sent: the 9 bytes since reach the cap
+  CHECK((outgoing(*g, fd) == std::vector<std::string>{"A:1", kCommit}));
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, R"({"strategy":"manual"})") == 0);
+  CHECK(write(*g, fd, 100) == 100);
+  CHECK((outgoing(*g, fd) == std::vector<std::string>{"A:100"}));
+}
+
+TEST("rtasr Error (a transport failure): -EIO for writes and sending commands, EPOLLERR, queued events stay readable") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  auto s = g->rtasr_stream(fd);
+  CHECK(s != nullptr);
+  s->push_event(R"({"type":"x"})");
+  s->transport_error("websocket closed");
   CHECK(mask(*g, fd) == (IN | ERR));
-  CHECK(status(*g, fd)["error"] == "connection lost");
-  CHECK(write(*g, fd, frame(0)) == kEPIPE);
-  CHECK(read(*g, fd) == delta("charlie"));
-  CHECK(read(*g, fd) == R"({"type":"error","error":{"message":"connection lost"}})");
-  CHECK(read(*g, fd) == "<" + std::to_string(-abi::kEIO) + ">");
+  Json st = status(*g, fd);
+  CHECK(st["state"] == "Error" && st["last_error"] == "websocket closed");
+  CHECK(write(*g, fd, 1) == kEIO);
+  CHECK(write(*g, fd, 0) == kEIO);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == kEIO);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, "{}") == kEIO);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == kEIO);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCLEAR) == kEIO);
+  CHECK(set(*g, fd, R"({"key":"k","value":1})") == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, "{}") == 0);
+  CHECK(read(*g, fd) == R"({"type":"x"})");
+  CHECK(read(*g, fd) == "<" + std::to_string(kEAGAIN) + ">");
   CHECK(mask(*g, fd) == ERR);
-  CHECK(set(*g, fd, R"({"key":"stub_error","value":"again"})") == kEINVAL);
-  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSEND_EVENT, R"({"type":"x"})") == kENOTCONN);
+  CHECK(status(*g, fd)["state"] == "Error");
 }
 
-TEST("rtasr (threads): a blocked read returns an event written later, and 0 once the host closes the stream") {
+TEST("rtasr transport \"websocket\": CONNECT asks the host for its transport; without a realtime backend the stub runs") {
   auto g = new_instance();
-  const int32_t fd = connected(*g, {R"({"key":"stub_paused","value":true})"});
-  CHECK(write(*g, fd, frame(3)) == 3200);
-  std::string got;
-  Joined reader([&] { got = read(*g, fd); });
-  sleep_for_ms(20);
-  CHECK(set(*g, fd, R"({"key":"stub_paused","value":false})") == 0);
-  reader.join();
-  CHECK(got == delta("bravo"));
+  const int32_t fd = g->rtasr_create();
+  const int32_t plain = g->rtasr_create();
+  CHECK(ctl(*g, plain, abi::RtasrCtlCmd::kCONNECT) == 0);  // the stub: no request
+  CHECK(set(*g, fd, R"({"key":"transport","value":"websocket"})") == 0);
+  CHECK(set(*g, fd, R"({"key":"stub_event_interval_ms","value":0})") == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  CHECK((g->take_rtasr_connects() == std::vector<int32_t>{fd}));
+  CHECK(g->take_rtasr_connects().empty());
+  CHECK(status(*g, fd)["state"] == "Connected");
+  CHECK(g->status_of(fd)["transport"] == nullptr);
+  g->rtasr_stream(fd)->use_stub();
+  CHECK(!g->rtasr_stream(fd)->external());
+  CHECK(g->status_of(fd)["transport"] == "stub");
+  CHECK((wait_for(*g, fd, IN) & IN) == IN);
+  CHECK(read(*g, fd) == stub_event(1, 176));
+}
 
-  Joined reader2([&] { got = read(*g, fd); });
-  sleep_for_ms(20);
-  CHECK(g->host_close(fd) == 0);
-  reader2.join();
-  CHECK(got.empty());  // end of stream
-  CHECK(state(*g, fd) == "CLOSED");
-  CHECK(mask(*g, fd) == HUP);
-  CHECK(write(*g, fd, frame(0)) == kEPIPE);
+TEST("rtasr transport \"websocket\" attached: the send queue goes to the host's transport, its events to the guest") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(set(*g, fd, R"({"key":"transport","value":"websocket"})") == 0);
+  CHECK(set(*g, fd, R"({"key":"model","value":"m1"})") == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  auto s = g->rtasr_stream(fd);
+  CHECK((g->take_rtasr_connects() == std::vector<int32_t>{fd}));
+  s->attach_external();
+  s->use_stub();  // too late: the host's transport has it
+  CHECK(s->external());
+  CHECK(s->transport_config() == Json::parse(R"({"model":"m1","turn_detection":{"type":"server_vad","threshold":0.5,"prefix_padding_ms":300,"silence_duration_ms":500}})"));
+  CHECK(write(*g, fd, 3) == 3);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kFLUSH) == 0);
+  sleep_for_ms(30);  // no stub runs: nothing is taken, no event appears
+  CHECK(status(*g, fd)["send_queue_bytes"] == 3 + kCommit.size());
+  CHECK(read(*g, fd) == "<" + std::to_string(kEAGAIN) + ">");
+  CHECK((outgoing(*g, fd) == std::vector<std::string>{"A:3", kCommit}));
+  s->push_event(R"({"type":"conversation.item.input_audio_transcription.completed","transcript":"hi"})");
+  CHECK(mask(*g, fd) == (IN | OUT));
+  CHECK(read(*g, fd) == R"({"type":"conversation.item.input_audio_transcription.completed","transcript":"hi"})");
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kSET_AUTOFLUSH, R"({"strategy":"manual"})") == 0);
+  CHECK(s->transport_config()["turn_detection"] == nullptr);
+  CHECK(g->host_close(fd) == 0);  // the server closed: EPOLLHUP on top, the state stays
+  CHECK(mask(*g, fd) == (OUT | HUP));
+  CHECK(status(*g, fd)["state"] == "Connected");
+  CHECK(write(*g, fd, 1) == 1);
+  CHECK(mask(*g, fd) == (OUT | HUP));
+}
+
+TEST("rtasr close: 0, closing again 0 (a closed fd stays known, as SPEAR's table), -EBADF for other calls; the stub stops") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(set(*g, fd, R"({"key":"stub_event_interval_ms","value":0})") == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  CHECK(g->rtasr_close(fd) == 0);
+  CHECK(g->rtasr_close(fd) == 0);
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kGET_STATUS) == kEBADF);
+  CHECK(write(*g, fd, 1) == kEBADF);
+  CHECK(read(*g, fd) == "<" + std::to_string(kEBADF) + ">");
+  CHECK(g->open_fds() == 0);
+}
+
+TEST("rtasr: a released instance stops its streams' stubs") {
+  auto g = new_instance();
+  const int32_t fd = g->rtasr_create();
+  CHECK(ctl(*g, fd, abi::RtasrCtlCmd::kCONNECT) == 0);
+  CHECK(g->release() == 0);
 }

@@ -1,48 +1,44 @@
 /**
- * `runChat`: one `cchat_send`. Without AUTO_TOOL_CALL it is one model call. With it, the
- * host runs the model/tool loop:
+ * `runChat`: one `cchat_send`, as SPEAR's `host_api/cchat.rs` runs it (`cchat_send`,
+ * `cchat_send_with_tools`). Without AUTO_TOOL_CALL it is one model call and the session's
+ * conversation is left as it was. With it, the host runs the model/tool loop:
  *
- * 1. call the model with the conversation and the registered tools;
- * 2. a reply without tool calls ends the run: it is the response;
- * 3. otherwise append the assistant message, then one `tool` message per tool call, in
- *    order: the output of the registered tool of that `function.name` (cut to
- *    `max_tool_output_bytes` with a marker), or an error JSON —
- *    `{"error":"unknown_tool","tool":NAME}` for a name nobody registered,
- *    `{"error":"EINVAL"}` (the errno name) for a tool that returned a negative rc,
- *    `{"error":"max_tool_calls","limit":N}` for the calls of one reply past `max_tool_calls`,
- *    `{"error":"max_total_tool_calls","limit":N}` for calls past the run's budget —
- *    and go back to 1.
+ * 1. when the model has been called `max_iterations` times (default 8, at most 128), stop
+ *    with `{"error":{"code":"tool_call_limit","message":"exceeded max_iterations"}}`;
+ * 2. call the model with the conversation and the registered tools;
+ * 3. a reply without tool calls ends the run: its message (role, content, name) is appended
+ *    to the conversation and the reply is the response;
+ * 4. otherwise append the assistant message (with its `tool_calls`), then for each tool call
+ *    in order: when `max_total_tool_calls` (default 32, at most 10000; `max_tool_calls` is
+ *    read when it is absent) calls already ran, stop with
+ *    `{"error":{"code":"tool_call_limit","message":"exceeded max_total_tool_calls"}}`; else
+ *    append a `tool` message (`tool_call_id` = the call's id) holding the tool's output, or
+ *    `{"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}` when the tool function
+ *    gave a non-zero rc (or could not run), or
+ *    `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}` for a name nobody
+ *    registered; go back to 1.
  *
- * Limits end the loop with a result, not an errno: when the model has been called
- * `max_iterations` times, or the run has already spent its `max_total_tool_calls`, and the
- * reply still asks for tools, that reply is the response — its tool calls not run — with
- * `_spear.stopped` set to `"max_iterations"` or `"max_total_tool_calls"`. The guest sees
- * what the model wanted and can continue the conversation itself.
+ * A limit's body is the response; what the loop appended before it stays in the session.
+ * A limit param that is not a non-negative integer is its default.
  *
- * Errors are `ChatError`s: EINVAL for bad params, messages or tool JSON or no model; the
- * backend's errno (ETIMEDOUT, ECONNRESET, EPERM, EIO, EPROTO, ...); EPROTO for a reply that
- * is not a chat completion; ECANCELED when `opts.signal` aborts; the errno of an error
- * `callTool` throws (EIO when it has none) — a tool function that traps ends the run.
- * Errors thrown after the first model call started carry the run's `metrics`.
+ * A failed model call (backend error, timeout, a reply that is not a chat completion) is a
+ * readable response too, as in SPEAR: `{"error":{"message":"..."}}`. The only errors
+ * `runChat` throws are `ChatError`s ECANCELED when `opts.signal` aborts, and the error of a
+ * `callTool` that throws (the guest ended while its tool was wanted).
+ *
+ * Every response that is not an error body is the completion with
+ * `_spear: {"backend", "model"}` added (`model` the requested model, or the reply's when none
+ * was requested). With ENABLE_METRICS, `usage` (for GET_METRICS) is SPEAR's
+ * `{"prompt_tokens": N, "completion_tokens": 1, "total_tokens": N + 1}`, N the number of
+ * messages the last model call was given; after an error body it is `{}`.
  */
 import { parseChatCompletion, toolCallsOf } from './completion';
-import { ChatError, errnoNameOf, toChatError } from './errors';
-import { ChatMetricsRecorder, type ChatRunMetrics, type Clock, type ToolCallMetrics } from './metrics';
-import { resolveChatSettings } from './params';
-import { findTool, resolveTools, type ResolvedTool } from './tools';
-import { truncateToolOutput } from './truncate';
-import type {
-  BackendChatRequest,
-  ChatBackend,
-  ChatCompletion,
-  ChatMessage,
-  ChatRequest,
-  ChatStopReason,
-  ChatToolCall,
-  SpearChatCompletion,
-} from './types';
+import { ChatError, toChatError } from './errors';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
+import { ChatMetricsRecorder, type ChatRunMetrics, type Clock } from './metrics';
+import type { BackendChatRequest, ChatBackend, ChatCompletion, ChatMessage, ChatRequest, ToolSpec } from './types';
 
-/** What a guest tool function gave: its return code and, when `rc >= 0`, its output. */
+/** What a guest tool function gave: rc 0 and its output, or the non-zero rc that failed it. */
 export interface ToolResult {
   rc: number;
   output: string;
@@ -57,6 +53,8 @@ export type CallTool = (fnOffset: number, name: string, argsJson: string) => Pro
 export interface RunChatOptions {
   /** AUTO_TOOL_CALL: run the model/tool loop (default: one model call). */
   autoToolCall?: boolean;
+  /** ENABLE_METRICS: produce `usage` for GET_METRICS. */
+  metrics?: boolean;
   /** Aborting it ends the run with ECANCELED. */
   signal?: AbortSignal;
   /** The clock for latency metrics, in ms (default `performance.now`). */
@@ -64,38 +62,58 @@ export interface RunChatOptions {
 }
 
 export interface ChatRunResult {
-  /** The response for `cchat_recv`: the final completion with `_spear` added. */
-  response: SpearChatCompletion;
+  /** The response for `cchat_recv`: the final completion with `_spear`, or an error body. */
+  response: JsonObject;
   /**
-   * The conversation after the run, for a guest host that keeps it: the request's
-   * messages, each assistant message whose tool calls ran with its tool messages, then the
-   * final reply's message — unless that reply asks for tools that were not run (a limit
-   * stopped the loop, or no AUTO_TOOL_CALL): tool calls without results would make the
-   * next request invalid, so it is left out (it is still the `response`).
+   * The messages the run appended to the session's conversation, in order (AUTO_TOOL_CALL
+   * only; none otherwise).
    */
-  messages: ChatMessage[];
-  /** For GET_METRICS. */
+  appended: ChatMessage[];
+  /** The GET_METRICS JSON of the response, or undefined without ENABLE_METRICS. */
+  usage?: JsonObject;
+  /** What the host saw of the run (latencies, calls), for its own logs. */
   metrics: ChatRunMetrics;
 }
 
-const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant', 'tool']);
+/** The default and the cap of each loop limit (SPEAR's). */
+export const CHAT_LOOP_LIMITS = Object.freeze({
+  maxIterations: { default: 8, cap: 128 },
+  maxTotalToolCalls: { default: 32, cap: 10_000 },
+});
 
-function checkMessages(messages: readonly ChatMessage[]): void {
-  messages.forEach((m, i) => {
-    if (!ROLES.has(m.role)) throw new ChatError('EINVAL', `message ${i}: role '${String(m.role)}' is not system, user, assistant or tool`);
-    if (typeof m.content !== 'string' && m.content !== null) throw new ChatError('EINVAL', `message ${i}: content is not a string`);
-  });
+/** serde_json's `as_u64`: a non-negative integer, else undefined. */
+function asU64(v: JsonValue | undefined): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 }
 
-function assistantMessage(reply: ChatCompletion): ChatMessage {
+function limit(v: JsonValue | undefined, l: { default: number; cap: number }): number {
+  return Math.min(asU64(v) ?? l.default, l.cap);
+}
+
+/** The tool name → fn_offset map: `function.name`, or a flat `name`; the first registration wins. */
+function toolOffsets(tools: ChatRequest['tools']): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of tools) {
+    if (!isJsonObject(t.spec)) continue;
+    const fn = t.spec.function;
+    const name = isJsonObject(fn) && typeof fn.name === 'string' ? fn.name : typeof t.spec.name === 'string' ? t.spec.name : undefined;
+    if (name === undefined || name === '' || m.has(name)) continue;
+    m.set(name, t.fnOffset);
+  }
+  return m;
+}
+
+function errorBody(error: JsonObject): JsonObject {
+  return { error };
+}
+
+/** The message of a reply as SPEAR appends it: role (default assistant), content, name; tool calls if asked. */
+function replyMessage(reply: ChatCompletion, withToolCalls: boolean): ChatMessage {
   const msg = reply.choices[0].message;
-  const out: ChatMessage = { role: 'assistant', content: msg.content };
-  if (msg.tool_calls !== undefined && msg.tool_calls.length > 0) out.tool_calls = msg.tool_calls;
+  const out: ChatMessage = { role: typeof msg.role === 'string' ? msg.role : 'assistant', content: msg.content ?? null };
+  if (withToolCalls && msg.tool_calls !== undefined) out.tool_calls = msg.tool_calls;
+  if (typeof msg.name === 'string') out.name = msg.name;
   return out;
-}
-
-function errorJson(error: string, extra: Record<string, string | number> = {}): string {
-  return JSON.stringify({ error, ...extra });
 }
 
 export async function runChat(
@@ -104,104 +122,103 @@ export async function runChat(
   callTool: CallTool,
   opts: RunChatOptions = {},
 ): Promise<ChatRunResult> {
-  const settings = resolveChatSettings(request.params);
-  const { limits } = settings;
-  const model = settings.model ?? backend.defaultModel;
-  if (model === undefined || model === '') {
-    throw new ChatError('EINVAL', `no model: set the 'model' param or the host's model option (backend '${backend.name}')`);
-  }
-  checkMessages(request.messages);
-  const tools = resolveTools(request.tools);
+  const { params } = request;
+  const requested = typeof params.model === 'string' ? params.model : '';
+  const model = requested !== '' ? requested : (backend.defaultModel ?? '');
   const signal = opts.signal ?? new AbortController().signal;
   const source = `chat backend '${backend.name}'`;
+  const timeoutMs = asU64(params.timeout_ms);
 
   const base: Omit<BackendChatRequest, 'messages'> = { model };
-  if (tools.length > 0) base.tools = tools.map((t) => t.spec);
-  if (settings.maxTokens !== undefined) base.max_tokens = settings.maxTokens;
-  if (settings.temperature !== undefined) base.temperature = settings.temperature;
-  if (settings.responseFormat !== undefined) base.response_format = settings.responseFormat;
+  if (request.requestId !== undefined) base.request_id = request.requestId;
+  const specs = request.tools.map((t) => t.spec as unknown as ToolSpec);
+  if (specs.length > 0) base.tools = specs;
+  if (typeof params.max_tokens === 'number') base.max_tokens = params.max_tokens;
+  if (typeof params.temperature === 'number') base.temperature = params.temperature;
+  const rf = params.response_format;
+  if (typeof rf === 'string' && rf !== '') base.response_format = { type: rf };
+  else if (isJsonObject(rf)) base.response_format = rf;
 
   const rec = new ChatMetricsRecorder(backend.name, model, opts.clock ?? (() => performance.now()));
   const messages: ChatMessage[] = request.messages.slice();
-  let toolCallsRun = 0;
+  const appended: ChatMessage[] = [];
+  const offsets = toolOffsets(request.tools);
+  const maxIterations = limit(params.max_iterations, CHAT_LOOP_LIMITS.maxIterations);
+  const maxTotal = limit(params.max_total_tool_calls ?? params.max_tool_calls, CHAT_LOOP_LIMITS.maxTotalToolCalls);
+  let lastPromptMessages = 0;
 
+  const append = (m: ChatMessage): void => {
+    messages.push(m);
+    if (opts.autoToolCall) appended.push(m);
+  };
   const checkAbort = (): void => {
     if (signal.aborted) throw new ChatError('ECANCELED', 'chat request cancelled');
   };
+  const done = (response: JsonObject, ok: boolean): ChatRunResult => {
+    const metrics = rec.finish({});
+    const result: ChatRunResult = { response, appended, metrics };
+    if (opts.metrics) {
+      result.usage = ok ? { prompt_tokens: lastPromptMessages, completion_tokens: 1, total_tokens: lastPromptMessages + 1 } : {};
+    }
+    return result;
+  };
 
-  async function callModel(): Promise<ChatCompletion> {
+  /** The model's reply, or the message of its failure. */
+  async function callModel(): Promise<ChatCompletion | string> {
     checkAbort();
     const elapsed = rec.timer();
-    let raw: unknown;
+    lastPromptMessages = messages.length;
     try {
-      raw = await backend.complete({ ...base, messages: messages.slice() }, { signal, timeoutMs: settings.timeoutMs });
+      const raw = await backend.complete({ ...base, messages: messages.slice() }, { signal, timeoutMs });
+      const reply = parseChatCompletion(raw, source);
+      rec.modelCall(elapsed(), reply);
+      return reply;
     } catch (e) {
-      throw toChatError(e, source);
+      checkAbort();
+      return toChatError(e, source).message;
     }
-    const reply = parseChatCompletion(raw, source);
-    rec.modelCall(elapsed(), reply);
-    return reply;
   }
 
-  async function answer(call: ChatToolCall, indexInReply: number): Promise<string> {
-    const name = call.function.name;
-    const skip = (skipped: NonNullable<ToolCallMetrics['skipped']>, content: string): string => {
-      rec.toolCall({ name, latency_ms: 0, skipped, output_bytes: 0, truncated: false });
-      return content;
-    };
-    if (indexInReply >= limits.maxToolCalls) return skip('max_tool_calls', errorJson('max_tool_calls', { limit: limits.maxToolCalls }));
-    if (toolCallsRun >= limits.maxTotalToolCalls) {
-      return skip('max_total_tool_calls', errorJson('max_total_tool_calls', { limit: limits.maxTotalToolCalls }));
-    }
-    const tool: ResolvedTool | undefined = findTool(tools, name);
-    if (tool === undefined) return skip('unknown_tool', errorJson('unknown_tool', { tool: name }));
-
+  async function runTool(name: string, args: string): Promise<string> {
+    const fnOffset = offsets.get(name);
+    if (fnOffset === undefined) return JSON.stringify(errorBody({ code: 'unknown_tool', message: `unknown tool: ${name}` }));
     checkAbort();
-    toolCallsRun++;
     const elapsed = rec.timer();
     let result: ToolResult;
     try {
-      result = await callTool(tool.fnOffset, name, call.function.arguments);
+      result = await callTool(fnOffset, name, args);
     } catch (e) {
       throw toChatError(e, `tool '${name}'`);
     }
-    if (result.rc < 0) {
-      rec.toolCall({ name, latency_ms: elapsed(), rc: result.rc, output_bytes: 0, truncated: false });
-      return errorJson(errnoNameOf(result.rc) ?? `rc ${result.rc}`);
-    }
-    const out = truncateToolOutput(result.output, limits.maxToolOutputBytes);
-    rec.toolCall({ name, latency_ms: elapsed(), rc: result.rc, output_bytes: out.bytes, truncated: out.truncated });
-    return out.text;
+    rec.toolCall({ name, latency_ms: elapsed(), rc: result.rc, output_bytes: Buffer.byteLength(result.output), truncated: false });
+    if (result.rc !== 0) return JSON.stringify(errorBody({ code: 'tool_exec_failed', message: `tool rc: ${result.rc}` }));
+    return result.output;
   }
 
-  try {
-    let reply = await callModel();
-    let stopped: ChatStopReason | undefined;
-    for (;;) {
-      const calls = toolCallsOf(reply);
-      if (!opts.autoToolCall || calls.length === 0) break;
-      if (rec.metrics.iterations >= limits.maxIterations) {
-        stopped = 'max_iterations';
-        break;
-      }
-      if (toolCallsRun >= limits.maxTotalToolCalls) {
-        stopped = 'max_total_tool_calls';
-        break;
-      }
-      messages.push(assistantMessage(reply));
-      for (let i = 0; i < calls.length; i++) {
-        messages.push({ role: 'tool', tool_call_id: calls[i].id, content: await answer(calls[i], i) });
-      }
-      reply = await callModel();
+  let iterations = 0;
+  let toolCallsRun = 0;
+  for (;;) {
+    if (opts.autoToolCall && iterations >= maxIterations) {
+      return done(errorBody({ code: 'tool_call_limit', message: 'exceeded max_iterations' }), false);
     }
-    if (toolCallsOf(reply).length === 0) messages.push(assistantMessage(reply));
-    const metrics = rec.finish({ stopped });
-    const spear: SpearChatCompletion['_spear'] = { backend: backend.name, model, iterations: metrics.iterations, tool_calls: metrics.tool_calls };
-    if (stopped !== undefined) spear.stopped = stopped;
-    return { response: { ...reply, _spear: spear }, messages, metrics };
-  } catch (e) {
-    const err = toChatError(e, source);
-    err.metrics = rec.finish({ error: err.code });
-    throw err;
+    const reply = await callModel();
+    if (typeof reply === 'string') return done(errorBody({ message: reply }), false);
+    const calls = toolCallsOf(reply);
+    if (!opts.autoToolCall || calls.length === 0) {
+      append(replyMessage(reply, false));
+      const respModel = typeof reply.model === 'string' ? reply.model.trim() : '';
+      const spearModel = requested.trim() === '' && respModel !== '' ? respModel : requested;
+      return done({ ...(reply as unknown as JsonObject), _spear: { backend: backend.name, model: spearModel } }, true);
+    }
+    append(replyMessage(reply, true));
+    for (const call of calls) {
+      if (toolCallsRun >= maxTotal) {
+        return done(errorBody({ code: 'tool_call_limit', message: 'exceeded max_total_tool_calls' }), false);
+      }
+      toolCallsRun++;
+      const content = await runTool(call.function.name, call.function.arguments);
+      append({ role: 'tool', content, tool_call_id: call.id });
+    }
+    iterations++;
   }
 }

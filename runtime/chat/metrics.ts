@@ -1,7 +1,7 @@
 /**
- * What one `runChat` did, for GET_METRICS (ENABLE_METRICS): per model call its latency and
- * token usage, per tool call its latency and result, and the totals. Field names are
- * snake_case so the object can be returned to the guest as JSON as it is.
+ * What one `runChat` did, for the host's own view (the guest's GET_METRICS is SPEAR's usage
+ * JSON, `ChatRunResult.usage`): per model call its latency and token usage, per tool call its
+ * latency and result, and the totals. Field names are snake_case.
  */
 import type { ErrnoName } from '../../generated/ts/errno';
 import type { ChatCompletion, ChatStopReason } from './types';

@@ -1,6 +1,9 @@
 /**
- * Chat params (`cchat_ctl` SET_PARAM `{"key": K, "value": V}`): their types, their checks
- * and the defaults of the tool-loop limits.
+ * Chat params (`cchat_ctl` SET_PARAM `{"key": K, "value": V}`): their types and strict checks,
+ * for a host that wants to check params it builds itself. The guest path does not use these
+ * checks: as SPEAR, SET_PARAM stores any value and `runChat` (loop.ts) reads each param when
+ * the request runs, a value it cannot use counting as unset; the loop's limits are
+ * `CHAT_LOOP_LIMITS` there.
  */
 import { ChatError } from './errors';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';

@@ -1,22 +1,20 @@
 /**
  * The `stub` backend: deterministic and offline, the default, so guests run with no network.
- *
- * Replies (SPEAR-ABI.md, "Chat"):
- * - tools registered, no `tool` message in the conversation yet, and the last user message
- *   holds two integers A and B: one tool call to the first registered tool with arguments
- *   `{"a":A,"b":B}`, `finish_reason: "tool_calls"`;
- * - a `tool` message in the conversation: `stub chat completion after tool: ` followed by
- *   the last tool message's content, verbatim;
+ * It answers as SPEAR's `ai/backends/stub.rs`:
+ * - tools registered, no message of role `tool` (any case) in the conversation, and the last
+ *   `user` message (any case) holds two integers A and B: one tool call `call_stub_1` to the
+ *   first registered tool's `function.name` (`tool_call` when it has none) with arguments
+ *   `{"a":A,"b":B}`, content null, `finish_reason: "tool_calls"`;
+ * - a `tool` message in the conversation: `stub chat completion after tool`;
  * - otherwise `stub chat completion: ` followed by the last user message, or
- *   `stub chat completion` when there is none (or it is empty, as in SPEAR).
+ *   `stub chat completion` when there is none (or it is empty, or not a string).
  *
+ * The completion has `id` (the request id, `chatcmpl_<session fd>`), `object`, `created`
+ * (Unix seconds), `model` (the requested model, `""` when none) and `choices`; no `usage`.
  * Integers are scanned as SPEAR's stub does: a `-` or a digit starts a number, digits
  * continue it (so `7-35` is 7 and -35, a `+` is skipped), and numbers outside i64 are
- * skipped. Nothing depends on the clock or on randomness: `created` is 0, the `id` is a hash
- * of the request, and `usage` counts about four UTF-8 bytes a token (`ceil(bytes / 4)` for
- * each message's content and each tool call's arguments).
+ * skipped.
  */
-import { createHash } from 'node:crypto';
 import { ChatError } from './errors';
 import type { BackendCallOptions, BackendChatRequest, ChatBackend, ChatCompletion, ChatMessage } from './types';
 
@@ -44,39 +42,30 @@ export function firstTwoIntegers(text: string): [string, string] | undefined {
   return found.length === 2 ? [found[0], found[1]] : undefined;
 }
 
-function approxTokens(text: string | null | undefined): number {
-  return text ? Math.ceil(Buffer.byteLength(text, 'utf8') / 4) : 0;
+function hasRole(m: ChatMessage, role: string): boolean {
+  return typeof m.role === 'string' && m.role.toLowerCase() === role;
 }
 
-function messageTokens(m: ChatMessage): number {
-  return approxTokens(m.content) + (m.tool_calls ?? []).reduce((n, c) => n + approxTokens(c.function.arguments), 0);
-}
+/** The stub's answer to `req`; `nowS` is the `created` time (Unix seconds). */
+export function stubComplete(req: BackendChatRequest, nowS: number = Math.floor(Date.now() / 1000)): ChatCompletion {
+  const hasToolResult = req.messages.some((m) => hasRole(m, 'tool'));
+  let lastUser = '';
+  for (let i = req.messages.length - 1; i >= 0; i--) {
+    if (hasRole(req.messages[i], 'user')) {
+      const c = req.messages[i].content;
+      lastUser = typeof c === 'string' ? c : '';
+      break;
+    }
+  }
+  const tools = req.tools ?? [];
+  const ab = tools.length > 0 && !hasToolResult ? firstTwoIntegers(lastUser) : undefined;
+  const base = { id: req.request_id ?? '', object: 'chat.completion' as const, created: nowS, model: req.model };
 
-function lastOf(messages: readonly ChatMessage[], role: ChatMessage['role']): ChatMessage | undefined {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === role) return messages[i];
-  return undefined;
-}
-
-function requestId(req: BackendChatRequest): string {
-  const hash = createHash('sha256')
-    .update(JSON.stringify([req.model, req.messages, req.tools ?? []]))
-    .digest('hex');
-  return `chatcmpl-stub-${hash.slice(0, 24)}`;
-}
-
-/** The stub's answer to `req`: a pure function of the request. */
-export function stubComplete(req: BackendChatRequest): ChatCompletion {
-  const lastUser = lastOf(req.messages, 'user')?.content ?? '';
-  const lastTool = lastOf(req.messages, 'tool');
-  const firstTool = req.tools?.[0];
-  const ab = firstTool !== undefined && lastTool === undefined ? firstTwoIntegers(lastUser) : undefined;
-
-  const prompt = req.messages.reduce((n, m) => n + messageTokens(m), 0);
-  const base = { id: requestId(req), object: 'chat.completion' as const, created: 0, model: req.model };
-  const usage = (completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion });
-
-  if (firstTool !== undefined && ab !== undefined) {
-    const args = `{"a":${ab[0]},"b":${ab[1]}}`;
+  if (ab !== undefined) {
+    const first: unknown = tools[0];
+    const fn = typeof first === 'object' && first !== null ? (first as { function?: unknown }).function : undefined;
+    const fnName = typeof fn === 'object' && fn !== null ? (fn as { name?: unknown }).name : undefined;
+    const name = typeof fnName === 'string' ? fnName : 'tool_call';
     return {
       ...base,
       choices: [
@@ -85,30 +74,24 @@ export function stubComplete(req: BackendChatRequest): ChatCompletion {
           message: {
             role: 'assistant',
             content: null,
-            tool_calls: [{ id: STUB_TOOL_CALL_ID, type: 'function', function: { name: firstTool.function.name, arguments: args } }],
+            tool_calls: [{ id: STUB_TOOL_CALL_ID, type: 'function', function: { name, arguments: `{"a":${ab[0]},"b":${ab[1]}}` } }],
           },
           finish_reason: 'tool_calls',
         },
       ],
-      usage: usage(approxTokens(args)),
     };
   }
 
-  const content =
-    lastTool !== undefined
-      ? `stub chat completion after tool: ${lastTool.content ?? ''}`
-      : lastUser.length > 0
-        ? `stub chat completion: ${lastUser}`
-        : 'stub chat completion';
-  return {
-    ...base,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: usage(approxTokens(content)),
-  };
+  const content = hasToolResult
+    ? 'stub chat completion after tool'
+    : lastUser.length > 0
+      ? `stub chat completion: ${lastUser}`
+      : 'stub chat completion';
+  return { ...base, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] };
 }
 
 export interface StubBackendOptions {
-  /** The model when the guest sets none (default `"stub"`). */
+  /** The model when the guest sets none (default none: `""`, as SPEAR's stub). */
   defaultModel?: string;
 }
 
@@ -116,7 +99,7 @@ export interface StubBackendOptions {
 export function createStubBackend(options: StubBackendOptions = {}): ChatBackend {
   return {
     name: 'stub',
-    defaultModel: options.defaultModel ?? 'stub',
+    defaultModel: options.defaultModel,
     complete(req: BackendChatRequest, opts: BackendCallOptions): Promise<ChatCompletion> {
       if (opts.signal.aborted) return Promise.reject(new ChatError('ECANCELED', 'stub backend: request cancelled'));
       return Promise.resolve(stubComplete(req));

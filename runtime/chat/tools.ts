@@ -1,7 +1,7 @@
 /** Tool descriptions: the shapes a guest may register, and how a tool call finds its tool. */
 import { ChatError } from './errors';
 import { isJsonObject, type JsonObject } from './json';
-import type { RegisteredTool, ToolSpec } from './types';
+import type { ToolSpec } from './types';
 
 /**
  * The OpenAI tool description for the JSON a guest registered. Accepts
@@ -23,23 +23,4 @@ export function toToolSpec(json: JsonObject): ToolSpec {
     throw new ChatError('EINVAL', 'tool JSON: expected {"type": "function", "function": {"name": ...}} or {"name": ...}');
   }
   return { type: 'function', function: { ...fn, name: fn.name } };
-}
-
-/** A registered tool with its description checked. */
-export interface ResolvedTool {
-  fnOffset: number;
-  name: string;
-  spec: ToolSpec;
-}
-
-export function resolveTools(tools: readonly RegisteredTool[]): ResolvedTool[] {
-  return tools.map((t) => {
-    const spec = toToolSpec(t.spec);
-    return { fnOffset: t.fnOffset, name: spec.function.name, spec };
-  });
-}
-
-/** The tool a call names: the first registered with that name. */
-export function findTool(tools: readonly ResolvedTool[], name: string): ResolvedTool | undefined {
-  return tools.find((t) => t.name === name);
 }

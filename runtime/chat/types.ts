@@ -2,11 +2,11 @@
  * The shapes the chat services exchange: the guest's conversation (messages, registered
  * tools, params), what a backend is asked, and the OpenAI chat-completion it answers.
  */
-import type { JsonObject } from './json';
+import type { JsonObject, JsonValue } from './json';
 import type { ChatParams } from './params';
 
-/** A message role, as `cchat_write_msg` accepts it. */
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+/** A message role: `cchat_write_msg` accepts any (the usual ones are system, user, assistant, tool). */
+export type ChatRole = string;
 
 /** One tool call of an assistant message (OpenAI shape; `arguments` is a JSON string). */
 export interface ChatToolCall {
@@ -37,12 +37,14 @@ export interface ToolSpec {
 export interface RegisteredTool {
   /** The guest's function-table index of the tool function. */
   fnOffset: number;
-  /** The tool JSON as the guest wrote it (see `toToolSpec` for the accepted shapes). */
-  spec: JsonObject;
+  /** The tool JSON as the guest wrote it, passed to the backend as it is. */
+  spec: JsonValue;
 }
 
 /** A chat session's request, as `cchat_send` hands it to `runChat`. */
 export interface ChatRequest {
+  /** SPEAR's request id, `chatcmpl_<session fd>`: the stub's completion `id`. */
+  requestId?: string;
   messages: ChatMessage[];
   tools: RegisteredTool[];
   params: ChatParams;
@@ -50,6 +52,8 @@ export interface ChatRequest {
 
 /** What a backend is asked: one chat-completions call. */
 export interface BackendChatRequest {
+  /** The id the stub gives its completion (`chatcmpl_<session fd>`). */
+  request_id?: string;
   model: string;
   messages: ChatMessage[];
   /** Absent when no tool is registered. */
@@ -119,17 +123,11 @@ export type ChatCompleteFn = (req: BackendChatRequest, opts: BackendCallOptions)
 /** Why the tool loop stopped before the model gave a reply without tool calls. */
 export type ChatStopReason = 'max_iterations' | 'max_total_tool_calls';
 
-/** The `_spear` object added to every response. */
+/** The `_spear` object added to every completion the guest receives (SPEAR's). */
 export interface SpearInfo {
   backend: string;
-  /** The model that was requested (the completion's own `model` is what the backend reports). */
+  /** The requested model, or the reply's `model` when none was requested. */
   model: string;
-  /** Model calls made. */
-  iterations: number;
-  /** Guest tool functions called. */
-  tool_calls: number;
-  /** Present only when a limit ended the tool loop; the reply is then the model's last one. */
-  stopped?: ChatStopReason;
 }
 
 /** What `cchat_recv` returns: the completion with `_spear` added. */

@@ -8,14 +8,12 @@ import type { NativeBinding } from '../../generated/ts/sdk';
 import { NativeLoadError } from '../native';
 
 /**
- * A blocking core call returns this when a guest callback is queued for the instance: the
- * worker runs the callbacks and repeats the call. Outside the errno range; never seen by the
- * guest.
+ * What a blocking core call returns when a guest callback is queued for the instance (the
+ * worker runs the callbacks and repeats the call), and once `abortInstance` was called (the
+ * guest is stopping). Outside the errno range; never seen by the guest. Generated with the
+ * host table that acts on them.
  */
-export const CALLBACK_PENDING = -65536;
-
-/** A blocking core call returns this once `abortInstance` was called: the guest is stopping. */
-export const ABORTED = -65537;
+export { ABORTED, CALLBACK_PENDING } from '../../generated/ts/hostcalls';
 
 /** Something the instance asks of the host services (drained after `cchat_send`). */
 export interface GuestRequest {
@@ -34,6 +32,19 @@ export interface GuestCallback {
   payload: string;
 }
 
+/** A realtime-ASR stream CONNECTed with transport "websocket" (`rtasrConnects`). */
+export interface RtasrConnect {
+  fd: number;
+  /** `{"model": string|null, "turn_detection": ...}` (JSON). */
+  config: string;
+}
+
+/** One send-queue item of a realtime-ASR stream: audio bytes, or a client event's JSON text. */
+export interface RtasrItem {
+  audio: boolean;
+  data: Uint8Array;
+}
+
 /** `binding.host`. Every function returns 0 or a negative errno and never throws for a stale id. */
 export interface HostBridge {
   /** The process-wide id of an instance (worker). */
@@ -42,8 +53,11 @@ export interface HostBridge {
   takeRequests(inst: SpearHostImpl): GuestRequest[];
   /** Drain the queued callbacks (worker). */
   takeCallbacks(inst: SpearHostImpl): GuestCallback[];
-  /** The chat response is ready: the fd turns EPOLLIN (any thread). */
-  completeChat(id: number, responseFd: number, bytes: Uint8Array, metricsJson: string): number;
+  /**
+   * The chat response is ready: the fd turns EPOLLIN (any thread). `appendJson`, a JSON
+   * array of messages, is appended to the response's session first.
+   */
+  completeChat(id: number, responseFd: number, bytes: Uint8Array, metricsJson: string, appendJson?: string): number;
   /** The chat request failed with `errno` (negative): the fd turns EPOLLERR (any thread). */
   failChat(id: number, responseFd: number, errno: number): number;
   /** Queue a guest callback and wake the instance's blocked call (any thread). */
@@ -52,6 +66,18 @@ export interface HostBridge {
   abortInstance(id: number): number;
   /** Free the instance's fd table; its id stops resolving (worker). */
   releaseInstance(inst: SpearHostImpl): number;
+  /** The realtime-ASR streams CONNECTed with transport "websocket" since the last call ([] for a stale id). */
+  rtasrConnects(id: number): RtasrConnect[];
+  /** After `rtasrConnects`: the host's transport takes the stream (`external`), or the stub runs. */
+  rtasrAttach(id: number, fd: number, external: boolean): number;
+  /** Take up to `maxItems` send-queue items; null once the fd is gone. */
+  rtasrTake(id: number, fd: number, maxItems: number): RtasrItem[] | null;
+  /** A server event for the guest's receive queue. */
+  rtasrPush(id: number, fd: number, bytes: Uint8Array | string): number;
+  /** The transport failed: the stream's state is Error, `last_error` is `message`. */
+  rtasrFail(id: number, fd: number, message: string): number;
+  /** The server closed the connection: the fd reports EPOLLHUP. */
+  rtasrHangup(id: number, fd: number): number;
 }
 
 const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
@@ -63,6 +89,12 @@ const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
   'postCallback',
   'abortInstance',
   'releaseInstance',
+  'rtasrConnects',
+  'rtasrAttach',
+  'rtasrTake',
+  'rtasrPush',
+  'rtasrFail',
+  'rtasrHangup',
 ];
 
 /** The bridge of a loaded addon; a `NativeLoadError` naming what is missing when it has none. */

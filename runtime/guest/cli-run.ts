@@ -17,6 +17,9 @@ export const RUN_USAGE = `usage: hostwire run GUEST.wasm [options] [-- guest arg
                           $OPENAI_BASE_URL or https://api.openai.com/v1; the key is $OPENAI_API_KEY)
   --model M               model when the guest sets none (default $HOSTWIRE_MODEL)
   --env NAME=VALUE        a guest environment variable (repeatable; none by default)
+  --rtasr-url URL         realtime-ASR backend (OpenAI-compatible API root) for streams the guest
+                          connects with transport "websocket" (default $HOSTWIRE_RTASR_URL; the key
+                          is $HOSTWIRE_RTASR_API_KEY or $OPENAI_API_KEY); without one they run the stub
 
 exit code: the guest's; 134 when it traps, 130 when interrupted, 2 when it cannot run
 (bad usage, another ABI major version, imports this host cannot give), 70 on a host failure`;
@@ -36,6 +39,7 @@ function parseRunArgs(argv: string[]): RunArgs | string {
   const args: string[] = [];
   const env: Record<string, string> = {};
   let file: string | undefined;
+  let rtasrUrl: string | undefined = process.env.HOSTWIRE_RTASR_URL || undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -67,6 +71,12 @@ function parseRunArgs(argv: string[]): RunArgs | string {
         options.model = v;
         break;
       }
+      case '--rtasr-url': {
+        const v = value();
+        if (!v) return '--rtasr-url needs a URL';
+        rtasrUrl = v;
+        break;
+      }
       case '--env': {
         const v = value();
         const eq = v?.indexOf('=') ?? -1;
@@ -86,6 +96,10 @@ function parseRunArgs(argv: string[]): RunArgs | string {
   if (file === undefined) return 'no guest given';
   options.args = args;
   options.env = env;
+  if (rtasrUrl !== undefined) {
+    const apiKey = process.env.HOSTWIRE_RTASR_API_KEY || process.env.OPENAI_API_KEY || undefined;
+    options.realtimeAsr = apiKey === undefined ? { baseUrl: rtasrUrl } : { baseUrl: rtasrUrl, apiKey };
+  }
   return { file, options };
 }
 

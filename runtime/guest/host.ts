@@ -17,6 +17,7 @@ import type { GuestAbi } from './abi-version';
 import type { ErrnoAudit } from './audit';
 import { hostBridge, type HostBridge } from './bridge';
 import { GuestChatService } from './chat-service';
+import { GuestRtasrService, type RealtimeAsrConfig } from '../rtasr';
 import { EXIT_HOST_ERROR, EXIT_KILLED } from './exit';
 import type { ModuleImport } from './link';
 import { formatLogLine, logLevelName, type GuestLogEntry } from './log';
@@ -53,6 +54,11 @@ export interface GuestOptions extends ChatHostOptions {
   auditErrnos?: boolean;
   /** Aborting it stops the guest as `kill()` does. */
   signal?: AbortSignal;
+  /**
+   * The realtime-ASR backend for streams the guest CONNECTs with transport "websocket";
+   * without it those streams run the stub transport.
+   */
+  realtimeAsr?: RealtimeAsrConfig;
 }
 
 export interface GuestResult {
@@ -177,6 +183,7 @@ export class Guest {
 
     const out: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
     let service: GuestChatService | undefined;
+    let rtasr: GuestRtasrService | undefined;
     let end: GuestEnd | undefined;
     let ready = false;
     let workerError: Error | undefined;
@@ -192,6 +199,7 @@ export class Guest {
           ready = true;
           this.id = m.instanceId;
           service = new GuestChatService(bridge, this.backends, m.instanceId);
+          rtasr = new GuestRtasrService(bridge, this.options.realtimeAsr, m.instanceId);
           if (this.killRequested) bridge.abortInstance(m.instanceId);
           break;
         case 'chat-request':
@@ -230,6 +238,7 @@ export class Guest {
     const result = new Promise<GuestResult>((resolve, reject) => {
       worker.once('exit', (code: number) => {
         const finish = async (): Promise<void> => {
+          rtasr?.close();
           await service?.close();
           this.id = undefined;
           if (!ready && !this.killRequested) {

@@ -3,12 +3,11 @@
  * WASI and the `spear` imports, runs `_start` and reports how it ended. See README.md.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSpearImports } from '../../generated/ts/hostcalls';
 import { loadNative } from '../native';
 import { auditImports } from './audit';
 import { hostBridge } from './bridge';
 import { describeTrap, EXIT_HOST_ERROR, EXIT_KILLED, EXIT_TRAP, isTrap } from './exit';
-import { createGuestHost, GuestAborted, type GuestHostEvents } from './hostcalls';
+import { createGuestImports, GuestAborted, type GuestHostEvents } from './hostcalls';
 import { formatLogLine, logLevelName } from './log';
 import type { GuestEnd, WorkerInit, WorkerMessage } from './messages';
 import { prepareGuest } from './prepare';
@@ -62,8 +61,7 @@ function run(init: WorkerInit): GuestEnd {
             ? (level, message) => post({ type: 'log', level, message })
             : (level, message) => writeAllSync(logFd, formatLogLine({ level, levelName: logLevelName(level)!, message })),
       };
-      const impl = createGuestHost(inst, bridge, { memory: guestMemory, table: () => table }, events);
-      let spear = createSpearImports(guestMemory, impl);
+      let spear = createGuestImports(inst, inst.wasmImports(), bridge, { memory: guestMemory, table: () => table }, events);
       const audit = init.auditErrnos ? auditImports(spear) : undefined;
       if (audit) spear = audit.imports;
       post({ type: 'ready', instanceId: bridge.instanceId(inst), warnings: prepared.warnings });
@@ -78,6 +76,7 @@ function run(init: WorkerInit): GuestEnd {
           return { exitCode: 2, error: { code: 'ERR_GUEST_LINK', message: 'the guest exports no _start: it is not a WASI command' } };
         }
         memory = exported.memory;
+        inst.attachMemory(memory);
         table = isTable(exported.__indirect_function_table) ? exported.__indirect_function_table : undefined;
         end = { exitCode: wasi.start(instance) };
       } catch (e) {

@@ -1,15 +1,20 @@
-/** `runChat`: one model call, or the AUTO_TOOL_CALL loop with its limits, tool errors and metrics. */
+/**
+ * `runChat`: one model call, or the AUTO_TOOL_CALL loop, as SPEAR's
+ * `src/spearlet/execution/host_api/cchat.rs` (`cchat_send`, `cchat_send_with_tools`) runs
+ * them: limits, tool-failure messages, what is appended to the session, error bodies and the
+ * GET_METRICS JSON.
+ */
 import assert from 'node:assert/strict';
 import { ChatError } from '../../runtime/chat/errors';
-import { runChat, type CallTool, type ToolResult } from '../../runtime/chat/loop';
+import { runChat, type CallTool, type ChatRunResult, type ToolResult } from '../../runtime/chat/loop';
 import { createStubBackend } from '../../runtime/chat/stub';
-import type { ChatBackend, ChatRequest } from '../../runtime/chat/types';
+import type { ChatBackend, ChatRequest, SpearChatCompletion } from '../../runtime/chat/types';
 import { call, scripted, textReply, toolReply } from './helpers/scripted';
 
 const SUM_SPEC = { type: 'function', function: { name: 'sum', description: 'a+b', parameters: { type: 'object' } } };
 
-function sumRequest(params: ChatRequest['params'] = {}): ChatRequest {
-  return { messages: [{ role: 'user', content: 'what is 7 + 35?' }], tools: [{ fnOffset: 3, spec: SUM_SPEC }], params };
+function sumRequest(params: ChatRequest['params'] = {}, content = 'sum 7 35'): ChatRequest {
+  return { requestId: 'chatcmpl_1000', messages: [{ role: 'user', content }], tools: [{ fnOffset: 123, spec: SUM_SPEC }], params };
 }
 
 interface ToolLog {
@@ -17,7 +22,7 @@ interface ToolLog {
   callTool: CallTool;
 }
 
-/** A callTool that records its calls and answers from `answer` (default: the sum as `{"sum":N}`). */
+/** A callTool that records its calls and answers from `answer` (default: rc 0, `{"sum":N}`). */
 function tools(answer?: (name: string, args: string) => ToolResult): ToolLog {
   const calls: Array<[number, string, string]> = [];
   return {
@@ -26,10 +31,15 @@ function tools(answer?: (name: string, args: string) => ToolResult): ToolLog {
       calls.push([fnOffset, name, args]);
       if (answer) return Promise.resolve(answer(name, args));
       const { a, b } = JSON.parse(args) as { a: number; b: number };
-      const output = JSON.stringify({ sum: a + b });
-      return Promise.resolve({ rc: output.length, output });
+      return Promise.resolve({ rc: 0, output: JSON.stringify({ sum: a + b }) });
     },
   };
+}
+
+/** The completion a run ended with. */
+function done(r: ChatRunResult): SpearChatCompletion {
+  assert.ok(!('error' in r.response), `an error body: ${JSON.stringify(r.response)}`);
+  return r.response as unknown as SpearChatCompletion;
 }
 
 async function chatError(p: Promise<unknown>): Promise<ChatError> {
@@ -42,97 +52,95 @@ async function chatError(p: Promise<unknown>): Promise<ChatError> {
   assert.fail('expected a rejection');
 }
 
-describe('runChat with the stub backend', () => {
+const TOOL_LIMIT_ITER = { error: { code: 'tool_call_limit', message: 'exceeded max_iterations' } };
+const TOOL_LIMIT_TOTAL = { error: { code: 'tool_call_limit', message: 'exceeded max_total_tool_calls' } };
+
+describe('runChat with the stub backend (SPEAR host_api/tests.rs)', () => {
   const stub = createStubBackend();
 
-  it('AUTO_TOOL_CALL: sum(7, 35) runs the guest tool and ends with its output', async () => {
+  // SPEAR host_api/tests.rs test_cchat_send_auto_tool_call_loop_stub_backend
+  it('AUTO_TOOL_CALL: "sum 7 35" calls tool 123 with {"a":7,"b":35} once and ends "stub chat completion after tool"', async () => {
     const t = tools();
     const r = await runChat(sumRequest(), stub, t.callTool, { autoToolCall: true });
-    assert.deepEqual(t.calls, [[3, 'sum', '{"a":7,"b":35}']]);
-    assert.equal(r.response.choices[0].message.content, 'stub chat completion after tool: {"sum":42}');
-    assert.equal(r.response.choices[0].finish_reason, 'stop');
-    assert.ok(JSON.stringify(r.response).endsWith(',"_spear":{"backend":"stub","model":"stub","iterations":2,"tool_calls":1}}'));
-    assert.deepEqual(
-      r.messages.map((m) => [m.role, m.content, m.tool_call_id ?? null]),
-      [
-        ['user', 'what is 7 + 35?', null],
-        ['assistant', null, null],
-        ['tool', '{"sum":42}', 'call_stub_1'],
-        ['assistant', 'stub chat completion after tool: {"sum":42}', null],
-      ],
+    assert.deepEqual(t.calls, [[123, 'sum', '{"a":7,"b":35}']]);
+    const c = done(r);
+    assert.equal(
+      JSON.stringify({ ...c, created: 0 }),
+      '{"id":"chatcmpl_1000","object":"chat.completion","created":0,"model":"",' +
+        '"choices":[{"index":0,"message":{"role":"assistant","content":"stub chat completion after tool"},"finish_reason":"stop"}],' +
+        '"_spear":{"backend":"stub","model":""}}',
     );
-    assert.deepEqual(r.messages[1].tool_calls, [call('call_stub_1', 'sum', '{"a":7,"b":35}')]);
+    assert.deepEqual(r.appended, [
+      { role: 'assistant', content: null, tool_calls: [call('call_stub_1', 'sum', '{"a":7,"b":35}')] },
+      { role: 'tool', content: '{"sum":42}', tool_call_id: 'call_stub_1' },
+      { role: 'assistant', content: 'stub chat completion after tool' },
+    ]);
+    assert.equal(r.usage, undefined, 'no ENABLE_METRICS: no GET_METRICS JSON');
   });
 
-  it('without AUTO_TOOL_CALL makes one model call and returns its tool calls unrun', async () => {
+  // SPEAR host_api/tests.rs test_cchat_send_pipeline_stub_backend
+  it('without AUTO_TOOL_CALL: one model call, its tool calls unrun, nothing appended to the session', async () => {
     const t = tools();
     const r = await runChat(sumRequest(), stub, t.callTool);
     assert.equal(t.calls.length, 0);
-    assert.equal(r.response.choices[0].finish_reason, 'tool_calls');
-    assert.deepEqual(r.response._spear, { backend: 'stub', model: 'stub', iterations: 1, tool_calls: 0 });
+    assert.equal(done(r).choices[0].finish_reason, 'tool_calls');
+    assert.deepEqual(r.appended, []);
+    const plain = await runChat({ messages: [{ role: 'user', content: 'sum 7 35' }], tools: [], params: {} }, stub, t.callTool);
+    assert.equal(done(plain).choices[0].message.content, 'stub chat completion: sum 7 35');
   });
 
-  it('the model param overrides the backend default and is echoed', async () => {
+  it('_spear.model is the requested model, or the reply\'s when none was requested', async () => {
     const r = await runChat({ messages: [{ role: 'user', content: 'hi' }], tools: [], params: { model: 'tiny' } }, stub, tools().callTool);
-    assert.equal(r.response.model, 'tiny');
-    assert.equal(r.response._spear.model, 'tiny');
-    assert.equal(r.response.choices[0].message.content, 'stub chat completion: hi');
+    assert.equal(done(r).model, 'tiny');
+    assert.deepEqual(done(r)._spear, { backend: 'stub', model: 'tiny' });
+    const s = await runChat({ messages: [], tools: [], params: {} }, scripted([textReply('x')], 'scripted', null), tools().callTool);
+    assert.deepEqual(done(s)._spear, { backend: 'scripted', model: 'script-model' });
   });
 
-  it('max_iterations=1 stops after one model call with the reply and stopped: "max_iterations"', async () => {
+  it('ENABLE_METRICS: GET_METRICS is {prompt_tokens: messages of the last model call, completion_tokens: 1, total}', async () => {
+    const r = await runChat(sumRequest(), stub, tools().callTool, { autoToolCall: true, metrics: true });
+    assert.deepEqual(r.usage, { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 });
+    const one = await runChat(sumRequest(), stub, tools().callTool, { metrics: true });
+    assert.deepEqual(one.usage, { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 });
+    const limited = await runChat(sumRequest({ max_iterations: 0 }), stub, tools().callTool, { autoToolCall: true, metrics: true });
+    assert.deepEqual(limited.usage, {}, 'an error body has {} metrics');
+  });
+
+  it('max_iterations=1: the tool runs, then the response is the max_iterations error; the session keeps what ran', async () => {
     const t = tools();
     const r = await runChat(sumRequest({ max_iterations: 1 }), stub, t.callTool, { autoToolCall: true });
-    assert.equal(t.calls.length, 0);
-    assert.equal(r.response.choices[0].finish_reason, 'tool_calls');
-    assert.deepEqual(r.response._spear, { backend: 'stub', model: 'stub', iterations: 1, tool_calls: 0, stopped: 'max_iterations' });
-    assert.equal(r.metrics.stopped, 'max_iterations');
-    assert.deepEqual(r.messages, sumRequest().messages, 'the unanswered tool calls are not added to the conversation');
+    assert.equal(t.calls.length, 1);
+    assert.deepEqual(r.response, TOOL_LIMIT_ITER);
+    assert.deepEqual(
+      r.appended.map((m) => m.role),
+      ['assistant', 'tool'],
+    );
   });
 
-  it('max_total_tool_calls=0 stops at the first reply that asks for a tool', async () => {
+  it('max_iterations=0: the max_iterations error before any model call', async () => {
+    const b = scripted([textReply('x')]);
+    const r = await runChat(sumRequest({ max_iterations: 0 }), b, tools().callTool, { autoToolCall: true });
+    assert.deepEqual(r.response, TOOL_LIMIT_ITER);
+    assert.equal(b.requests.length, 0);
+  });
+
+  it('max_total_tool_calls=0: the assistant message is appended, no tool runs, the max_total_tool_calls error', async () => {
     const t = tools();
     const r = await runChat(sumRequest({ max_total_tool_calls: 0 }), stub, t.callTool, { autoToolCall: true });
     assert.equal(t.calls.length, 0);
-    assert.deepEqual(r.response._spear, { backend: 'stub', model: 'stub', iterations: 1, tool_calls: 0, stopped: 'max_total_tool_calls' });
-  });
-
-  it('a tool returning a negative rc gives the model {"error": errno name}', async () => {
-    const r = await runChat(sumRequest(), stub, tools(() => ({ rc: -22, output: '' })).callTool, { autoToolCall: true });
-    assert.equal(r.response.choices[0].message.content, 'stub chat completion after tool: {"error":"EINVAL"}');
-    assert.equal(r.metrics.tool_errors, 1);
-  });
-
-  it('cuts a long tool output to max_tool_output_bytes with a marker', async () => {
-    const r = await runChat(sumRequest({ max_tool_output_bytes: 4 }), stub, tools(() => ({ rc: 6, output: 'abcdef' })).callTool, {
-      autoToolCall: true,
-    });
-    assert.equal(r.response.choices[0].message.content, 'stub chat completion after tool: abcd\n[truncated: 4 of 6 bytes]');
-    assert.equal(r.metrics.tools[0].truncated, true);
-    assert.equal(r.metrics.tools[0].output_bytes, 6);
-  });
-
-  it('metrics: latency per model and tool call from the clock, iterations, tool calls and token usage', async () => {
-    let t = 0;
-    const clock = (): number => (t += 10);
-    const r = await runChat(sumRequest(), stub, tools().callTool, { autoToolCall: true, clock });
-    const m = r.metrics;
-    assert.equal(m.backend, 'stub');
-    assert.equal(m.model, 'stub');
-    assert.equal(m.iterations, 2);
-    assert.equal(m.tool_calls, 1);
+    assert.deepEqual(r.response, TOOL_LIMIT_TOTAL);
     assert.deepEqual(
-      m.model_calls.map((c) => [c.latency_ms, c.finish_reason, c.tool_calls]),
-      [
-        [10, 'tool_calls', 1],
-        [10, 'stop', 0],
-      ],
+      r.appended.map((m) => m.role),
+      ['assistant'],
     );
-    assert.deepEqual(m.tools, [{ name: 'sum', latency_ms: 10, rc: 10, output_bytes: 10, truncated: false }]);
-    assert.equal(m.latency_ms, 70);
-    const sum = (k: 'prompt_tokens' | 'completion_tokens' | 'total_tokens'): number => m.model_calls.reduce((n, c) => n + c[k], 0);
-    assert.deepEqual(m.usage, { prompt_tokens: sum('prompt_tokens'), completion_tokens: sum('completion_tokens'), total_tokens: sum('total_tokens') });
-    assert.deepEqual([m.model_calls[0].prompt_tokens, m.model_calls[0].completion_tokens], [4, 4]);
-    assert.equal(m.error, undefined);
+  });
+
+  it('a tool rc other than 0 (negative or positive) gives {"error":{"code":"tool_exec_failed","message":"tool rc: RC"}}', async () => {
+    for (const rc of [-22, 7]) {
+      const r = await runChat(sumRequest(), stub, tools(() => ({ rc, output: 'ignored' })).callTool, { autoToolCall: true });
+      assert.equal(r.appended[1].content, `{"error":{"code":"tool_exec_failed","message":"tool rc: ${rc}"}}`);
+      assert.equal(done(r).choices[0].message.content, 'stub chat completion after tool');
+    }
   });
 
   it('does not change the request it was given', async () => {
@@ -143,20 +151,19 @@ describe('runChat with the stub backend', () => {
   });
 });
 
-describe('runChat tool loop limits and tool errors', () => {
+describe('runChat tool loop (SPEAR cchat_send_with_tools)', () => {
   const req = (params: ChatRequest['params'] = {}): ChatRequest => ({
     messages: [{ role: 'user', content: 'go' }],
     tools: [
       { fnOffset: 1, spec: { type: 'function', function: { name: 'a' } } },
       { fnOffset: 2, spec: { name: 'b', parameters: { type: 'object' } } },
+      { fnOffset: 3, spec: { type: 'function', function: { name: 'a' } } },
     ],
     params,
   });
   const echo = (): ToolLog => tools((name, args) => ({ rc: 0, output: `${name}:${args}` }));
-  const toolMessages = (b: ReturnType<typeof scripted>, i: number): Array<[string | undefined, string | null]> =>
-    b.requests[i].messages.filter((m) => m.role === 'tool').map((m) => [m.tool_call_id, m.content]);
 
-  it('runs every call of a reply in order, answering each by tool_call_id', async () => {
+  it('runs every call of a reply in order (a flat "name" registers too; the first registration of a name wins)', async () => {
     const b = scripted([toolReply(call('c1', 'a', '{"x":1}'), call('c2', 'b', '{"y":2}')), textReply('done')]);
     const t = echo();
     const r = await runChat(req(), b, t.callTool, { autoToolCall: true });
@@ -164,81 +171,77 @@ describe('runChat tool loop limits and tool errors', () => {
       [1, 'a', '{"x":1}'],
       [2, 'b', '{"y":2}'],
     ]);
-    assert.deepEqual(toolMessages(b, 1), [
-      ['c1', 'a:{"x":1}'],
-      ['c2', 'b:{"y":2}'],
+    assert.deepEqual(b.requests[1].messages.slice(1), [
+      { role: 'assistant', content: null, tool_calls: [call('c1', 'a', '{"x":1}'), call('c2', 'b', '{"y":2}')] },
+      { role: 'tool', content: 'a:{"x":1}', tool_call_id: 'c1' },
+      { role: 'tool', content: 'b:{"y":2}', tool_call_id: 'c2' },
     ]);
-    assert.deepEqual(b.requests[1].messages[1], { role: 'assistant', content: null, tool_calls: [call('c1', 'a', '{"x":1}'), call('c2', 'b', '{"y":2}')] });
-    assert.deepEqual(r.response._spear, { backend: 'scripted', model: 'script-model', iterations: 2, tool_calls: 2 });
-    assert.equal(r.response.choices[0].message.content, 'done');
+    assert.equal(done(r).choices[0].message.content, 'done');
+    assert.deepEqual(r.appended.at(-1), { role: 'assistant', content: 'done' });
   });
 
-  it('an unknown tool name gets an error tool message and the loop continues', async () => {
-    const b = scripted([toolReply(call('c1', 'nope')), textReply('recovered')]);
-    const t = echo();
-    const r = await runChat(req(), b, t.callTool, { autoToolCall: true });
-    assert.equal(t.calls.length, 0);
-    assert.deepEqual(toolMessages(b, 1), [['c1', '{"error":"unknown_tool","tool":"nope"}']]);
-    assert.equal(r.response.choices[0].message.content, 'recovered');
-    assert.equal(r.metrics.tool_calls_skipped, 1);
+  it('an unknown tool name gets {"error":{"code":"unknown_tool","message":"unknown tool: NAME"}} and the loop continues', async () => {
+    const b = scripted([toolReply(call('c1', 'nope')), textReply('ok')]);
+    const r = await runChat(req(), b, echo().callTool, { autoToolCall: true });
+    assert.equal(r.appended[1].content, '{"error":{"code":"unknown_tool","message":"unknown tool: nope"}}');
+    assert.equal(done(r).choices[0].message.content, 'ok');
   });
 
-  it('an rc outside the errno table is reported as its number', async () => {
-    const b = scripted([toolReply(call('c1', 'a')), textReply('ok')]);
-    await runChat(req(), b, tools(() => ({ rc: -999, output: 'ignored' })).callTool, { autoToolCall: true });
-    assert.deepEqual(toolMessages(b, 1), [['c1', '{"error":"rc -999"}']]);
-  });
-
-  it('max_tool_calls: calls of one reply past the limit are answered with an error, not run', async () => {
-    const b = scripted([toolReply(call('c1', 'a'), call('c2', 'b'), call('c3', 'a')), textReply('ok')]);
+  it('max_tool_calls stands for max_total_tool_calls when that is absent: the call past it ends the run', async () => {
+    const b = scripted([toolReply(call('c1', 'a'), call('c2', 'b')), textReply('never')]);
     const t = echo();
     const r = await runChat(req({ max_tool_calls: 1 }), b, t.callTool, { autoToolCall: true });
-    assert.deepEqual(t.calls, [[1, 'a', '{}']]);
-    assert.deepEqual(toolMessages(b, 1), [
-      ['c1', 'a:{}'],
-      ['c2', '{"error":"max_tool_calls","limit":1}'],
-      ['c3', '{"error":"max_tool_calls","limit":1}'],
-    ]);
-    assert.equal(r.response._spear.stopped, undefined);
-    assert.equal(r.response._spear.tool_calls, 1);
+    assert.equal(t.calls.length, 1);
+    assert.deepEqual(r.response, TOOL_LIMIT_TOTAL);
+    assert.deepEqual(
+      r.appended.map((m) => m.role),
+      ['assistant', 'tool'],
+    );
+    const both = await runChat(req({ max_total_tool_calls: 5, max_tool_calls: 1 }), scripted([toolReply(call('c1', 'a'), call('c2', 'b')), textReply('x')]), echo().callTool, {
+      autoToolCall: true,
+    });
+    assert.equal(done(both).choices[0].message.content, 'x');
   });
 
-  it('max_total_tool_calls: calls past the budget get an error; a later reply asking for tools stops the run', async () => {
-    const b = scripted([toolReply(call('c1', 'a'), call('c2', 'b'), call('c3', 'a')), toolReply(call('c4', 'b')), textReply('never')]);
-    const t = echo();
-    const r = await runChat(req({ max_total_tool_calls: 2 }), b, t.callTool, { autoToolCall: true });
-    assert.equal(t.calls.length, 2);
-    assert.deepEqual(toolMessages(b, 1)[2], ['c3', '{"error":"max_total_tool_calls","limit":2}']);
-    assert.equal(b.requests.length, 2);
-    assert.deepEqual(r.response.choices[0].message.tool_calls, [call('c4', 'b')]);
-    assert.deepEqual(r.response._spear, { backend: 'scripted', model: 'script-model', iterations: 2, tool_calls: 2, stopped: 'max_total_tool_calls' });
-  });
-
-  it('max_iterations bounds a model that always asks for tools', async () => {
+  it('limits: default max_total_tool_calls 32 (the 33rd call ends the run)', async () => {
     const b = scripted([toolReply(call('c', 'a'))]);
     const t = echo();
-    const r = await runChat(req({ max_iterations: 3 }), b, t.callTool, { autoToolCall: true });
-    assert.equal(b.requests.length, 3);
-    assert.equal(t.calls.length, 2);
-    assert.deepEqual(r.response._spear, { backend: 'scripted', model: 'script-model', iterations: 3, tool_calls: 2, stopped: 'max_iterations' });
+    const r = await runChat(req({ max_iterations: 100 }), b, t.callTool, { autoToolCall: true });
+    assert.equal(t.calls.length, 32);
+    assert.equal(b.requests.length, 33);
+    assert.deepEqual(r.response, TOOL_LIMIT_TOTAL);
   });
 
-  it('the default max_iterations is 8', async () => {
-    const b = scripted([toolReply(call('c', 'a'))]);
-    const r = await runChat(req(), b, echo().callTool, { autoToolCall: true });
-    assert.equal(b.requests.length, 8);
-    assert.equal(r.response._spear.stopped, 'max_iterations');
+  it('limits: default max_iterations 8; a value that is not a non-negative integer is the default; capped at 128', async () => {
+    for (const [params, calls] of [
+      [{}, 8],
+      [{ max_iterations: -1 }, 8],
+      [{ max_iterations: '3' }, 8],
+      [{ max_iterations: 2.5 }, 8],
+      [{ max_iterations: 1000 }, 128],
+    ] as Array<[ChatRequest['params'], number]>) {
+      const b = scripted([toolReply(call('c', 'a'))]);
+      const r = await runChat(req({ ...params, max_total_tool_calls: 10_000 }), b, echo().callTool, { autoToolCall: true });
+      assert.equal(b.requests.length, calls, JSON.stringify(params));
+      assert.deepEqual(r.response, TOOL_LIMIT_ITER);
+    }
   });
 
-  it('passes tools, params and timeout_ms to the backend', async () => {
+  it('passes the tools as registered, params, timeout_ms and the request id to the backend', async () => {
     const b = scripted([textReply('x')]);
-    await runChat(req({ model: 'm2', max_tokens: 50, temperature: 0.5, response_format: 'json_object', timeout_ms: 1234, custom_key: 'kept' }), b, echo().callTool);
+    await runChat(
+      { ...req({ model: 'm2', max_tokens: 50, temperature: 0.5, response_format: 'json_object', timeout_ms: 1234, custom_key: 'kept' }), requestId: 'chatcmpl_7' },
+      b,
+      echo().callTool,
+    );
     assert.deepEqual(b.requests[0], {
+      request_id: 'chatcmpl_7',
       model: 'm2',
       messages: [{ role: 'user', content: 'go' }],
       tools: [
         { type: 'function', function: { name: 'a' } },
-        { type: 'function', function: { name: 'b', parameters: { type: 'object' } } },
+        { name: 'b', parameters: { type: 'object' } },
+        { type: 'function', function: { name: 'a' } },
       ],
       max_tokens: 50,
       temperature: 0.5,
@@ -253,35 +256,27 @@ describe('runChat failures', () => {
   const never: CallTool = () => Promise.reject(new Error('not expected'));
   const failing = (e: unknown): ChatBackend => ({ name: 'failing', defaultModel: 'm', complete: () => Promise.reject(e) });
 
-  it('a backend ChatError passes through with the metrics of the run', async () => {
-    const e = await chatError(runChat(req, failing(new ChatError('ETIMEDOUT', 'slow')), never));
-    assert.equal(e.code, 'ETIMEDOUT');
-    assert.equal(e.errno, -110);
-    assert.equal(e.metrics?.iterations, 0);
-    assert.equal(e.metrics?.error, 'ETIMEDOUT');
+  it('a failed model call is a readable response {"error":{"message":...}}, as SPEAR', async () => {
+    const r = await runChat(req, failing(new ChatError('ETIMEDOUT', 'slow')), never, { metrics: true });
+    assert.deepEqual(r.response, { error: { message: 'ETIMEDOUT: slow' } });
+    assert.deepEqual(r.usage, {});
+    const boom = await runChat(req, failing(new Error('boom')), never);
+    assert.deepEqual(boom.response, { error: { message: "EIO: chat backend 'failing': boom" } });
   });
 
-  it('any other backend error is EIO; one with an errno code keeps it', async () => {
-    assert.equal((await chatError(runChat(req, failing(new Error('boom')), never))).code, 'EIO');
-    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    assert.equal((await chatError(runChat(req, failing(reset), never))).code, 'ECONNRESET');
-  });
-
-  it('a reply that is not a chat completion is EPROTO', async () => {
+  it('a reply that is not a chat completion is an error body too', async () => {
     const noChoices = { ...textReply('x'), choices: [] };
     const bad: ChatBackend = { name: 'bad', defaultModel: 'm', complete: () => Promise.resolve(noChoices) };
-    const e = await chatError(runChat(req, bad, never));
-    assert.equal(e.code, 'EPROTO');
-    assert.equal(e.message, `EPROTO: chat backend 'bad': not a chat completion: "choices" is not a non-empty array`);
+    const r = await runChat(req, bad, never);
+    assert.deepEqual(r.response, { error: { message: `EPROTO: chat backend 'bad': not a chat completion: "choices" is not a non-empty array` } });
   });
 
-  it('a callTool that throws ends the run with its errno (EIO when none), after the model call', async () => {
+  it('a callTool that throws (the guest ended) rejects the run with its errno', async () => {
     const b = scripted([toolReply(call('c', 'a'))]);
     const r: ChatRequest = { ...req, tools: [{ fnOffset: 1, spec: { type: 'function', function: { name: 'a' } } }] };
-    const e = await chatError(runChat(r, b, () => Promise.reject(new Error('guest trapped')), { autoToolCall: true }));
-    assert.equal(e.code, 'EIO');
-    assert.match(e.message, /tool 'a': guest trapped/);
-    assert.equal(e.metrics?.iterations, 1);
+    const e = await chatError(runChat(r, b, () => Promise.reject(new ChatError('ECANCELED', 'the guest ended')), { autoToolCall: true }));
+    assert.equal(e.code, 'ECANCELED');
+    assert.equal(e.message, 'ECANCELED: the guest ended');
   });
 
   it('an aborted signal is ECANCELED', async () => {
@@ -289,23 +284,5 @@ describe('runChat failures', () => {
     ac.abort();
     const e = await chatError(runChat(req, createStubBackend(), never, { signal: ac.signal }));
     assert.equal(e.code, 'ECANCELED');
-  });
-
-  it('bad params, messages, tools or no model are EINVAL before any model call', async () => {
-    const b = scripted([textReply('x')], 'nomodel', null);
-    const cases: Array<[ChatRequest, RegExp]> = [
-      [{ ...req, params: { max_iterations: 0 } }, /max_iterations/],
-      [{ ...req, params: { temperature: 'hot' as never } }, /temperature/],
-      [{ ...req, params: { model: 'm', timeout_ms: 1.5 } }, /timeout_ms/],
-      [req, /no model/],
-      [{ ...req, params: { model: 'm' }, messages: [{ role: 'robot' as never, content: 'x' }] }, /role/],
-      [{ ...req, params: { model: 'm' }, tools: [{ fnOffset: 0, spec: { type: 'function', function: { description: 'no name' } } }] }, /tool JSON/],
-    ];
-    for (const [r, re] of cases) {
-      const e = await chatError(runChat(r, b, never));
-      assert.equal(e.code, 'EINVAL', e.message);
-      assert.match(e.message, re);
-    }
-    assert.equal(b.requests.length, 0);
   });
 });

@@ -7,13 +7,25 @@ import * as util from 'node:util';
 import { ChatError } from '../../runtime/chat/errors';
 import { runChat, type CallTool } from '../../runtime/chat/loop';
 import { chatCompletionsUrl, createOpenAIBackend } from '../../runtime/chat/openai';
-import type { BackendChatRequest, ChatBackend, ChatRequest } from '../../runtime/chat/types';
+import type { BackendChatRequest, ChatBackend, ChatRequest, SpearChatCompletion } from '../../runtime/chat/types';
 import { completion, sendJson, startFakeServer, unusedPort, type FakeServer } from './helpers/fake-openai';
 
 const KEY = 'sk-test-9f8e7d6c5b4a-SECRET';
 const never: CallTool = () => Promise.reject(new Error('no tool expected'));
 const hello: ChatRequest = { messages: [{ role: 'user', content: 'hello' }], tools: [], params: { model: 'gpt-test' } };
 const signal = (): AbortSignal => new AbortController().signal;
+
+/** The completion a run ended with (it failed the test if the run ended with an error body). */
+function done(r: { response: unknown }): SpearChatCompletion {
+  assert.ok(typeof r.response === 'object' && r.response !== null && !('error' in r.response), `an error body: ${JSON.stringify(r.response)}`);
+  return r.response as SpearChatCompletion;
+}
+
+/** One call of `b` for `req`, as the loop makes it (model and timeout_ms from the params). */
+function ask(req: ChatRequest, b: ChatBackend): Promise<unknown> {
+  const timeoutMs = typeof req.params.timeout_ms === 'number' ? req.params.timeout_ms : undefined;
+  return b.complete({ model: String(req.params.model ?? ''), messages: req.messages }, { signal: signal(), timeoutMs });
+}
 
 /** Every place the key could leak from a failure: message, stack, inspection, JSON. */
 function assertNoKey(e: unknown): void {
@@ -73,9 +85,9 @@ describe('openai backend', () => {
       temperature: 0,
       response_format: { type: 'json_object' },
     });
-    assert.equal(r.response.choices[0].message.content, 'hi there');
-    assert.equal(r.response.model, 'served-model');
-    assert.deepEqual(r.response._spear, { backend: 'openai', model: 'gpt-test', iterations: 1, tool_calls: 0 });
+    assert.equal(done(r).choices[0].message.content, 'hi there');
+    assert.equal(done(r).model, 'served-model');
+    assert.deepEqual(done(r)._spear, { backend: 'openai', model: 'gpt-test' });
     assert.deepEqual(r.metrics.usage, { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 });
     assert.ok(!JSON.stringify(r).includes(KEY));
   });
@@ -97,7 +109,7 @@ describe('openai backend', () => {
       backend,
       (fnOffset, name, args) => {
         calls.push(`${fnOffset} ${name} ${args}`);
-        return Promise.resolve({ rc: 9, output: '{"sum":5}' });
+        return Promise.resolve({ rc: 0, output: '{"sum":5}' });
       },
       { autoToolCall: true },
     );
@@ -111,8 +123,8 @@ describe('openai backend', () => {
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'sum', arguments: '{"a":2,"b":3}' } }] },
       { role: 'tool', content: '{"sum":5}', tool_call_id: 'call_a' },
     ]);
-    assert.equal(r.response.choices[0].message.content, 'the tool said {"sum":5}');
-    assert.deepEqual(r.response._spear, { backend: 'openai', model: 'gpt-test', iterations: 2, tool_calls: 1 });
+    assert.equal(done(r).choices[0].message.content, 'the tool said {"sum":5}');
+    assert.deepEqual(done(r)._spear, { backend: 'openai', model: 'gpt-test' });
   });
 
   it('accepts tool-call arguments given as an object and turns them into a JSON string', async () => {
@@ -145,24 +157,23 @@ describe('openai backend', () => {
   for (const [status, code, errno] of statuses) {
     it(`HTTP ${status} is ${code}`, async () => {
       server.handle((_req, res) => sendJson(res, status, { error: { message: `status ${status}`, type: 'x' } }));
-      const e = await chatError(runChat(hello, backend, never));
+      const e = await chatError(ask(hello, backend));
       assert.equal(e.code, code);
       assert.equal(e.errno, errno);
       assert.match(e.message, new RegExp(`HTTP ${status} .*: status ${status}$`));
-      assert.equal(e.metrics?.error, code);
     });
   }
 
   it('401 whose body echoes the key: EPERM, and the key is masked in the message', async () => {
     server.handle((_req, res) => sendJson(res, 401, { error: { message: `Incorrect API key provided: ${KEY}.` } }));
-    const e = await chatError(runChat(hello, backend, never));
+    const e = await chatError(ask(hello, backend));
     assert.equal(e.code, 'EPERM');
     assert.match(e.message, /Incorrect API key provided: \[redacted\]\./);
   });
 
   it('a server that never answers and timeout_ms: ETIMEDOUT', async () => {
     server.handle(() => undefined);
-    const e = await chatError(runChat({ ...hello, params: { model: 'gpt-test', timeout_ms: 100 } }, backend, never));
+    const e = await chatError(ask({ ...hello, params: { model: 'gpt-test', timeout_ms: 100 } }, backend));
     assert.equal(e.code, 'ETIMEDOUT');
     assert.equal(e.errno, -110);
   });
@@ -187,7 +198,7 @@ describe('openai backend', () => {
 
   it('the server closing the socket: ECONNRESET', async () => {
     server.handle((req, res) => res.socket?.destroy());
-    const e = await chatError(runChat(hello, backend, never));
+    const e = await chatError(ask(hello, backend));
     assert.equal(e.code, 'ECONNRESET');
     assert.equal(e.errno, -104);
   });
@@ -197,7 +208,7 @@ describe('openai backend', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"id":"x",', () => res.socket?.destroy());
     });
-    const e = await chatError(runChat(hello, backend, never));
+    const e = await chatError(ask(hello, backend));
     assert.equal(e.code, 'ECONNRESET');
   });
 
@@ -206,7 +217,7 @@ describe('openai backend', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>gateway</html>');
     });
-    const e = await chatError(runChat(hello, backend, never));
+    const e = await chatError(ask(hello, backend));
     assert.equal(e.code, 'EPROTO');
     assert.equal(e.errno, -71);
     assert.match(e.message, /not JSON/);
@@ -215,7 +226,7 @@ describe('openai backend', () => {
   it('JSON that is not a chat completion: EPROTO', async () => {
     for (const body of [{ error: { message: 'oops' } }, { ...completion({ content: 'x' }), object: 'text_completion' }, [1, 2]]) {
       server.handle((_req, res) => sendJson(res, 200, body));
-      const e = await chatError(runChat(hello, backend, never));
+      const e = await chatError(ask(hello, backend));
       assert.equal(e.code, 'EPROTO', e.message);
       assert.match(e.message, /not a chat completion/);
     }
@@ -226,7 +237,7 @@ describe('openai backend', () => {
       res.writeHead(307, { location: 'http://127.0.0.1:1/elsewhere' });
       res.end();
     });
-    const e = await chatError(runChat(hello, backend, never));
+    const e = await chatError(ask(hello, backend));
     assert.equal(e.code, 'EPROTO');
     assert.match(e.message, /HTTP 307 .*redirect not followed/);
   });
@@ -245,7 +256,7 @@ describe('openai backend', () => {
   it('an unreachable port: ECONNRESET', async () => {
     const port = await unusedPort();
     const dead = createOpenAIBackend({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: KEY });
-    const e = await chatError(runChat(hello, dead, never));
+    const e = await chatError(ask(hello, dead));
     assert.equal(e.code, 'ECONNRESET');
     assert.match(e.message, /ECONNREFUSED/);
   });

@@ -26,10 +26,10 @@ describe('chat backend registry', () => {
     server.seen.length = 0;
   });
 
-  it('defaults to the stub with model "stub", even when OpenAI variables are set', () => {
+  it('defaults to the stub with no model (SPEAR\'s stub echoes ""), even when OpenAI variables are set', () => {
     const b = createChatBackend({}, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseUrl });
     assert.equal(b.name, 'stub');
-    assert.equal(b.defaultModel, 'stub');
+    assert.equal(b.defaultModel, undefined);
   });
 
   it('HOSTWIRE_MODEL sets the default model; the model option wins over it', () => {

@@ -66,13 +66,13 @@ describe('hostwire generate: a broken IDL', () => {
   });
 
   it('reports a missing doc string', () => {
-    const dir = editedIdl({ 'util.yaml': [['    doc: Milliseconds on the host\'s monotonic clock.\n', '']] });
-    assertBroken(dir, [/^idl\/util\.yaml:\d+: \/hostcalls\/0: missing required key 'doc'$/]);
+    const dir = editedIdl({ 'util.yaml': [['    doc: "Milliseconds since the Unix epoch on the host\'s wall clock (as SPEAR; not monotonic)."\n', '']] });
+    assertBroken(dir, [/^idl\/util\.yaml:\d+: \/hostcalls\/0: missing required key 'doc' \(expected the keys name, family, doc, params, returns, errors\)$/]);
   });
 
   it('reports a golden vector whose bytes disagree with its value', () => {
     const dir = editedIdl({ 'epoll.yaml': [['bytes: e8030000 01000000', 'bytes: e9030000 01000000']] });
-    assertBroken(dir, [/^idl\/epoll\.yaml:\d+: \/records\/0\/vectors\/0\/bytes: vector 'fd1000_in': the value encodes to e803000001000000, not the bytes given$/]);
+    assertBroken(dir, [/^idl\/epoll\.yaml:\d+: \/records\/0\/vectors\/0\/bytes: vector 'fd1000_in': the value encodes to e803000001000000, not the bytes given; expected a value and bytes that agree$/]);
   });
 
   it('reports every problem of several files in one run', () => {
@@ -113,14 +113,14 @@ describe('hostwire generate: protocols', () => {
   it('a hostcall parameter cannot use an enum of a protocol (the guest ABI cannot depend on its version)', () => {
     const dir = editedIdl({ 'epoll.yaml': [['{ name: op, type: epoll_op,', '{ name: op, type: frame_type,']] });
     assertBroken(dir, [
-      /^idl\/epoll\.yaml:65: \/hostcalls\/\d+\/params\/1\/type: hostcall 'spear_epoll_ctl' is part of the guest ABI and cannot use enum 'frame_type' of protocol 'transfer' \(the guest ABI cannot depend on a protocol's version\); expected a type of the guest ABI$/,
+      /^idl\/epoll\.yaml:72: \/hostcalls\/\d+\/params\/1\/type: hostcall 'spear_epoll_ctl' is part of the guest ABI and cannot use enum 'frame_type' of protocol 'transfer' \(the guest ABI cannot depend on a protocol's version\); expected a type of the guest ABI$/,
     ]);
   });
 
   it('a guest record cannot use a record of a protocol', () => {
     const dir = editedIdl({ 'epoll.yaml': [['{ name: events, type: epoll_events, doc: The events that are ready. }', '{ name: events, type: memory_descriptor, doc: The events that are ready. }']] });
     assertBroken(dir, [
-      /^idl\/epoll\.yaml:34: \/records\/0\/fields\/1\/type: record 'epoll_event' is part of the guest ABI and cannot use record 'memory_descriptor' of protocol 'transfer' .*; expected a type of the guest ABI$/,
+      /^idl\/epoll\.yaml:37: \/records\/0\/fields\/1\/type: record 'epoll_event' is part of the guest ABI and cannot use record 'memory_descriptor' of protocol 'transfer' .*; expected a type of the guest ABI$/,
     ]);
   });
 

@@ -121,11 +121,14 @@ export const CASES: Case[] = [
   {
     name: 'widening a parameter',
     edit: (idl) => {
-      idl.member('hostcalls', 'spear_epoll_wait', 'params', 'timeout_ms').type = 'i64';
+      const timeout = idl.member('hostcalls', 'spear_epoll_wait', 'params', 'timeout_ms');
+      timeout.type = 'i64';
+      delete timeout.timeout; // a host-side retry budget is a 32-bit number of ms
     },
     expect: [
       ['breaking', 'signature-change', 'hostcalls/spear_epoll_wait'],
       ['breaking', 'type-change', 'hostcalls/spear_epoll_wait/params/timeout_ms'],
+      ['safe', 'constraint-change', 'hostcalls/spear_epoll_wait/params/timeout_ms/timeout'],
     ],
     exitCode: 1,
   },

@@ -165,7 +165,7 @@ describe('hostwire diff: command line', () => {
   it('a missing input exits 2', () => {
     const r = runDiff([IDL, path.join(FIXTURES, 'no-such-folder')]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr[0], /no-such-folder: \/: no such file or folder$/);
+    assert.match(r.stderr[0], /no-such-folder: \/: no such file or folder; expected an IDL file or a folder of them$/);
   });
 
   it('bad usage exits 2 with the usage', () => {

@@ -13,7 +13,7 @@ describe('guest host: errno audit', () => {
       ...enosysHost(),
       cchat_create: () => fd++,
       cchat_close: (f: number) => (f === 1 ? 3 : -9),
-      spear_epoll_ctl: () => -17,
+      spear_epoll_ctl: () => -22,
       time_now_ms: () => -38n,
       random_i64: () => -(2n ** 60n),
     };
@@ -22,7 +22,7 @@ describe('guest host: errno audit', () => {
     imports.cchat_create(); // 1000
     imports.cchat_close(5); // -EBADF: documented
     imports.cchat_close(1); // 3: not a status
-    imports.spear_epoll_ctl(1000, 1, 1001, 1); // -EEXIST: documented
+    imports.spear_epoll_ctl(1000, 9, 1001, 1); // -EINVAL: documented
     imports.cchat_recv(1000, 0, 4); // ENOSYS: not documented
     imports.cchat_recv(1001, 0, 4);
     imports.cchat_recv(1000, 65535, 65534); // -EFAULT from the glue: documented
@@ -34,7 +34,7 @@ describe('guest host: errno audit', () => {
       outcomes: {
         cchat_create: { ok: 2 },
         cchat_close: { EBADF: 1, ok: 1 },
-        spear_epoll_ctl: { EEXIST: 1 },
+        spear_epoll_ctl: { EINVAL: 1 },
         cchat_recv: { ENOSYS: 2, EFAULT: 1 },
         time_now_ms: { ok: 1 },
         random_i64: { ok: 1 },

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { Errno, HostwireError } from '../../generated/ts/errno';
 import { createSpearImports, enosysHost, type SpearHostImpl } from '../../generated/ts/hostcalls';
 import { ABORTED, CALLBACK_PENDING, type GuestCallback, type GuestRequest } from '../../runtime/guest/bridge';
-import { createGuestHost, GuestAborted, type GuestHostEvents } from '../../runtime/guest/hostcalls';
+import { createGuestImports, GuestAborted, type GuestHostEvents } from '../../runtime/guest/hostcalls';
 import { runToolCallback, type ToolCallOutcome } from '../../runtime/guest/tools';
 import { WebAssemblyApi, type WasmInstance, type WasmMemory, type WasmTable } from '../../runtime/guest/wasm-api';
 import { tmpDir, wat } from './helpers';
@@ -79,8 +79,8 @@ function block(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-const payload = (fn: number, args: string, arena: { ptr?: number; len?: number } = { ptr: ARENA, len: 1024 }): string =>
-  JSON.stringify({ fn_offset: fn, args, arena_ptr: arena.ptr, arena_len: arena.len, max_output_bytes: 65536 });
+const payload = (fn: number, args: string, arena: { ptr?: number; len?: number; max?: number } = { ptr: ARENA, len: 1024 }): string =>
+  JSON.stringify({ fn_offset: fn, args, arena_ptr: arena.ptr ?? 0, arena_len: arena.len ?? 0, max_output_bytes: arena.max ?? 65536 });
 
 describe('guest host: worker wrappers over a fake native bridge', () => {
   let dir: string;
@@ -120,8 +120,8 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
         seen.logs.push([level, message]);
       },
     };
-    const impl = createGuestHost(inst, bridge, { memory, table: () => instance!.exports.__indirect_function_table as WasmTable }, events);
-    instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(fs.readFileSync(wasmFile)), { spear: createSpearImports(memory, impl) });
+    const spear = createGuestImports(inst, createSpearImports(memory, inst), bridge, { memory, table: () => instance!.exports.__indirect_function_table as WasmTable }, events);
+    instance = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(fs.readFileSync(wasmFile)), { spear });
     return { g: instance.exports as unknown as Exports, seen, inst };
   }
 
@@ -195,7 +195,7 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
     ]);
   });
 
-  it('sleep_ms: the errno the glue throws is CALLBACK_PENDING (run callbacks, sleep what is left) or ABORTED (unwind); others propagate', () => {
+  it('sleep_ms: a result of CALLBACK_PENDING runs the callbacks and sleeps what is left, ABORTED unwinds; a thrown error propagates', () => {
     const queue: GuestCallback[] = [];
     const slept: number[] = [];
     const { g, seen } = setup(
@@ -205,8 +205,9 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
           if (slept.length === 1) {
             block(20);
             queue.push({ id: 5, payload: payload(TOOL.echo, 'zzz') });
-            throw new HostwireError(CALLBACK_PENDING, 'GuestInstance.sleep_ms: unknown errno 65536');
+            return CALLBACK_PENDING;
           }
+          return undefined;
         },
       },
       queue,
@@ -216,7 +217,7 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
     assert.ok(slept[1] >= 0 && slept[1] <= 40, `sleeps what is left of 60 ms after 20 ms, not ${slept[1]}`);
     assert.deepEqual(seen.callbacks, [{ id: 5, outcome: { rc: 0, output: 'zzz' } }]);
 
-    const aborted = setup({ sleep_ms: () => { throw new HostwireError(ABORTED); } });
+    const aborted = setup({ sleep_ms: () => ABORTED });
     assert.throws(() => aborted.g.sleep(10), GuestAborted);
     const failing = setup({ sleep_ms: () => { throw new HostwireError(-Errno.ENOSYS, 'GuestInstance.sleep_ms: not implemented'); } });
     assert.throws(() => failing.g.sleep(10), { name: 'HostwireError', code: 'ENOSYS' });
@@ -253,57 +254,71 @@ describe('guest host: worker wrappers over a fake native bridge', () => {
     assert.deepEqual(seen.logs, [[4, 'hello']]);
   });
 
-  describe('tool callbacks (runToolCallback)', () => {
+  // SPEAR src/spearlet/execution/runtime/wasm_hostcalls.rs call_wasm_tool_with_arena.
+  describe('tool callbacks (runToolCallback, SPEAR call_wasm_tool_with_arena)', () => {
     const run = (p: string, g: Exports, withTable = true): ToolCallOutcome =>
       runToolCallback(p, { memory: () => g.memory, table: () => (withTable ? g.__indirect_function_table : undefined) });
 
-    it('lays out the arena: arguments, a NUL, the capacity at the next 4-byte boundary, the output after it', () => {
+    it('lays out the arena: arguments, a NUL, the output at align8(args+1), its u32 length at out + align8(cap)', () => {
       const { g } = setup({});
       assert.deepEqual(run(payload(TOOL.echo, 'abcde', { ptr: ARENA, len: 64 }), g), { rc: 0, output: 'abcde' });
       const m = new Uint8Array(g.memory.buffer);
       assert.deepEqual(Array.from(m.subarray(ARENA, ARENA + 6)), [97, 98, 99, 100, 101, 0]);
-      // args 5 bytes + NUL: the length slot is at +8, the output at +12 with 64 - 12 = 52 bytes of room; 5 written.
-      assert.equal(new DataView(g.memory.buffer).getUint32(ARENA + 8, true), 5);
-      assert.equal(Buffer.from(m.subarray(ARENA + 12, ARENA + 17)).toString(), 'abcde');
+      // args 5 bytes + NUL: the output at +8; cap = 64 - 8 - 8 = 48; the length slot at +8 + 48 = +56.
+      assert.equal(Buffer.from(m.subarray(ARENA + 8, ARENA + 13)).toString(), 'abcde');
+      assert.equal(new DataView(g.memory.buffer).getUint32(ARENA + 56, true), 5);
     });
 
-    it('a tool whose output does not fit fails with -ENOSPC; arguments that do not fit the arena too', () => {
+    it('max_tool_output_bytes bounds the capacity: an output over it is -ENOSPC; an arena without room too', () => {
       const { g } = setup({});
-      // 8 bytes of args: slot at +12, output at +16; 20 bytes leave 4 of room for 8.
-      assert.deepEqual(run(payload(TOOL.echo, '12345678', { ptr: ARENA, len: 20 }), g), { rc: -Errno.ENOSPC, output: '' });
-      assert.deepEqual(run(payload(TOOL.echo, '12345678', { ptr: ARENA, len: 12 }), g), { rc: -Errno.ENOSPC, output: '' });
-      assert.deepEqual(run(payload(TOOL.liar, 'x'), g), { rc: -Errno.ENOSPC, output: '' });
+      assert.deepEqual(run(payload(TOOL.echo, '12345678', { ptr: ARENA, len: 1024, max: 8 }), g), { rc: 0, output: '12345678' });
+      assert.deepEqual(run(payload(TOOL.echo, '12345678', { ptr: ARENA, len: 1024, max: 7 }), g), { rc: -Errno.ENOSPC, output: '' });
+      // 17 bytes of args: the output at +24; 48 bytes leave 48 - 24 - 8 = 16 of room for 17.
+      assert.deepEqual(run(payload(TOOL.echo, '0123456789abcdefX', { ptr: ARENA, len: 48 }), g), { rc: -Errno.ENOSPC, output: '' });
+      assert.deepEqual(run(payload(TOOL.echo, '12345678', { ptr: ARENA, len: 24 }), g), { rc: -Errno.ENOSPC, output: '' });
+      assert.deepEqual(run(payload(TOOL.echo, 'x', { ptr: ARENA, len: 64, max: 0 }), g), { rc: -Errno.ENOSPC, output: '' });
     });
 
-    it('no arena is -EINVAL, an arena outside the memory -EFAULT', () => {
+    it('an output length over the capacity is -EIO; any other rc is the result', () => {
+      const { g } = setup({});
+      assert.deepEqual(run(payload(TOOL.liar, 'x'), g), { rc: -Errno.EIO, output: '' });
+      assert.deepEqual(run(payload(TOOL.chatty, 'x'), g), { rc: 7, output: '' });
+    });
+
+    it('no arena or a negative fn_offset is -EFAULT, an arena outside the memory -EFAULT', () => {
       const { g } = setup({});
       assert.deepEqual(run(payload(TOOL.echo, 'x', {}), g), {
-        rc: -Errno.EINVAL,
+        rc: -Errno.EFAULT,
         output: '',
         problem: 'the guest registered tools but set no tool arena (tool_arena_ptr, tool_arena_len)',
       });
-      assert.deepEqual(run(payload(TOOL.echo, 'x', { ptr: 65536 - 16, len: 32 }), g), { rc: -Errno.EFAULT, output: '' });
+      assert.deepEqual(run(payload(TOOL.echo, 'x', { ptr: -8, len: 64 }), g).rc, -Errno.EFAULT);
+      assert.deepEqual(run(payload(-1, 'x'), g), { rc: -Errno.EFAULT, output: '' });
+      assert.deepEqual(run(payload(TOOL.echo, 'x', { ptr: 65536 - 16, len: 64 }), g), { rc: -Errno.EFAULT, output: '' });
     });
 
-    it('a table entry that is no tool function, or no exported table, is -EINVAL with the reason', () => {
+    it('a table entry that is no tool function, or no exported table, is -EIO with the reason', () => {
       const { g } = setup({});
-      const notTool = (n: number): ToolCallOutcome => ({ rc: -Errno.EINVAL, output: '', problem: `function table entry ${n} is not a tool function (i32, i32, i32, i32) -> i32` });
+      const notTool = (n: number): ToolCallOutcome => ({ rc: -Errno.EIO, output: '', problem: `function table entry ${n} is not a tool function (i32, i32, i32, i32) -> i32` });
       assert.deepEqual(run(payload(TOOL.oneArg, 'x'), g), notTool(TOOL.oneArg));
       assert.deepEqual(run(payload(0, 'x'), g), notTool(0));
       assert.deepEqual(run(payload(99, 'x'), g), notTool(99));
       assert.deepEqual(run(payload(TOOL.echo, 'x'), g, false), {
-        rc: -Errno.EINVAL,
+        rc: -Errno.EIO,
         output: '',
         problem: 'the guest exports no function table (__indirect_function_table), so its tools cannot be called: link it with -Wl,--export-table',
       });
-      assert.equal(run('{"fn_offset":"one"}', g).rc, -Errno.EINVAL);
+      assert.equal(run('{"fn_offset":"one"}', g).rc, -Errno.EIO);
     });
 
-    it('a tool that traps ends the guest: the trap propagates out of the blocking call', () => {
+    it('a tool that traps fails that tool call with -EIO and the guest goes on', () => {
+      const { g } = setup({});
+      assert.deepEqual(run(payload(TOOL.explode, '{}'), g), { rc: -Errno.EIO, output: '', problem: 'the tool function 2 trapped: unreachable' });
       const queue: GuestCallback[] = [{ id: 1, payload: payload(TOOL.explode, '{}') }];
-      const { g, seen } = setup({ spear_epoll_wait: () => CALLBACK_PENDING }, queue);
-      assert.throws(() => g.wait(1000, -1), (e: unknown) => e instanceof WebAssemblyApi.RuntimeError && (e as Error).message === 'unreachable');
-      assert.deepEqual(seen.callbacks, []);
+      let waits = 0;
+      const { g: g2, seen } = setup({ spear_epoll_wait: () => (++waits === 1 ? CALLBACK_PENDING : 0) }, queue);
+      assert.equal(g2.wait(1000, -1), 0);
+      assert.deepEqual(seen.callbacks, [{ id: 1, outcome: { rc: -Errno.EIO, output: '', problem: 'the tool function 2 trapped: unreachable' } }]);
     });
   });
 });

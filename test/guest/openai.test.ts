@@ -39,7 +39,7 @@ describe('guest host: the openai backend via hostwire run', () => {
     const response = JSON.parse(r.stdout.replace(/^chat response \(\d+ bytes\): /, '')) as { choices: { message: { content: string } }[]; model: string; _spear: unknown };
     assert.equal(response.choices[0].message.content, 'the tool said {"sum":42}');
     assert.equal(response.model, 'served-model');
-    assert.deepEqual(response._spear, { backend: 'openai', model: 'stub-model', iterations: 2, tool_calls: 1 });
+    assert.deepEqual(response._spear, { backend: 'openai', model: 'stub-model' });
     assert.equal(r.code, 0);
 
     assert.equal(server.seen.length, 2);
@@ -60,10 +60,10 @@ describe('guest host: the openai backend via hostwire run', () => {
     assert.ok(!r.stdout.includes('sk-test-secret'));
   });
 
-  it('chat_completion.c: a server error reaches the guest as the errno of cchat_recv (-EIO for a 500)', async () => {
+  it('chat_completion.c: a server error reaches the guest as a readable {"error":{"message":...}} body, as SPEAR', async () => {
     server.handle((_req, res) => sendJson(res, 500, { error: { message: 'overloaded' } }));
     const r = await runCli(['run', buildExample('chat_completion', dir), '--backend', 'openai', '--backend-url', server.baseUrl], { env: env() });
-    assert.equal(r.stdout, 'cchat_recv_alloc failed\n');
-    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^response \(\d+ bytes\): \{"error":\{"message":"EIO: openai backend \(POST http:\/\/127\.0\.\n$/);
+    assert.equal(r.code, 0);
   });
 });

@@ -56,35 +56,37 @@ describe('guest host: the examples/c samples via hostwire run', () => {
         ],
         tools: [],
         params,
+        requestId: 'chatcmpl_1000',
       },
       false,
     );
     const r = await runCli(['run', buildExample('chat_completion', dir)]);
     assert.equal(r.stderr, '');
+    // The first 60 bytes stop at the first digit of `created` (Unix seconds, as SPEAR's stub).
     assert.equal(r.stdout, `response (${Buffer.byteLength(expected)} bytes): ${expected.slice(0, 60)}\n`);
     assert.equal(r.code, 0);
   });
 
-  it("chat_tool_sum.c: AUTO_TOOL_CALL runs the guest's sum(7, 35) and 42 is in the final answer", async () => {
+  it("chat_tool_sum.c: AUTO_TOOL_CALL runs the guest's sum(7, 35); the final answer is SPEAR's stub text after a tool", async () => {
     const r = await runCli(['run', buildExample('chat_tool_sum', dir, EXPORT_TABLE)]);
     assert.equal(r.stderr, '');
     const m = /^chat response \((\d+) bytes\): (.*)\n$/s.exec(r.stdout);
     assert.ok(m, `unexpected stdout: ${r.stdout}`);
     const response = JSON.parse(m[2]) as { choices: { message: { content: string } }[]; _spear: Record<string, unknown> };
     assert.equal(Number(m[1]), Buffer.byteLength(m[2]));
-    assert.equal(response.choices[0].message.content, 'stub chat completion after tool: {"sum":42}');
-    assert.deepEqual(response._spear, { backend: 'stub', model: 'stub-model', iterations: 2, tool_calls: 1 });
+    assert.equal(response.choices[0].message.content, 'stub chat completion after tool');
+    assert.deepEqual(response._spear, { backend: 'stub', model: 'stub-model' });
     assert.equal(r.code, 0);
   });
 
-  it('chat_tool_sum.c linked without --export-table: the tool cannot be called, the model hears why, the host warns', async () => {
+  it('chat_tool_sum.c linked without --export-table: the tool call fails (tool rc: -5), the loop goes on, the host warns', async () => {
     const r = await runCli(['run', buildExample('chat_tool_sum', dir)]);
     assert.equal(
       r.stderr,
       'hostwire: warning: the guest exports no function table (__indirect_function_table), so its tools cannot be called: link it with -Wl,--export-table\n',
     );
     const response = JSON.parse(r.stdout.replace(/^chat response \(\d+ bytes\): /, '')) as { choices: { message: { content: string } }[] };
-    assert.equal(response.choices[0].message.content, 'stub chat completion after tool: {"error":"EINVAL"}');
+    assert.equal(response.choices[0].message.content, 'stub chat completion after tool');
     assert.equal(r.code, 0);
   });
 });

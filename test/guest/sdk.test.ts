@@ -29,7 +29,7 @@ describe('guest host: the SDK', () => {
       created: 0,
       model: 'stub-model',
       choices: [{ index: 0, message: { role: 'assistant', content: '2 messages' }, finish_reason: 'stop' }],
-      _spear: { backend: 'backend', model: 'stub-model', iterations: 1, tool_calls: 0 },
+      _spear: { backend: 'backend', model: 'stub-model' },
     });
     assert.deepEqual({ exitCode, stdout, stderr, logs }, { exitCode: 0, stdout: `response (${full.length} bytes): ${full.slice(0, 60)}\n`, stderr: '', logs: [] });
   });

@@ -13,23 +13,14 @@ import type { BackendChatRequest, ChatCompletion, JsonObject } from '../../runti
 import { runGuest } from '../../runtime';
 import { buildGuest, EXPORT_TABLE, lines, tmpDir } from './helpers';
 
-/** The stub transport's word for a frame: kWords[fnv1a32(bytes) >> 28] (native/core/rtasr_stub.hpp). */
-const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliett', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa'];
-function word(bytes: Uint8Array): string {
-  let h = 2166136261;
-  for (const b of bytes) h = Math.imul(h ^ b, 16777619) >>> 0;
-  return WORDS[h >>> 28];
+/** `N TEXT`: a result as the guest prints it (its byte length, then the text). */
+function out(text: string): string {
+  return `${Buffer.byteLength(text)} ${text}`;
 }
 
-/** The guest's audio: x = x * 1103515245 + 12345 from 1, each byte (x >> 16) & 0xff. */
-function audio(): Uint8Array {
-  const out = new Uint8Array(4800);
-  let x = 1;
-  for (let i = 0; i < out.length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
+/** SPEAR's rtasr GET_STATUS (keys sorted, as serde_json writes them). */
+function rtasrStatus(state: string, maxSend: number, sendBytes: number): string {
+  return JSON.stringify({ dropped_events: 0, last_error: null, max_recv_queue_bytes: 1048576, max_send_queue_bytes: maxSend, recv_queue_bytes: 0, send_queue_bytes: sendBytes, state });
 }
 
 const SUM_SPEC: JsonObject = { type: 'function', function: { name: 'sum', parameters: { type: 'object' } } };
@@ -50,7 +41,7 @@ describe('guest host: the hostcalls end to end (c/syscalls.c on the native core)
       const last = [...req.messages].reverse().find((m) => m.role === 'user')?.content;
       if (last === 'slow') await released;
       if (last === 'fail') throw new ChatError('ETIMEDOUT', 'scripted failure');
-      return stubComplete(req);
+      return stubComplete({ ...req, request_id: undefined }, 0);
     }
     const backend = { name: 'scripted', complete: scripted };
 
@@ -61,22 +52,19 @@ describe('guest host: the hostcalls end to end (c/syscalls.c on the native core)
         tools: tool ? [{ fnOffset: 1, spec: SUM_SPEC }] : [],
         params: { model: 'syscalls-model', ...params },
       };
-      const stub = { name: 'scripted', complete: async (req: BackendChatRequest) => stubComplete(req) };
+      const stub = { name: 'scripted', complete: async (req: BackendChatRequest) => stubComplete({ ...req, request_id: undefined }, 0) };
       const r = await runChat(request, stub, async () => ({ rc: tool?.rc ?? 0, output: tool?.output ?? '' }), { autoToolCall: tool !== undefined });
       const text = JSON.stringify(r.response);
       return { len: Buffer.byteLength(text), text };
     }
     const hello = await response('hello', { colour: 'blue' });
+    const failed = JSON.stringify({ error: { message: 'ETIMEDOUT: scripted failure' } });
     const slow = await response('slow', {});
     const tool42 = await response('add 7 and 35', {}, { output: '{"sum":42}' });
     const tool42b = await response('add 19 and 23', {}, { output: '{"sum":42}' });
     const tool3 = await response('add 1 and 2', {}, { output: '{"sum":3}' });
     const noArena = await response('add 5 and 6', {}, { rc: -22, output: '' });
-    const a = audio();
-    const [w1, w2] = [word(a.subarray(0, 3200)), word(a.subarray(3200))];
-    const delta = (w: string): string => `{"type":"transcription.delta","delta":"${w}"}`;
-    const completed = `{"type":"transcription.completed","transcript":"${w1} ${w2}"}`;
-    const zeros = word(new Uint8Array(3200));
+    const stubEvent = '{"seq":1,"text":"aaaaaaaaaa","type":"transcription.delta"}';
 
     const warnings: string[] = [];
     const r = await runGuest(guest, {
@@ -143,18 +131,17 @@ GET_STATUS session: 105 {"fd":1002,"kind":"ChatSession","flags":[],"poll_mask":0
 == chat
 cchat_create: 1005
 SET_PARAM model: 0
-SET_PARAM temperature 9: -22
-SET_PARAM malformed: -22
+SET_PARAM temperature 9: 0
+SET_PARAM malformed: -5
 SET_PARAM unknown key: 0
 write_msg: 0
-write_msg empty role: -22
+write_msg empty role: 0
 write_msg fd 999: -9
 write_msg on an epoll fd: -9
 write_msg content beyond memory: -14
-write_fn not a tool: -22
-send unknown flag 0x4: -22
+write_fn not a tool: 0
 send on an epoll fd: -9
-send: 1006
+send (flag bit 0x4 ignored): 1006
 ADD response IN: 0
 wait -1: 1 fd=1006 events=0x1 len=8
 GET_KIND response: 23 {"kind":"ChatResponse"}
@@ -162,7 +149,7 @@ recv capacity 10: -28 len=${hello.len}
 recv: ${hello.len} ${hello.text}
 recv after the end: 0 
 still IN after the end: 1 fd=1006 events=0x1 len=8
-SET_PARAM on a response: -9
+SET_PARAM on a response: 0
 cchat_close response: 0
 cchat_close response again: -9
 closed fd left the set: 0 len=0
@@ -181,9 +168,9 @@ DEL: 0
 -- failure
 send fail: 1010
 ADD IN only: 0
-wait -1 (ERR though not asked): 1 fd=1010 events=0x8 len=8
-recv: -110 len=65536
-recv again: -110 len=65536
+wait -1 (a failed request is readable): 1 fd=1010 events=0x1 len=8
+recv: ${failed.length} ${failed}
+recv again: 0 
 DEL: 0
 -- rotation
 responses: 1011 1012 1013
@@ -206,61 +193,44 @@ recv: ${tool3.len} ${tool3.text}
 no tool arena: ${noArena.len} ${noArena.text}
 == rtasr
 rtasr_create: 1023
-SET_FLAGS O_NONBLOCK: 0
-read before CONNECT: -107 len=256
-write before CONNECT: -107
-FLUSH before CONNECT: -107
-SET_PARAM transport stub: 0
-SET_PARAM transport ws: -22
-SET_PARAM sample_rate 16000: 0
-SET_AUTOFLUSH none: 0
+GET_STATUS: ${out(rtasrStatus('Init', 1048576, 0))}
+GET_AUTOFLUSH: ${out('{"client_commit":null,"flush_on_close":false,"strategy":"server_vad","vad":{"prefix_padding_ms":300,"silence_ms":500,"threshold":0.5}}')}
+read before CONNECT (blocking fd): -11 len=256
+SET_PARAM max_send_queue_bytes 4000: 0
+SET_PARAM no key: -22
 unknown command 42: -22
-CONNECT: 0
-CONNECT again: -22
-read nothing yet: -11 len=256
 ADD IN|OUT: 0
 wait (writable): 1 fd=1023 events=0x4 len=8
-write a frame: 3200
-write half a frame: 1600
+write before CONNECT: 3200
+write 3200 (800 would fit: none queued): -11
+write 800: 800
 write from beyond memory: -14
-wait (readable and writable): 1 fd=1023 events=0x5 len=8
-read capacity 8: -28 len=${delta(w1).length}
-read: ${delta(w1).length} ${delta(w1)}
-FLUSH: 0
-write after FLUSH: -32
-wait (draining): 1 fd=1023 events=0x1 len=8
-read: ${delta(w2).length} ${delta(w2)}
-read: ${completed.length} ${completed}
-wait (closed: HUP): 1 fd=1023 events=0x10 len=8
-wait (HUP again: level-triggered): 1 fd=1023 events=0x10 len=8
-read at the end: 0 
-write when closed: -32
+wait (full: not writable): 0 len=0
+FLUSH (full): -11
+write 1 (full): -11
+GET_STATUS: ${out(rtasrStatus('Configured', 4000, 4000))}
+SET_PARAM stub_event_interval_ms 0: 0
+SET_PARAM stub_event_payload_bytes 90: 0
+CONNECT: 0
+CONNECT again: 0
+MOD IN: 0
+wait -1 (an event without audio): 1 fd=1023 events=0x1 len=8
+read capacity 8: -28 len=${stubEvent.length}
+read: ${out(stubEvent)}
 GET_KIND: 16 {"kind":"RtAsr"}
 DEL: 0
-no HUP once DELeted: 0 len=0
-ADD IN again: 0
-HUP again (not asked for): 1 fd=1023 events=0x10 len=8
 rtasr_close: 0
 rtasr_close again: -9
+write after close: -9
 closed fd left the set: 0 len=0
--- a full send queue
-SET_PARAM send_queue_bytes 4000: 0
-SET_PARAM stub_paused: 0
-CONNECT: 0
-SET_FLAGS O_NONBLOCK: 0
-write 3200: 3200
-write 3200 (800 fit): 800
-write 3200 (full): -11
-ADD OUT: 0
-wait (not writable): 0 len=0
-SET_PARAM stub_paused false: 0
-wait (writable again): 1 fd=1024 events=0x4 len=8
-SET_PARAM stub_error: 0
-wait (ERR): 1 fd=1024 events=0x8 len=8
-read: ${delta(zeros).length} ${delta(zeros)}
-read: 43 {"type":"error","error":{"message":"boom"}}
-read: -5 len=256
-write in ERROR: -32
+-- autoflush
+SET_AUTOFLUSH client_commit: 0
+GET_AUTOFLUSH: ${out('{"client_commit":{"flush_interval_ms":null,"max_buffer_bytes":123,"min_flush_gap_ms":7,"silence_ms":null},"flush_on_close":false,"strategy":"client_commit","vad":null}')}
+SET_AUTOFLUSH legacy silence: 0
+GET_AUTOFLUSH: ${out('{"client_commit":null,"flush_on_close":false,"strategy":"server_vad","vad":{"prefix_padding_ms":300,"silence_ms":250,"threshold":0.5}}')}
+SET_AUTOFLUSH unknown strategy: -22
+SEND_EVENT: 0
+GET_STATUS: ${out(rtasrStatus('Init', 1048576, '{"b":1,"type":"t"}'.length))}
 == util
 sleep_ms(20) slept >= 20 ms: 1
 time_now_ms advanced: 1

@@ -16,6 +16,7 @@ describe('native: the addon', () => {
       'Transfer',
       'abi',
       'host',
+      'noop',
       'recordRoundTrip',
       'setErrorClass',
     ]);

@@ -41,6 +41,11 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
   spear_epoll_create: (r) => assert.equal(r, 1000),
   rtasr_create: (r) => assert.equal(r, 1000),
   log: (r) => assert.equal(r, -22),
+  // As SPEAR's cchat_ctl: the command is decided first, and 1000 is no command.
+  cchat_ctl: (r) => assert.equal(r, -22),
+  // As SPEAR: epfd == fd is -EINVAL before any lookup; an unknown command before the fd.
+  spear_epoll_ctl: (r) => assert.equal(r, -22),
+  spear_fd_ctl: (r) => assert.equal(r, -22),
   time_now_ms: (r) => assert.ok(typeof r === 'bigint' && r >= 0n),
   wall_time_s: (r) => assert.ok(typeof r === 'bigint' && Math.abs(Number(r) - Date.now() / 1000) < 5),
   random_i64: (r) => assert.equal(typeof r, 'bigint'),
@@ -50,9 +55,15 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
 describe('native: GuestInstance', () => {
   const instance = () => new (addon().GuestInstance)() as unknown as Record<string, (...a: unknown[]) => unknown>;
 
-  it('has exactly one method per hostcall, named by its import name', () => {
+  it('has exactly one method per hostcall, named by its import name, besides attachMemory and wasmImports', () => {
     const names = Object.getOwnPropertyNames(addon().GuestInstance.prototype).filter((n) => n !== 'constructor');
-    assert.deepStrictEqual(names.sort(), idl().hostcalls.map((h) => h.name).sort());
+    assert.deepStrictEqual(names.sort(), [...idl().hostcalls.map((h) => h.name), 'attachMemory', 'wasmImports'].sort());
+  });
+
+  it('wasmImports() has one function per hostcall, with its wasm arity', () => {
+    const imports = new (addon().GuestInstance)().wasmImports() as unknown as Record<string, (...a: unknown[]) => unknown>;
+    assert.deepStrictEqual(Object.keys(imports).sort(), idl().hostcalls.map((h) => h.name).sort());
+    for (const h of idl().hostcalls) assert.equal(typeof imports[h.name], 'function', h.name);
   });
 
   for (const h of idl().hostcalls) {

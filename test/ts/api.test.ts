@@ -38,7 +38,7 @@ describe('ts: errno.ts', () => {
     assert.equal(e.name, 'HostwireError');
     assert.equal(e.code, 'EBADF');
     assert.equal(e.errno, -9);
-    assert.equal(e.message, 'EBADF: The fd is not open in this instance or is the wrong kind.');
+    assert.equal(e.message, 'EBADF: The fd was never opened in this instance, is closed, or is the wrong kind for the call.');
     const f = new hw.HostwireError(hw.Errno.ETIMEDOUT, 'connect to peer b');
     assert.equal(f.code, 'ETIMEDOUT');
     assert.equal(f.errno, -110);

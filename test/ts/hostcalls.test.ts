@@ -400,6 +400,7 @@ describe('ts: hostcall glue (createSpearImports)', () => {
         countOf: 'epoll_event',
         errors: [9, 14, 22, 28, 4].sort((a, b) => a - b),
         blocking: true,
+        timeout: 'timeout_ms',
         implemented: true,
       });
     });

@@ -6,8 +6,14 @@ import type { GeneratedFile, Model } from '../../model';
 import { render } from './render';
 import { mainHeaderView, ssfHeaderView, type HeaderView } from './view';
 
-/** The sub-headers this back end knows how to write, each with its own helpers. */
-const SUB_HEADERS: Record<string, (model: Model, file: string) => HeaderView> = {
+/** The template of the main header, whatever the IDL names the file (`abi.c.header`). */
+const MAIN_TEMPLATE = 'spear.h';
+
+/**
+ * The sub-headers this back end knows how to write, each with its own helpers (validation
+ * refuses a `c_header` that is neither one of these nor the main header).
+ */
+export const SUB_HEADERS: Record<string, (model: Model, file: string) => HeaderView> = {
   'spear_ssf.h': ssfHeaderView,
 };
 
@@ -18,5 +24,5 @@ export function emitC(model: Model): GeneratedFile[] {
     if (!view) throw new Error(`C back end: the IDL puts items in ${file}, a header it has no template for`);
     return { path: file, content: render(file, view(model, file)) };
   });
-  return [{ path: model.abi.c.header, content: render(model.abi.c.header, main) }, ...subs];
+  return [{ path: model.abi.c.header, content: render(MAIN_TEMPLATE, main) }, ...subs];
 }

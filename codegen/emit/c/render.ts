@@ -38,7 +38,7 @@ function createTemplates(): TemplateSet {
   });
 }
 
-/** Render `templates/<name>.hbs` with `view`. */
+/** Render `templates/<name>.hbs` with `view` (each template is compiled once per process). */
 export function render(name: string, view: object): string {
   templates ??= createTemplates();
   return templates.render(name, view);

@@ -14,11 +14,15 @@ import type {
   FieldType,
   FlagsDef,
   Hostcall,
-  HostcallParam,
+  ImplArg,
+  InOutArg,
+  LoweredValue,
   Model,
+  OutputArg,
   RecordDef,
   RecordField,
 } from '../../model';
+import { visitArg } from '../../resolve/plan';
 import { cLiteral, cString, docComment, type DocEntry } from './text';
 
 /** A function head: rendered by the `signature` helper as `ret name(params)`. */
@@ -54,6 +58,8 @@ export interface EnumView {
 
 export interface FlagsView {
   doc: string;
+  /** Whether the bits are constants of an anonymous enum (`int`), as SPEAR's header has them. */
+  enumerated: boolean;
   bits: ConstView[];
   aliases: AliasView[];
 }
@@ -239,12 +245,22 @@ function enumView(e: EnumDef): EnumView {
   };
 }
 
-/** Flag masks shift an unsigned type wide enough for the bit, so bit 31 (or 63) is exact. */
+/**
+ * Flag bits are constants of an anonymous enum (`int`), as in SPEAR's header, so that each
+ * has SPEAR's C type; a set with a bit that does not fit an `int` (bit 31 and up) is written
+ * as masks of an unsigned type wide enough for it instead.
+ */
 function flagsView(f: FlagsDef): FlagsView {
+  const enumerated = f.bits.every((b) => b.bit < 31);
   const wide = f.type.bytes === 8 ? 'uint64_t' : 'uint32_t';
   return {
     doc: docComment([`\`${f.name}\` (${f.type.name} flags): ${f.doc}`], 0, '/*'),
-    bits: f.bits.map((b) => ({ doc: docComment([b.doc]), name: b.cName, value: `((${wide})1u << ${b.bit})` })),
+    enumerated,
+    bits: f.bits.map((b) => ({
+      doc: docComment([b.doc], enumerated ? 4 : 0),
+      name: b.cName,
+      value: enumerated ? `0x${(1n << BigInt(b.bit)).toString(16).padStart(3, '0')}` : `((${wide})1u << ${b.bit})`,
+    })),
     aliases: f.aliases.map(aliasView),
   };
 }
@@ -310,28 +326,24 @@ function returnDoc(h: Hostcall): string | undefined {
   }
 }
 
-function loweredDoc(p: HostcallParam, role: string): string {
-  switch (role) {
-    case 'ptr':
-      return annotate(p.doc, 'guest address');
-    case 'len':
-      return `Length of \`${p.name}\` in bytes.`;
-    case 'len_ptr':
-      return p.kind === 'ctl_arg'
-        ? 'Address of a uint32_t: the input length in, the output length out.'
-        : 'Address of a uint32_t: the capacity in; the length written, or needed with -ENOSPC, out.';
-    default: {
+/** The `@param` entries of one argument: one per wasm value it lowers to. */
+function argDocs(a: ImplArg): DocEntry[] {
+  const p = a.param;
+  const ptr = (v: LoweredValue): DocEntry => ({ tag: `@param ${v.name}`, text: annotate(p.doc, 'guest address') });
+  return visitArg<DocEntry[]>(a, {
+    value: (x) => {
       const type = p.enumDef ?? p.flagsDef;
-      return type ? annotate(p.doc, `\`${type.name}\``) : p.doc;
-    }
-  }
+      return [{ tag: `@param ${x.value.name}`, text: type ? annotate(p.doc, `\`${type.name}\``) : p.doc }];
+    },
+    input: (x) => [ptr(x.ptr), { tag: `@param ${x.len.name}`, text: `Length of \`${p.name}\` in bytes.` }],
+    output: (x) => [ptr(x.ptr), { tag: `@param ${x.lenPtr.name}`, text: 'Address of a uint32_t: the capacity in; the length written, or needed with -ENOSPC, out.' }],
+    inout: (x) => [ptr(x.ptr), { tag: `@param ${x.lenPtr.name}`, text: 'Address of a uint32_t: the input length in, the output length out.' }],
+  });
 }
 
 function hostcallDoc(h: Hostcall): string {
   const entries: DocEntry[] = [h.doc];
-  const tagged: DocEntry[] = h.params.flatMap((p) =>
-    p.lowered.map((v) => ({ tag: `@param ${v.name}`, text: loweredDoc(p, v.role) })),
-  );
+  const tagged: DocEntry[] = h.plan.impl.flatMap(argDocs);
   const ret = returnDoc(h);
   if (ret) tagged.push({ tag: '@return', text: ret });
   if (tagged.length) entries.push('', ...tagged);
@@ -343,9 +355,8 @@ function hostcallDoc(h: Hostcall): string {
   return docComment(entries);
 }
 
-function resultType(h: Hostcall): string {
-  return h.wasmResult === null ? 'void' : h.wasmResult === 'i64' ? 'int64_t' : 'int32_t';
-}
+/** The C result type of the import: the plan's, so the prototype and the static assert agree. */
+const resultType = (h: Hostcall): string => h.plan.result.c;
 
 /** How a helper supplies one IDL parameter: its own parameters, and the call's arguments. */
 interface Binding {
@@ -366,10 +377,11 @@ interface Over {
  * A helper over `h`: `bind` supplies some IDL parameters; the others pass through as helper
  * parameters with their lowered names and C types.
  */
-function helperOver(h: Hostcall, bind: (p: HostcallParam) => Binding | undefined): Over {
+function helperOver(h: Hostcall, bind: (a: ImplArg) => Binding | undefined): Over {
   const over: Over = { params: [], names: [], call: { fn: h.cName, args: [] } };
-  for (const p of h.params) {
-    const bound = bind(p);
+  for (const a of h.plan.impl) {
+    const p = a.param;
+    const bound = bind(a);
     if (bound) {
       over.params.push(...bound.params);
       over.call.args.push(...bound.args);
@@ -392,9 +404,9 @@ function aliasHelpers(h: Hostcall): HelperView[] {
 function strHelpers(h: Hostcall): HelperView[] {
   return h.cHelpers.map((helper) => {
     if (helper !== 'str') throw new Error(`C back end: ${h.name}: unknown C helper '${helper}'`);
-    const { params, call } = helperOver(h, (p) =>
-      p.kind === 'in_string'
-        ? { params: [`const char *${p.cStrName}`], args: [asAddress(p.cStrName), `(int32_t)strlen(${p.cStrName})`] }
+    const { params, call } = helperOver(h, (a) =>
+      a.kind === 'input' && a.text
+        ? { params: [`const char *${a.param.cStrName}`], args: [asAddress(a.param.cStrName), `(int32_t)strlen(${a.param.cStrName})`] }
         : undefined,
     );
     const doc = docComment([`\`${h.cName}\` taking NUL-terminated strings.`]);
@@ -411,14 +423,14 @@ const ALLOC_RESULT =
   'in `*out_len`; NULL on any error. The caller frees it.';
 
 /** `_json`, `_string`/`_u32`, no-argument and `_alloc` helpers for each command of a ctl hostcall. */
-function ctlHelpers(h: Hostcall, arg: HostcallParam, known: KnownNames): HelperView[] {
+function ctlHelpers(h: Hostcall, arg: InOutArg, known: KnownNames): HelperView[] {
   const commands = need(`command enum of ${h.name}`, arg.commands);
-  const cmd = need(`command parameter of ${h.name}`, h.params.find((p) => p.enumDef === commands));
+  const cmd = need(`command parameter of ${h.name}`, h.plan.impl.find((a) => a.param.enumDef === commands));
   const base = h.cName.replace(/_ctl$/, '');
   return commands.values.filter((v) => v.cHelper).flatMap((v): HelperView[] => {
     const name = `${base}_${v.name.toLowerCase()}`;
-    const bind = (argArgs: string[]) => (p: HostcallParam): Binding | undefined =>
-      p === cmd ? { params: [], args: [v.cName] } : p === arg ? { params: [], args: argArgs } : undefined;
+    const bind = (argArgs: string[]) => (a: ImplArg): Binding | undefined =>
+      a === cmd ? { params: [], args: [v.cName] } : a === arg ? { params: [], args: argArgs } : undefined;
     if (v.input === 'json' && v.output === 'none') {
       const { params, names, call } = helperOver(h, bind([asAddress('json'), asAddress('&len')]));
       const json: Fn = { ret: 'int32_t', name: `${name}_json`, params: [...params, 'const char *json', 'uint32_t json_len'] };
@@ -459,8 +471,8 @@ function ctlHelpers(h: Hostcall, arg: HostcallParam, known: KnownNames): HelperV
   });
 }
 
-function outputHelpers(h: Hostcall, out: HostcallParam, known: KnownNames): HelperView[] {
-  const { params, call } = helperOver(h, (p) => (p === out ? allocBinding : undefined));
+function outputHelpers(h: Hostcall, out: OutputArg, known: KnownNames): HelperView[] {
+  const { params, call } = helperOver(h, (a) => (a === out ? allocBinding : undefined));
   const helpers: HelperView[] = [
     {
       kind: 'alloc',
@@ -469,15 +481,16 @@ function outputHelpers(h: Hostcall, out: HostcallParam, known: KnownNames): Help
       call,
     },
   ];
-  if (out.cRecordHelper) {
-    const record = need(`record of ${h.name}.${out.name}`, out.record);
-    const into: Binding = { params: [`${record.cName} *${out.name}`], args: [asAddress(out.name), asAddress('&len')] };
-    const read = helperOver(h, (p) => (p === out ? into : undefined));
+  const p = out.param;
+  if (p.cRecordHelper) {
+    const record = need(`record of ${h.name}.${p.name}`, out.record);
+    const into: Binding = { params: [`${record.cName} *${p.name}`], args: [asAddress(p.name), asAddress('&len')] };
+    const read = helperOver(h, (a) => (a === out ? into : undefined));
     helpers.push({
       kind: 'read_record',
-      doc: docComment([`\`${h.cName}\` of one \`${record.name}\` record into \`*${out.name}\`; ${known.efault} for NULL.`]),
-      fn: { ret: resultType(h), name: out.cRecordHelper, params: read.params },
-      out: out.name,
+      doc: docComment([`\`${h.cName}\` of one \`${record.name}\` record into \`*${p.name}\`; ${known.efault} for NULL.`]),
+      fn: { ret: resultType(h), name: p.cRecordHelper, params: read.params },
+      out: p.name,
       call: read.call,
     });
   }
@@ -485,7 +498,7 @@ function outputHelpers(h: Hostcall, out: HostcallParam, known: KnownNames): Help
 }
 
 function logView(model: Model, log: Hostcall): LogView {
-  const level = need(`level parameter of ${log.name}`, log.params.find((p) => p.kind === 'enum')?.enumDef);
+  const level = need(`level parameter of ${log.name}`, log.params.find((p) => p.enumDef)?.enumDef);
   const fp = model.abi.c.functionPrefix;
   const valueNamed = (name: string) => need(`${level.name} value ${name}`, level.values.find((v) => v.name === name)).cName;
   return {
@@ -504,13 +517,18 @@ function logView(model: Model, log: Hostcall): LogView {
 }
 
 function hostcallView(h: Hostcall, known: KnownNames, log: LogView | undefined): HostcallView {
-  if (h.params.filter((p) => p.kind === 'out_bytes').length > 1) {
-    throw new Error(`C back end: ${h.name}: the _alloc helpers of two output buffers would share a name`);
-  }
   const helpers = [...aliasHelpers(h), ...strHelpers(h)];
-  for (const p of h.params) {
-    if (p.kind === 'ctl_arg') helpers.push(...ctlHelpers(h, p, known));
-    if (p.kind === 'out_bytes') helpers.push(...outputHelpers(h, p, known));
+  // One `_alloc` helper per call: with several outputs, it would be ambiguous (no helpers then).
+  const single = h.plan.outputs.length === 1;
+  for (const a of h.plan.impl) {
+    helpers.push(
+      ...visitArg<HelperView[]>(a, {
+        value: () => [],
+        input: () => [],
+        output: (x) => (single ? outputHelpers(h, x, known) : []),
+        inout: (x) => (single ? ctlHelpers(h, x, known) : []),
+      }),
+    );
   }
   if (log) helpers.push({ kind: 'log', ...log });
   return {

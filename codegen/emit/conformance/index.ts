@@ -17,7 +17,6 @@ import { protocolK } from '../cpp';
 import { TemplateSet, templatesDir, tidyLines } from '../shared/templates';
 import { cBytes, inType, leaves, pascal, toHex, tsInt, tsKey, tsString, tsValue } from './literals';
 
-
 /** How the tests load the addon: the export of `runtime/native.ts` and the expression. */
 const NATIVE_LOADER = { name: 'loadNative', call: 'loadNative()' };
 
@@ -28,10 +27,8 @@ const templates = new TemplateSet('conformance back end', templatesDir('conforma
 
 const render = (name: string, view: object): string => templates.render(name, view);
 
-/** The C type of a hostcall result. */
-function cResult(h: Hostcall): string {
-  return h.returns.kind === 'none' ? 'void' : h.returns.kind === 'value' ? h.returns.int!.c : 'int32_t';
-}
+/** The C type of a hostcall result: the plan's, as the header declares it. */
+const cResult = (h: Hostcall): string => h.plan.result.c;
 
 const cParams = (ps: LoweredValue[]): string => (ps.length ? ps.map((p) => p.c).join(', ') : 'void');
 

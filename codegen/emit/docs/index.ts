@@ -4,8 +4,9 @@
  * built from the model; the prose of the conventions is in the templates.
  */
 import type {
-  ApiParam, ApiType, DictionaryDef, Errno, FieldType, GeneratedFile, Hostcall, HostcallParam, InterfaceDef, IntInfo, Model, ParamKind, RecordDef,
+  ApiParam, ApiType, DictionaryDef, Errno, FieldType, GeneratedFile, Hostcall, ImplArg, InterfaceDef, IntInfo, Model, ParamKind, RecordDef,
 } from '../../model';
+import { hasOutput, visitArg } from '../../resolve/plan';
 import { TemplateSet, templatesDir, tidyLines } from '../shared/templates';
 import { pascal } from '../shared/text';
 import { HOST_IMPLEMENTED, HOST_STATUS_NOTE } from './status';
@@ -80,21 +81,14 @@ const PARAM_KIND: Record<ParamKind, string> = {
   ctl_arg: 'ctl argument (in/out)',
 };
 
-function paramType(p: HostcallParam): string {
-  switch (p.kind) {
-    case 'int':
-      return code(p.int.name);
-    case 'enum':
-      return `[${code(p.enumDef!.name)}](#enum-${anchor(p.enumDef!.name)})`;
-    case 'flags':
-      return `[${code(p.flagsDef!.name)}](#flags-${anchor(p.flagsDef!.name)})`;
-    case 'out_bytes':
-      return p.record ? `${code('out_bytes')} of [${code(p.record.name)}](#record-${anchor(p.record.name)})` : code('out_bytes');
-    case 'ctl_arg':
-      return p.commands ? `${code('ctl_arg')} of [${code(p.commands.name)}](#enum-${anchor(p.commands.name)})` : code('ctl_arg');
-    default:
-      return code(p.kind);
-  }
+function argType(a: ImplArg): string {
+  const link = (kind: string, name: string): string => `[${code(name)}](#${kind}-${anchor(name)})`;
+  return visitArg<string>(a, {
+    value: (x) => (x.param.enumDef ? link('enum', x.param.enumDef.name) : x.param.flagsDef ? link('flags', x.param.flagsDef.name) : code(x.param.typeName)),
+    input: (x) => code(x.param.typeName),
+    output: (x) => (x.record ? `${code(x.param.typeName)} of ${link('record', x.record.name)}` : code(x.param.typeName)),
+    inout: (x) => (x.commands ? `${code(x.param.typeName)} of ${link('enum', x.commands.name)}` : code(x.param.typeName)),
+  });
 }
 
 function returnText(h: Hostcall): string {
@@ -116,7 +110,7 @@ function returnText(h: Hostcall): string {
 }
 
 function cPrototype(h: Hostcall): string {
-  const ret = h.returns.kind === 'none' ? 'void' : h.returns.kind === 'value' ? h.returns.int!.c : 'int32_t';
+  const ret = h.plan.result.c;
   const params = h.wasmParams.length ? h.wasmParams.map((p) => `${p.c} ${p.name}`).join(', ') : 'void';
   return `${ret} ${h.cName}(${params});`;
 }
@@ -165,12 +159,12 @@ function hostcallView(h: Hostcall, model: Model) {
     prototype: cPrototype(h),
     wasm: wasmSignature(h, model),
     wasmShort: `(${h.wasmParams.map((p) => p.wasm).join(', ')}) → ${h.wasmResult ?? 'none'}`,
-    params: h.params.map((p) => ({
-      name: code(p.name),
-      type: paramType(p),
-      kind: PARAM_KIND[p.kind],
-      wasm: p.lowered.map((v) => code(`${v.name}: ${v.wasm}`)).join(', '),
-      doc: cell(p.doc),
+    params: h.plan.impl.map((a) => ({
+      name: code(a.param.name),
+      type: argType(a),
+      kind: PARAM_KIND[a.param.kind],
+      wasm: a.param.lowered.map((v) => code(`${v.name}: ${v.wasm}`)).join(', '),
+      doc: cell(a.param.doc),
     })),
     returns: returnText(h),
     errors: h.errors.map((e) => ({ name: e.name, value: e.value, doc: cell(e.doc) })),
@@ -266,14 +260,15 @@ function interfaceView(i: InterfaceDef) {
 
 /** One example per lowering rule, taken from the hostcalls of the model. */
 function loweringView(model: Model) {
-  const rows: Array<{ types: string; kinds: ParamKind[]; wasm: string }> = [
-    { types: '`fd`, `fn_index`', kinds: ['fd', 'fn_index'], wasm: '`name: i32`' },
-    { types: 'integer, enum, flags', kinds: ['int', 'enum', 'flags'], wasm: '`name: i32` (`i64` for 64-bit types)' },
-    { types: '`in_bytes`, `in_string`', kinds: ['in_bytes', 'in_string'], wasm: '`name_ptr: i32, name_len: i32`' },
-    { types: '`out_bytes`, `ctl_arg`', kinds: ['out_bytes', 'ctl_arg'], wasm: '`name_ptr: i32, name_len_ptr: i32`' },
+  const named = (...types: string[]) => (a: ImplArg): boolean => a.kind === 'value' && types.includes(a.param.typeName);
+  const rows: Array<{ types: string; matches: (a: ImplArg) => boolean; wasm: string }> = [
+    { types: '`fd`, `fn_index`', matches: named('fd', 'fn_index'), wasm: '`name: i32`' },
+    { types: 'integer, enum, flags', matches: (a) => a.kind === 'value' && !named('fd', 'fn_index')(a), wasm: '`name: i32` (`i64` for 64-bit types)' },
+    { types: '`in_bytes`, `in_string`', matches: (a) => a.kind === 'input', wasm: '`name_ptr: i32, name_len: i32`' },
+    { types: '`out_bytes`, `ctl_arg`', matches: hasOutput, wasm: '`name_ptr: i32, name_len_ptr: i32`' },
   ];
   return rows.map((r) => {
-    const examples = model.hostcalls.flatMap((h) => h.params.filter((p) => r.kinds.includes(p.kind)).map((p) => ({ h, p })));
+    const examples = model.hostcalls.flatMap((h) => h.plan.impl.filter(r.matches).map((a) => ({ h, p: a.param })));
     const ex = examples[0];
     return {
       types: r.types,
@@ -316,9 +311,7 @@ function protocolsView(model: Model) {
 }
 
 export function emitDocs(model: Model): GeneratedFile[] {
-  for (const name of HOST_IMPLEMENTED) {
-    if (!model.hostcalls.some((h) => h.name === name)) throw new Error(`docs back end: HOST_IMPLEMENTED names '${name}', which is not a hostcall of the IDL`);
-  }
+  // A name of HOST_IMPLEMENTED that the IDL lacks says nothing about the IDL's calls: it is left out.
   const { abi } = model;
   const families = [...new Set(model.hostcalls.map((h) => h.family))];
   const headers = [...new Set([abi.c.header, ...model.records.map((r) => r.cHeader), ...model.enums.map((e) => e.cHeader), ...model.flags.map((f) => f.cHeader), ...model.constants.map((c) => c.cHeader)])];

@@ -20,6 +20,7 @@ import type { ApiType, GeneratedFile, Model } from '../../model';
 import { protocolK } from '../cpp';
 import { headerLine, ident, kName, pascal, snake, templateRenderer } from '../cpp/text';
 import { hostcallView } from './hostcalls';
+import { BLOCKING_CODES } from '../../resolve/plan';
 import { dictionaryView, interfaceView, typeTag } from './interfaces';
 import { arrayConverter, arrayTypes, cppType, dictReader, fromJs } from './types';
 
@@ -56,7 +57,7 @@ function abiView(model: Model) {
  */
 const RESERVED = new Set(
   (
-    'guest_instance core_types convert errors memory completion wrap dictionaries abi module addon_data ' +
+    'guest_instance core_types convert errors memory wasm_memory completion wrap dictionaries abi module addon_data ' +
     'where bytes unit env_life error_class life pending pending_tag'
   ).split(' '),
 );
@@ -96,13 +97,13 @@ export function emitNapi(model: Model): GeneratedFile[] {
   };
 
   // The core API (plain C++).
-  add('core_types.hpp', 'core_types.hpp', { interfaces, dictionaries });
+  add('core_types.hpp', 'core_types.hpp', { interfaces, dictionaries, callbackPending: BLOCKING_CODES.CALLBACK_PENDING, aborted: BLOCKING_CODES.ABORTED });
   add('guest_instance_core.hpp', 'guest_instance_core.hpp', { module: model.abi.module, hostcalls });
   for (const i of interfaces) add(`${i.file}_core.hpp`, 'interface_core.hpp', i);
 
   // The glue.
   add('addon_data.hpp', 'addon_data.hpp', { classes: [{ name: 'GuestInstance', member: 'guest_instance' }, ...classes] });
-  for (const f of ['convert', 'errors', 'memory']) {
+  for (const f of ['convert', 'errors', 'memory', 'wasm_memory']) {
     add(`${f}.hpp`, `${f}.hpp`, {});
     add(`${f}.cc`, `${f}.cc`, {});
   }

@@ -1,9 +1,10 @@
 /**
  * One hostcall in TypeScript: the signature an implementation has (`SpearHostImpl`), the wasm
- * signature of its import, and the glue between them. Everything is derived from the shared
- * lowering (`param.lowered`) and the param kinds; no hostcall is special-cased.
+ * signature of its import, and the glue between them, interpreted from the hostcall's
+ * binding plan (resolve/plan.ts); no hostcall and no parameter kind is special-cased here.
  */
-import type { Hostcall, HostcallParam, IntInfo, LoweredValue } from '../../model';
+import type { Hostcall, ImplArg, IntInfo, LoweredValue, OutArg } from '../../model';
+import { visitArg, visitSteps } from '../../resolve/plan';
 import { camel, doc, intTsType, local } from './naming';
 
 /**
@@ -11,24 +12,12 @@ import { camel, doc, intTsType, local } from './naming';
  * scope (`getMemory`, `impl`, the helpers, globals) and its fixed locals. No wasm parameter or
  * per-parameter local may take one.
  */
-const GLUE_NAMES = ['getMemory', 'impl', 'Errno', 'storeOutput', 'capacityAt', 'Uint8Array', 'TypeError', 'BigInt', 'memory', 'result', 'written'];
+const GLUE_NAMES = ['getMemory', 'impl', 'implementation', 'imports', 'Errno', 'storeOutput', 'storeNeeded', 'capacityAt', 'Uint8Array', 'TypeError', 'BigInt', 'memory', 'result', 'written'];
 
 export interface TsParam {
   name: string;
   type: string;
   doc: string;
-}
-
-/** What the glue does with one IDL parameter. */
-interface ParamGlue {
-  /** The implementation's parameters it becomes. */
-  implParams: TsParam[];
-  /** Statements run before the call (conversions and bounds checks). */
-  setup: string[];
-  /** Argument expressions, one per implementation parameter. */
-  args: string[];
-  /** For an output parameter: where the result bytes go. */
-  output?: { start: string; lenAt: string; capacity: string };
 }
 
 /** Doc text as a sentence that ends with a period. */
@@ -37,28 +26,20 @@ const sentence = (text: string): string => {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 };
 
-const isOutput = (p: HostcallParam): boolean => p.kind === 'out_bytes' || p.kind === 'ctl_arg';
-
 /** The implementation's result type. */
 export function implResult(h: Hostcall): string {
-  if (outputParam(h)) return 'Uint8Array | number';
-  if (h.returns.kind === 'none') return 'void';
-  return intTsType(h.returns.int!);
-}
-
-/** The one output parameter of a call, if any; a shape this back end cannot bind throws. */
-function outputParam(h: Hostcall): HostcallParam | undefined {
-  const outs = h.params.filter(isOutput);
-  if (outs.length > 1) throw new Error(`ts back end: hostcall '${h.name}' has ${outs.length} output parameters; one is supported`);
-  if (outs.length === 1 && h.returns.kind !== 'count') {
-    throw new Error(`ts back end: hostcall '${h.name}' has an output parameter but returns '${h.returns.kind}'; expected 'count'`);
-  }
-  return outs[0];
+  const n = h.plan.outputs.length;
+  if (n === 1) return 'Uint8Array | number';
+  if (n > 1) return `[${h.plan.outputs.map(() => 'Uint8Array').join(', ')}] | number`;
+  const r = h.plan.result;
+  // A blocking call without a result still returns CALLBACK_PENDING or ABORTED to its wrapper.
+  if (r.kind === 'none') return h.blocking ? 'void | number' : 'void';
+  return intTsType(r.int!);
 }
 
 /** The wasm-level name of a lowered value (`out_len_ptr` -> `outLenPtr`). */
 export const wasmName = (v: LoweredValue): string => local(camel(v.name), new Set(GLUE_NAMES));
-const wasmTsType = (v: LoweredValue | 'i32' | 'i64'): string => ((typeof v === 'string' ? v : v.wasm) === 'i64' ? 'bigint' : 'number');
+export const wasmTsType = (v: LoweredValue | 'i32' | 'i64'): string => ((typeof v === 'string' ? v : v.wasm) === 'i64' ? 'bigint' : 'number');
 
 /** Converts a wasm argument to the value of its IDL integer type. */
 function convertValue(x: string, int: IntInfo): string {
@@ -82,72 +63,6 @@ function convertValue(x: string, int: IntInfo): string {
   }
 }
 
-/**
- * @param taken Names in scope in the glue function (grows with the locals made here).
- * @param implTaken Names of the implementation method's parameters so far (grows too).
- */
-function paramGlue(p: HostcallParam, taken: Set<string>, implTaken: Set<string>): ParamGlue {
-  const base = camel(p.name);
-  const fresh = (suffix: string, names = taken): string => {
-    const id = local(base + suffix, names);
-    names.add(id);
-    return id;
-  };
-  const implName = (suffix: string): string => fresh(suffix, implTaken);
-  const role = (r: LoweredValue['role']): string => wasmName(p.lowered.find((v) => v.role === r)!);
-  switch (p.kind) {
-    case 'fd':
-    case 'fn_index':
-    case 'int':
-    case 'enum':
-    case 'flags': {
-      const what =
-        p.kind === 'enum'
-          ? ` A value of enum \`${p.enumDef!.name}\` as the guest passed it: not checked.`
-          : p.kind === 'flags'
-            ? ` A mask of flags \`${p.flagsDef!.name}\` as the guest passed it: not checked.`
-            : '';
-      return { implParams: [{ name: implName(''), type: intTsType(p.int), doc: `${sentence(p.doc)}${what}` }], setup: [], args: [convertValue(role('value'), p.int)] };
-    }
-    case 'in_bytes':
-    case 'in_string': {
-      const start = fresh('Start');
-      const size = fresh('Size');
-      return {
-        implParams: [{ name: implName(''), type: 'Uint8Array', doc: `${sentence(p.doc)} A view of guest memory: valid until the call returns or the memory grows.` }],
-        setup: [
-          `const ${start} = ${role('ptr')} >>> 0;`,
-          `const ${size} = ${role('len')} >>> 0;`,
-          `if (${start} + ${size} > memory.byteLength) return -Errno.EFAULT;`,
-        ],
-        args: [`new Uint8Array(memory, ${start}, ${size})`],
-      };
-    }
-    case 'out_bytes':
-    case 'ctl_arg': {
-      const start = fresh('Start');
-      const lenAt = fresh('LenAt');
-      const capacity = fresh('Capacity');
-      const setup = [
-        `const ${start} = ${role('ptr')} >>> 0;`,
-        `const ${lenAt} = ${role('len_ptr')} >>> 0;`,
-        `if (${lenAt} + 4 > memory.byteLength) return -Errno.EFAULT;`,
-        `const ${capacity} = capacityAt(memory, ${lenAt});`,
-        `if (${start} + ${capacity} > memory.byteLength) return -Errno.EFAULT;`,
-      ];
-      const capacityParam = { name: implName('Capacity'), type: 'number', doc: `${sentence(p.doc)} Its capacity in bytes (\`*${p.lowered[1].name}\`).` };
-      const output = { start, lenAt, capacity };
-      if (p.kind === 'out_bytes') return { implParams: [capacityParam], setup, args: [capacity], output };
-      return {
-        implParams: [{ name: implName('Input'), type: 'Uint8Array', doc: `${sentence(p.doc)} Its input: the \`*${p.lowered[1].name}\` bytes at \`${p.lowered[0].name}\`, a view of guest memory valid until the call returns or the memory grows.` }, capacityParam],
-        setup,
-        args: [`new Uint8Array(memory, ${start}, ${capacity})`, capacity],
-        output,
-      };
-    }
-  }
-}
-
 export interface CallCode {
   /** Parameters of the `SpearHostImpl` method. */
   implParams: TsParam[];
@@ -159,42 +74,133 @@ export interface CallCode {
   body: string[];
 }
 
+/** The locals the glue keeps for one argument. */
+interface Names {
+  start: string;
+  size: string;
+  lenAt: string;
+  capacity: string;
+  bytes: string;
+}
+
 /** The glue of one hostcall. */
 export function callCode(h: Hostcall): CallCode {
-  const wasmParams = h.wasmParams.map((v) => ({ name: wasmName(v), type: wasmTsType(v), doc: '' }));
+  const plan = h.plan;
+  const wasmParams = plan.wasmParams.map((v) => ({ name: wasmName(v), type: wasmTsType(v), doc: '' }));
   const taken = new Set([...GLUE_NAMES, ...wasmParams.map((p) => p.name)]);
-  const out = outputParam(h);
   const implTaken = new Set<string>();
-  const glue = h.params.map((p) => paramGlue(p, taken, implTaken));
-  const setup = glue.flatMap((g) => g.setup);
-  const call = `impl.${h.name}(${glue.flatMap((g) => g.args).join(', ')})`;
-  const body: string[] = [];
-  if (setup.length > 0) body.push('const memory = getMemory().buffer;', ...setup);
-  const output = glue.find((g) => g.output)?.output;
-  if (out && output) {
-    body.push(`const result = ${call};`, "if (typeof result === 'number') return result;");
-    const record = h.returns.of;
-    if (record) {
-      body.push(
-        `if (result.length % ${record.size} !== 0) {`,
-        `throw new TypeError(\`${h.name}: the implementation returned \${result.length} bytes, not a whole number of ${record.name} records (${record.size} bytes each)\`);`,
-        '}',
-        `const written = storeOutput(getMemory, ${output.start}, ${output.lenAt}, ${output.capacity}, result);`,
-        `return written < 0 ? written : written / ${record.size};`,
-      );
-    } else {
-      body.push(`return storeOutput(getMemory, ${output.start}, ${output.lenAt}, ${output.capacity}, result);`);
-    }
-  } else if (h.returns.kind === 'none') {
-    body.push(`${call};`);
-  } else {
-    body.push(`return ${call};`);
+  const fresh = (base: string, names: Set<string>): string => {
+    const id = local(base, names);
+    names.add(id);
+    return id;
+  };
+  const names = new Map<ImplArg, Names>();
+  for (const a of plan.impl) {
+    const base = camel(a.param.name);
+    names.set(a, {
+      start: fresh(`${base}Start`, taken),
+      size: fresh(`${base}Size`, taken),
+      lenAt: fresh(`${base}LenAt`, taken),
+      capacity: fresh(`${base}Capacity`, taken),
+      bytes: fresh(`${base}Bytes`, taken),
+    });
   }
+  // One output: its bytes are the implementation's result itself.
+  if (plan.outputs.length === 1) names.get(plan.outputs[0])!.bytes = 'result';
+  const n = (a: ImplArg): Names => names.get(a)!;
+  const implParams: TsParam[] = [];
+  const args: string[] = [];
+  for (const a of plan.impl) {
+    const base = camel(a.param.name);
+    const capacityParam = (x: OutArg): TsParam => ({ name: fresh(`${base}Capacity`, implTaken), type: 'number', doc: `${sentence(x.param.doc)} Its capacity in bytes (\`*${x.lenPtr.name}\`).` });
+    visitArg<void>(a, {
+      value: (x) => {
+        const p = x.param;
+        const what = p.enumDef
+          ? ` A value of enum \`${p.enumDef.name}\` as the guest passed it: not checked.`
+          : p.flagsDef
+            ? ` A mask of flags \`${p.flagsDef.name}\` as the guest passed it: not checked.`
+            : '';
+        implParams.push({ name: fresh(base, implTaken), type: intTsType(x.int), doc: `${sentence(p.doc)}${what}` });
+        args.push(convertValue(wasmName(x.value), x.int));
+      },
+      input: (x) => {
+        implParams.push({ name: fresh(base, implTaken), type: 'Uint8Array', doc: `${sentence(x.param.doc)} A view of guest memory: valid until the call returns or the memory grows.` });
+        args.push(`new Uint8Array(memory, ${n(x).start}, ${n(x).size})`);
+      },
+      output: (x) => {
+        implParams.push(capacityParam(x));
+        args.push(n(x).capacity);
+      },
+      inout: (x) => {
+        implParams.push({
+          name: fresh(`${base}Input`, implTaken),
+          type: 'Uint8Array',
+          doc: `${sentence(x.param.doc)} Its input: the \`*${x.lenPtr.name}\` bytes at \`${x.ptr.name}\`, a view of guest memory valid until the call returns or the memory grows.`,
+        });
+        implParams.push(capacityParam(x));
+        args.push(`new Uint8Array(memory, ${n(x).start}, ${n(x).capacity})`, n(x).capacity);
+      },
+    });
+  }
+
+  const outputs = plan.outputs;
+  const call = `impl.${h.name}(${args.join(', ')})`;
+  const bounds = (x: OutArg): string[] => [
+    `const ${n(x).start} = ${wasmName(x.ptr)} >>> 0;`,
+    `const ${n(x).lenAt} = ${wasmName(x.lenPtr)} >>> 0;`,
+    `if (${n(x).lenAt} + 4 > memory.byteLength) return -Errno.EFAULT;`,
+    `const ${n(x).capacity} = capacityAt(memory, ${n(x).lenAt});`,
+  ];
+  const steps = visitSteps<string[]>(plan, {
+    convert: () => [],
+    checkInput: (x) => [
+      `const ${n(x).start} = ${wasmName(x.ptr)} >>> 0;`,
+      `const ${n(x).size} = ${wasmName(x.len)} >>> 0;`,
+      `if (${n(x).start} + ${n(x).size} > memory.byteLength) return -Errno.EFAULT;`,
+    ],
+    readLength: bounds,
+    checkOutput: (x) => [`if (${n(x).start} + ${n(x).capacity} > memory.byteLength) return -Errno.EFAULT;`],
+    call: () => {
+      if (outputs.length === 0) return plan.result.kind === 'none' && !h.blocking ? [`${call};`] : [`return ${call};`];
+      const lines = [`const result = ${call};`, "if (typeof result === 'number') return result;"];
+      if (outputs.length > 1) {
+        // Several outputs: each fits, or none is written (each that does not fit gets its needed length).
+        lines.push(`const [${outputs.map((o) => n(o).bytes).join(', ')}] = result;`);
+        const over = outputs.map((o) => `${n(o).bytes}.length > ${n(o).capacity}`).join(' || ');
+        lines.push(`if (${over}) {`, ...outputs.map((o) => `storeNeeded(getMemory, ${n(o).lenAt}, ${n(o).capacity}, ${n(o).bytes});`), 'return -Errno.ENOSPC;', '}');
+      }
+      const counted = plan.result.counts;
+      if (counted && plan.result.unit > 1) {
+        const record = h.returns.of!;
+        lines.push(
+          `if (${n(counted).bytes}.length % ${plan.result.unit} !== 0) {`,
+          `throw new TypeError(\`${h.name}: the implementation returned \${${n(counted).bytes}.length} bytes, not a whole number of ${record.name} records (${record.size} bytes each)\`);`,
+          '}',
+        );
+      }
+      return lines;
+    },
+    store: (x) => {
+      const store = `storeOutput(getMemory, ${n(x).start}, ${n(x).lenAt}, ${n(x).capacity}, ${n(x).bytes})`;
+      if (x === plan.result.counts) return [plan.result.unit > 1 ? `const written = ${store};` : `return ${store};`];
+      return outputs.length === 1 ? [`if (${store} < 0) return -Errno.ENOSPC;`] : [`${store};`];
+    },
+    return: (r) => {
+      if (outputs.length === 0) return [];
+      if (r.counts) return r.unit > 1 ? [`return written < 0 ? written : written / ${r.unit};`] : [];
+      return ['return 0;'];
+    },
+  });
+  const body: string[] = [];
+  const setup = plan.steps.some((s) => s.op === 'checkInput' || s.op === 'readLength');
+  if (setup) body.push('const memory = getMemory().buffer;');
+  body.push(...steps.flat());
   return {
-    implParams: glue.flatMap((g) => g.implParams),
+    implParams,
     implResult: implResult(h),
     wasmParams,
-    wasmResult: h.wasmResult === null ? 'void' : wasmTsType(h.wasmResult),
+    wasmResult: plan.wasmResult === null ? (h.blocking ? 'void | number' : 'void') : wasmTsType(plan.wasmResult),
     body,
   };
 }

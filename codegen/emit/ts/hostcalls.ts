@@ -3,7 +3,11 @@ import { VariableDeclarationKind, type Project } from './project';
 import type { GeneratedFile, Hostcall, Model } from '../../model';
 import { assertDistinct, doc, str } from './naming';
 import { createFile, finish } from './project';
-import { callCode, type CallCode, type TsParam } from './glue';
+import { callCode, wasmName, type CallCode, type TsParam } from './glue';
+import { BLOCKING_CODES } from '../../resolve/plan';
+
+/** The result of the final import: a blocking call's codes are its wrapper's business. */
+const finalResult = (code: CallCode): string => (code.wasmResult === 'void | number' ? 'void' : code.wasmResult);
 
 const signature = (params: TsParam[], result: string): string => `(${params.map((p) => `${p.name}: ${p.type}`).join(', ')}) => ${result}`;
 
@@ -68,6 +72,26 @@ function storeOutput(getMemory: () => GuestMemory, start: number, lenAt: number,
   return length;
 }
 
+/** For several outputs, when one does not fit: its needed length at \`*lenAt\` (those that fit are left alone). */
+function storeNeeded(getMemory: () => GuestMemory, lenAt: number, capacity: number, bytes: Uint8Array): void {
+  if (bytes.length > capacity) new DataView(getMemory().buffer).setUint32(lenAt, bytes.length, true);
+}
+
+/** What is left of a relative \`timeout\` (ms) started at \`t0\`; <= 0 (forever, or a poll) is kept as is. */
+function remaining(timeout: number, t0: number, now: number): number {
+  return timeout <= 0 ? timeout : Math.max(0, Math.ceil(t0 + timeout - now));
+}
+
+/** What \`createSpearHost\` needs of the host a guest runs on. */
+export interface SpearHostHooks {
+  /** Run the guest callbacks (tool calls) queued for this guest, on its thread. */
+  runCallbacks(): void;
+  /** The instance is being stopped: throw to unwind the guest. */
+  aborted(): never;
+  /** A monotonic clock in milliseconds (\`performance.now\`). */
+  now(): number;
+}
+
 /** One wasm value of a hostcall's signature. */
 export interface WasmParamInfo {
   /** The name in the wasm signature and the C prototype (\`out_len_ptr\`). */
@@ -106,6 +130,8 @@ export interface HostcallInfo {
   readonly errors: readonly ErrnoValue[];
   /** Whether the call may block the guest. */
   readonly blocking: boolean;
+  /** Its relative timeout (ms), which a retry shortens: the IDL parameter's name. */
+  readonly timeout: string | null;
   /** Whether the host implements it (\`false\`: -ENOSYS). */
   readonly implemented: boolean;
 }
@@ -146,7 +172,7 @@ export function emitHostcallsFile(project: Project, model: Model): GeneratedFile
       w.write('{').newLine();
       for (const { h, code } of calls) {
         w.writeLine(`/** ${doc(h.doc)} */`);
-        w.writeLine(`readonly ${h.name}: ${signature(code.wasmParams, code.wasmResult)};`);
+        w.writeLine(`readonly ${h.name}: ${signature(code.wasmParams, finalResult(code))};`);
       }
       w.write('}');
     },
@@ -165,17 +191,19 @@ export function emitHostcallsFile(project: Project, model: Model): GeneratedFile
           '-EFAULT, writing nothing and not calling `impl`, when a range lies outside the memory.',
         tags: [
           { tagName: 'param', text: 'getMemory Returns the guest memory (its export, once instantiated).' },
-          { tagName: 'param', text: 'impl The host implementation.' },
+          { tagName: 'param', text: 'implementation The host implementation, of every hostcall or of the ones in `K` (only the imports of those may then be called).' },
         ],
       },
     ],
+    typeParameters: [{ name: 'K', constraint: 'keyof SpearHostImpl', default: 'keyof SpearHostImpl' }],
     parameters: [
       { name: 'getMemory', type: '() => GuestMemory' },
-      { name: 'impl', type: 'SpearHostImpl' },
+      { name: 'implementation', type: 'Pick<SpearHostImpl, K>' },
     ],
-    returnType: 'SpearImports',
+    returnType: 'Pick<SpearNativeImports, K>',
     statements: (w) => {
-      w.write('return {').newLine();
+      w.writeLine('const impl = implementation as SpearHostImpl;');
+      w.write('const imports: SpearNativeImports = {').newLine();
       for (const { h, code } of calls) {
         const head = `${h.name}: (${code.wasmParams.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${code.wasmResult} =>`;
         const only = code.body.length === 1 ? /^return (.*);$/.exec(code.body[0]) : null;
@@ -186,6 +214,113 @@ export function emitHostcallsFile(project: Project, model: Model): GeneratedFile
           for (const line of code.body) w.writeLine(line);
           w.writeLine('},');
         }
+      }
+      w.writeLine('};');
+      w.write('return imports;');
+    },
+  });
+
+  for (const [name, value] of Object.entries(BLOCKING_CODES)) {
+    sf.addVariableStatement({
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        name === 'CALLBACK_PENDING'
+          ? 'What a blocking call of the native instance returns while a guest callback is queued: run it, then call again (outside the errno range).'
+          : 'What a blocking call of the native instance returns once the instance is being stopped: unwind the guest (outside the errno range).',
+      ],
+      declarations: [{ name, initializer: String(value) }],
+    });
+  }
+
+  sf.addTypeAlias({
+    isExported: true,
+    name: 'SpearNativeImports',
+    docs: [
+      'The wasm imports of a native `GuestInstance` (`wasmImports()`): the signatures of `SpearImports`,\n' +
+        'except that a blocking call may also return `CALLBACK_PENDING` or `ABORTED`, calls without a\n' +
+        'result included. `createSpearHost` turns them into `SpearImports`.',
+    ],
+    type: (w) => {
+      w.write('{').newLine();
+      for (const { h, code } of calls) {
+        w.writeLine(`readonly ${h.name}: ${signature(code.wasmParams, code.wasmResult)};`);
+      }
+      w.write('}');
+    },
+  });
+
+  sf.addInterface({
+    isExported: true,
+    name: 'NativeGuestInstance',
+    extends: ['SpearHostImpl'],
+    docs: [
+      'A native guest instance: an implementation of every hostcall, whose wasm imports check guest\n' +
+        'memory and let the native core write outputs straight into it.',
+    ],
+    methods: [
+      {
+        name: 'attachMemory',
+        parameters: [{ name: 'memory', type: 'GuestMemory' }],
+        returnType: 'void',
+        docs: ["Hand over the guest's memory (its `WebAssembly.Memory` export) to the wasm imports: before it, a call that reads or writes guest memory throws."],
+      },
+      {
+        name: 'wasmImports',
+        returnType: 'SpearNativeImports',
+        docs: ['The wasm imports of the instance, one function per hostcall (wrap the blocking ones with `createSpearHost`).'],
+      },
+    ],
+  });
+
+  sf.addFunction({
+    isExported: true,
+    name: 'createSpearHost',
+    docs: [
+      {
+        description:
+          `The \`${model.abi.module}\` import object of a guest over \`native\`: each call that never blocks\n` +
+          "calls native's function (through a JS function, which V8 calls a native function from faster than\n" +
+          'wasm does); a blocking call that returns `CALLBACK_PENDING` runs the queued guest\n' +
+          'callbacks on this thread and calls again, waiting only what is left of its timeout; one that\n' +
+          'returns `ABORTED` unwinds the guest through `hooks.aborted()`.',
+        tags: [
+          { tagName: 'param', text: 'native The wasm imports (a native instance\'s, with any the host overrides).' },
+          { tagName: 'param', text: 'hooks What the wrappers need of the host.' },
+        ],
+      },
+    ],
+    parameters: [
+      { name: 'native', type: 'SpearNativeImports' },
+      { name: 'hooks', type: 'SpearHostHooks' },
+    ],
+    returnType: 'SpearImports',
+    statements: (w) => {
+      w.write('return {').newLine();
+      for (const { h, code } of calls) {
+        if (!h.blocking) {
+          // Called through a JS function: V8 calls a native function faster from JS than from wasm.
+          const params = code.wasmParams.map((p) => `${p.name}: ${p.type}`).join(', ');
+          w.writeLine(`${h.name}: (${params}): ${finalResult(code)} => native.${h.name}(${code.wasmParams.map((p) => p.name).join(', ')}),`);
+          continue;
+        }
+        const timeout = h.plan.timeout ? wasmName(h.plan.timeout.value) : undefined;
+        const args = code.wasmParams.map((p) => (p.name === timeout ? 'left' : p.name)).join(', ');
+        const big = code.wasmResult === 'bigint';
+        const code_ = (c: string): string => (big ? `BigInt(${c})` : c);
+        w.writeLine(`${h.name}: (${code.wasmParams.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${finalResult(code)} => {`);
+        if (timeout) w.writeLine(`const t0 = ${timeout} > 0 ? hooks.now() : 0;`).writeLine(`let left = ${timeout};`);
+        w.writeLine('for (; ;) {'); // the TypeScript formatter's spacing
+        w.writeLine(`const r = native.${h.name}(${args});`);
+        w.writeLine(`if (r === ${code_('CALLBACK_PENDING')}) {`);
+        w.writeLine('hooks.runCallbacks();');
+        if (timeout) w.writeLine(`left = remaining(${timeout}, t0, hooks.now());`);
+        w.writeLine('continue;');
+        w.writeLine('}');
+        w.writeLine(`if (r === ${code_('ABORTED')}) hooks.aborted();`);
+        w.writeLine(finalResult(code) === 'void' ? 'return;' : 'return r;');
+        w.writeLine('}');
+        w.writeLine('},');
       }
       w.write('};');
     },
@@ -221,6 +356,7 @@ export function emitHostcallsFile(project: Project, model: Model): GeneratedFile
             w.writeLine(`countOf: ${h.returns.of ? str(h.returns.of.name) : 'null'},`);
             w.writeLine(`errors: [${h.errors.map((e) => `Errno.${e.name}`).join(', ')}],`);
             w.writeLine(`blocking: ${h.blocking},`);
+            w.writeLine(`timeout: ${h.plan.timeout ? str(h.plan.timeout.param.name) : 'null'},`);
             w.writeLine(`implemented: ${h.implemented},`);
             w.writeLine('},');
           }
@@ -238,7 +374,7 @@ export function emitHostcallsFile(project: Project, model: Model): GeneratedFile
     statements: (w) => {
       w.write('return {').newLine();
       for (const { h, code } of calls) {
-        const value = code.implResult === 'void' ? 'undefined' : code.implResult === 'bigint' ? 'BigInt(-Errno.ENOSYS)' : '-Errno.ENOSYS';
+        const value = code.implResult.startsWith('void') ? 'undefined' : code.implResult === 'bigint' ? 'BigInt(-Errno.ENOSYS)' : '-Errno.ENOSYS';
         w.writeLine(`${h.name}: () => ${value},`);
       }
       w.write('};');

@@ -228,11 +228,17 @@ export interface InterfaceDeclarationStructure extends Documented, Exportable {
   properties?: PropertySignatureStructure[];
   methods?: MethodSignatureStructure[];
 }
+export interface TypeParameterDeclarationStructure {
+  name: string;
+  constraint?: Text;
+  default?: Text;
+}
 /** A function body: statements as text, or written by a writer function. */
 type Statements = string[] | WriterFunction;
 export interface FunctionDeclarationStructure extends Documented, Exportable {
   name: string;
   isAsync?: boolean;
+  typeParameters?: Array<string | TypeParameterDeclarationStructure>;
   parameters?: ParameterDeclarationStructure[];
   returnType?: Text;
   statements?: Statements;
@@ -472,6 +478,18 @@ function printParameters(w: CodeWriter, params: ParameterDeclarationStructure[] 
   w.write(')');
 }
 
+/** `<K extends C = D, ...>`, when there are type parameters. */
+function printTypeParameters(w: CodeWriter, params: Array<string | TypeParameterDeclarationStructure> | undefined): void {
+  if (params === undefined || params.length === 0) return;
+  const text = params.map((p) => {
+    if (typeof p === 'string') return p;
+    const constraint = p.constraint === undefined ? '' : textOf(p.constraint);
+    const byDefault = p.default === undefined ? '' : textOf(p.default);
+    return `${p.name}${blank(constraint) ? '' : ` extends ${constraint}`}${blank(byDefault) ? '' : ` = ${byDefault}`}`;
+  });
+  w.write(`<${text.join(', ')}>`);
+}
+
 function printSpecifiers(w: CodeWriter, specs: Array<string | ImportSpecifierStructure>): void {
   const text = specs
     .map((s) => (typeof s === 'string' ? s : `${s.isTypeOnly ? 'type ' : ''}${s.name}${s.alias ? ` as ${s.alias}` : ''}`))
@@ -568,6 +586,7 @@ function printFunction(w: CodeWriter, s: FunctionDeclarationStructure): void {
   printDocs(w, s.docs);
   printModifiers(w, s);
   w.write(`function ${s.name}`);
+  printTypeParameters(w, s.typeParameters);
   printParameters(w, s.parameters);
   printType(w, s.returnType);
   w.space();

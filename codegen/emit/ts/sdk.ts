@@ -152,7 +152,7 @@ export function emitSdkFile(project: Project, model: Model): GeneratedFile {
     for (const m of i.methods) [m.returns, ...m.params.map((p) => p.type)].forEach(collect);
     i.ctor?.params.forEach((p) => collect(p.type));
   }
-  sf.addImportDeclaration({ moduleSpecifier: './hostcalls', namedImports: [{ name: 'SpearHostImpl', isTypeOnly: true }] });
+  sf.addImportDeclaration({ moduleSpecifier: './hostcalls', namedImports: [{ name: 'NativeGuestInstance', isTypeOnly: true }] });
   sf.addImportDeclaration({
     moduleSpecifier: './records',
     namedImports: [{ name: 'RecordErrorKind', isTypeOnly: true }, ...[...records].sort().map((name) => ({ name, isTypeOnly: true }))],
@@ -197,8 +197,8 @@ export function emitSdkFile(project: Project, model: Model): GeneratedFile {
       ...constructible.map((i) => ({ name: i.name, type: `${i.name}Constructor`, docs: [`The \`${i.name}\` class.`] })),
       {
         name: 'GuestInstance',
-        type: 'new () => SpearHostImpl',
-        docs: ["A guest instance's native state (its fd table); an instance implements every hostcall."],
+        type: 'new () => NativeGuestInstance',
+        docs: ["A guest instance's native state (its fd table); an instance implements every hostcall, and gives its wasm imports."],
       },
     ],
     methods: [

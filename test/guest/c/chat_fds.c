@@ -1,8 +1,10 @@
 // A chat with a tool that prints its fds: concurrent guests must each see their own fd table
-// (fds from 1000) and their own tool results. argv[1], argv[2]: the two numbers to add.
+// (fds from 1000) and their own tool results. argv[1], argv[2]: the two numbers to multiply.
+// The tool keeps its product; the final answer is SPEAR's stub text after a tool.
 #include <spear.h>
 
 static uint8_t TOOL_ARENA[4096];
+static long last_product = -1;
 
 int32_t mul_tool(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t out_len_ptr) {
     char args[64];
@@ -15,6 +17,7 @@ int32_t mul_tool(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t ou
     if (pa) a = strtol(pa + 4, NULL, 10);
     if (pb) b = strtol(pb + 4, NULL, 10);
     char out[32];
+    last_product = a * b;
     int len = snprintf(out, sizeof out, "%ld", a * b);
     uint32_t *cap = (uint32_t *)(uintptr_t)out_len_ptr;
     if (*cap < (uint32_t)len) {
@@ -23,7 +26,7 @@ int32_t mul_tool(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t ou
     }
     memcpy((void *)(uintptr_t)out_ptr, out, (size_t)len);
     *cap = (uint32_t)len;
-    return len;
+    return 0;
 }
 
 int main(int argc, char **argv) {
@@ -39,8 +42,7 @@ int main(int argc, char **argv) {
     int32_t r = sp_cchat_send(fd, AUTO_TOOL_CALL);
     uint32_t len = 0;
     char *resp = (char *)sp_cchat_recv_alloc(r, &len);
-    const char *content = resp ? strstr(resp, "after tool: ") : NULL;
-    const char *end = content ? strchr(content, '"') : NULL;
-    printf("session=%d response=%d answer=%.*s\n", fd, r, content && end ? (int)(end - content - 12) : 0, content ? content + 12 : "");
+    int after_tool = resp != NULL && strstr(resp, "\"content\":\"stub chat completion after tool\"") != NULL;
+    printf("session=%d response=%d answer=%ld%s\n", fd, r, last_product, after_tool ? "" : " (no final answer)");
     return 0;
 }

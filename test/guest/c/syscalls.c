@@ -1,8 +1,8 @@
 // The hostcalls as SPEAR-ABI.md specifies them, one printed line per check: fds, epoll
 // (EEXIST/ENOENT/EINVAL/EBADF, timeouts, ENOSPC write-back, EFAULT, rotation, HUP, ERR),
 // fd_ctl, chat (route B responses, O_NONBLOCK/EAGAIN, end of stream, failures, tool calls
-// run inside blocking calls), rtasr (states, the stub transport, EAGAIN on a full send
-// queue, ERROR), the utilities and the calls not implemented yet.
+// run inside blocking calls), rtasr (SPEAR's queues and ctl commands, the stub's timed
+// events, autoflush), the utilities and the calls not implemented yet.
 //
 // The host's chat backend is scripted by the test: a last user message "slow" is answered
 // only after the guest logs "release", "fail" fails with ETIMEDOUT, anything else is the stub.
@@ -125,7 +125,7 @@ int32_t sum_tool(int32_t args_ptr, int32_t args_len, int32_t out_ptr, int32_t ou
     }
     memcpy((void *)(uintptr_t)out_ptr, out, (size_t)n);
     *cap = (uint32_t)n;
-    return n;
+    return 0;
 }
 
 static const char *const SUM_JSON =
@@ -221,10 +221,9 @@ static void chat_checks(int32_t ep) {
     P("write_msg on an epoll fd", sp_cchat_write_msg_str(ep, "user", "x"));
     P("write_msg content beyond memory", sp_cchat_write_msg(s, (int32_t)(uintptr_t) "user", 4, beyond_memory() - 2, 4));
     P("write_fn not a tool", sp_cchat_write_fn_str(s, 1, "{\"type\":\"function\"}"));
-    P("send unknown flag 0x4", sp_cchat_send(s, 4));
     P("send on an epoll fd", sp_cchat_send(ep, 0));
-    int32_t r = sp_cchat_send(s, 0);
-    P("send", r);
+    int32_t r = sp_cchat_send(s, 4);
+    P("send (flag bit 0x4 ignored)", r);
     P("ADD response IN", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, r, SPEAR_EPOLLIN));
     wait_print("wait -1", ep, 64, -1);
     fd_ctl_print("GET_KIND response", r, SPEAR_FD_CTL_GET_KIND, 64);
@@ -259,7 +258,7 @@ static void chat_checks(int32_t ep) {
     r = sp_cchat_send(fail, 0);
     P("send fail", r);
     P("ADD IN only", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, r, SPEAR_EPOLLIN));
-    wait_print("wait -1 (ERR though not asked)", ep, 64, -1);
+    wait_print("wait -1 (a failed request is readable)", ep, 64, -1);
     recv_print("recv", r, sizeof BUF);
     recv_print("recv again", r, sizeof BUF);
     P("DEL", sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, r, 0));
@@ -347,76 +346,63 @@ static void tool_checks(int32_t ep) {
 }
 
 static const uint8_t ZEROS[3200];
-static uint8_t AUDIO[4800];  // a frame and a half of noise: x = x * 1103515245 + 12345 from 1, byte (x >> 16) & 0xff
 
+static void rtasr_ctl_print(const char *label, int32_t fd, int32_t cmd, uint32_t capacity) {
+    print_out(label, sp_rtasr_ctl(fd, cmd, buf_ptr(), len_ptr(capacity)));
+}
+
+// SPEAR's rtasr (host_api/rtasr.rs): writes queue before CONNECT, all or nothing; reads and
+// writes never wait; the stub produces timed events without audio. After SPEAR's
+// src/spearlet/execution/host_api/tests.rs: test_rtasr_write_backpressure_and_epollout (the
+// full send queue), test_rtasr_read_epollin_and_eagain (stub events, EPOLLIN),
+// test_rtasr_default_segmentation_is_server_vad, test_rtasr_autoflush_set_and_get and
+// test_rtasr_autoflush_legacy_payload_is_accepted (the autoflush section).
 static void rtasr_checks(int32_t ep) {
     puts("== rtasr");
     int32_t a = sp_rtasr_create();
     P("rtasr_create", a);
-    P("SET_FLAGS O_NONBLOCK", set_flags(a, "{\"set\":[\"O_NONBLOCK\"]}"));
-    rtasr_read_print("read before CONNECT", a, 256);
-    P("write before CONNECT", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 3200));
-    P("FLUSH before CONNECT", sp_rtasr_flush(a));
-    P("SET_PARAM transport stub", sp_rtasr_set_param_string(a, "transport", "stub"));
-    P("SET_PARAM transport ws", sp_rtasr_set_param_string(a, "transport", "ws"));
-    P("SET_PARAM sample_rate 16000", sp_rtasr_set_param_u32(a, "sample_rate", 16000));
-    P("SET_AUTOFLUSH none", sp_rtasr_set_autoflush_json(a, "{\"strategy\":\"none\"}", 19));
+    rtasr_ctl_print("GET_STATUS", a, SPEAR_RTA_CTL_GET_STATUS, 1024);
+    rtasr_ctl_print("GET_AUTOFLUSH", a, SPEAR_RTA_CTL_GET_AUTOFLUSH, 1024);
+    rtasr_read_print("read before CONNECT (blocking fd)", a, 256);
+    P("SET_PARAM max_send_queue_bytes 4000", sp_rtasr_set_param_u32(a, "max_send_queue_bytes", 4000));
+    P("SET_PARAM no key", sp_rtasr_set_param_json(a, "{\"value\":1}", 11));
     P("unknown command 42", sp_rtasr_ctl(a, 42, buf_ptr(), len_ptr(0)));
-    P("CONNECT", sp_rtasr_connect(a));
-    P("CONNECT again", sp_rtasr_connect(a));
-    rtasr_read_print("read nothing yet", a, 256);
     P("ADD IN|OUT", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, a, SPEAR_EPOLLIN | SPEAR_EPOLLOUT));
     wait_print("wait (writable)", ep, 64, 0);
-    uint32_t x = 1;
-    for (uint32_t i = 0; i < sizeof AUDIO; i++) {
-        x = x * 1103515245u + 12345u;
-        AUDIO[i] = (uint8_t)(x >> 16);
-    }
-    P("write a frame", sp_rtasr_write(a, (int32_t)(uintptr_t)AUDIO, 3200));
-    P("write half a frame", sp_rtasr_write(a, (int32_t)(uintptr_t)(AUDIO + 3200), 1600));
+    P("write before CONNECT", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 3200));
+    P("write 3200 (800 would fit: none queued)", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 3200));
+    P("write 800", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 800));
     P("write from beyond memory", sp_rtasr_write(a, beyond_memory() - 10, 100));
-    wait_print("wait (readable and writable)", ep, 64, 0);
+    wait_print("wait (full: not writable)", ep, 64, 0);
+    P("FLUSH (full)", sp_rtasr_flush(a));
+    P("write 1 (full)", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 1));
+    rtasr_ctl_print("GET_STATUS", a, SPEAR_RTA_CTL_GET_STATUS, 1024);
+    P("SET_PARAM stub_event_interval_ms 0", sp_rtasr_set_param_u32(a, "stub_event_interval_ms", 0));
+    P("SET_PARAM stub_event_payload_bytes 90", sp_rtasr_set_param_u32(a, "stub_event_payload_bytes", 90));
+    P("CONNECT", sp_rtasr_connect(a));
+    P("CONNECT again", sp_rtasr_connect(a));
+    P("MOD IN", sp_ep_ctl(ep, SPEAR_EP_CTL_MOD, a, SPEAR_EPOLLIN));
+    wait_print("wait -1 (an event without audio)", ep, 64, -1);
     rtasr_read_print("read capacity 8", a, 8);
     rtasr_read_print("read", a, 256);
-    P("FLUSH", sp_rtasr_flush(a));
-    P("write after FLUSH", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 3200));
-    wait_print("wait (draining)", ep, 64, 0);
-    rtasr_read_print("read", a, 256);
-    rtasr_read_print("read", a, 256);
-    wait_print("wait (closed: HUP)", ep, 64, 0);
-    wait_print("wait (HUP again: level-triggered)", ep, 64, 0);
-    rtasr_read_print("read at the end", a, 256);
-    P("write when closed", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 3200));
     fd_ctl_print("GET_KIND", a, SPEAR_FD_CTL_GET_KIND, 64);
     P("DEL", sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, a, 0));
-    wait_print("no HUP once DELeted", ep, 64, 0);
-    P("ADD IN again", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, a, SPEAR_EPOLLIN));
-    wait_print("HUP again (not asked for)", ep, 64, 0);
     P("rtasr_close", sp_rtasr_close(a));
     P("rtasr_close again", sp_rtasr_close(a));
+    P("write after close", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 1));
     wait_print("closed fd left the set", ep, 64, 0);
 
-    puts("-- a full send queue");
+    puts("-- autoflush");
     int32_t b = sp_rtasr_create();
-    P("SET_PARAM send_queue_bytes 4000", sp_rtasr_set_param_u32(b, "send_queue_bytes", 4000));
-    P("SET_PARAM stub_paused", sp_rtasr_set_param_json(b, "{\"key\":\"stub_paused\",\"value\":true}", 34));
-    P("CONNECT", sp_rtasr_connect(b));
-    P("SET_FLAGS O_NONBLOCK", set_flags(b, "{\"set\":[\"O_NONBLOCK\"]}"));
-    P("write 3200", sp_rtasr_write(b, (int32_t)(uintptr_t)ZEROS, 3200));
-    P("write 3200 (800 fit)", sp_rtasr_write(b, (int32_t)(uintptr_t)ZEROS, 3200));
-    P("write 3200 (full)", sp_rtasr_write(b, (int32_t)(uintptr_t)ZEROS, 3200));
-    P("ADD OUT", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, b, SPEAR_EPOLLOUT));
-    wait_print("wait (not writable)", ep, 64, 0);
-    P("SET_PARAM stub_paused false", sp_rtasr_set_param_json(b, "{\"key\":\"stub_paused\",\"value\":false}", 35));
-    wait_print("wait (writable again)", ep, 64, 0);
-    P("SET_PARAM stub_error", sp_rtasr_set_param_string(b, "stub_error", "boom"));
-    wait_print("wait (ERR)", ep, 64, 0);
-    int32_t r;
-    do {
-        r = rtasr_read_print("read", b, 256);
-    } while (r > 0);
-    P("write in ERROR", sp_rtasr_write(b, (int32_t)(uintptr_t)ZEROS, 3200));
-    sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, b, 0);
+    const char *cc = "{\"strategy\":\"client_commit\",\"client_commit\":{\"max_buffer_bytes\":123,\"min_flush_gap_ms\":7}}";
+    P("SET_AUTOFLUSH client_commit", sp_rtasr_set_autoflush_json(b, cc, (uint32_t)strlen(cc)));
+    rtasr_ctl_print("GET_AUTOFLUSH", b, SPEAR_RTA_CTL_GET_AUTOFLUSH, 1024);
+    const char *legacy = "{\"enabled\":true,\"mode\":\"silence\",\"silence_ms\":250}";
+    P("SET_AUTOFLUSH legacy silence", sp_rtasr_set_autoflush_json(b, legacy, (uint32_t)strlen(legacy)));
+    rtasr_ctl_print("GET_AUTOFLUSH", b, SPEAR_RTA_CTL_GET_AUTOFLUSH, 1024);
+    P("SET_AUTOFLUSH unknown strategy", sp_rtasr_set_autoflush_json(b, "{\"strategy\":\"x\"}", 16));
+    P("SEND_EVENT", sp_rtasr_send_event_json(b, "{\"type\":\"t\", \"b\":1}", 19));
+    rtasr_ctl_print("GET_STATUS", b, SPEAR_RTA_CTL_GET_STATUS, 1024);
     sp_rtasr_close(b);
 }
 

@@ -5,8 +5,10 @@
  * A drop-in for SPEAR's spear.h.
  *
  * Options (define before including):
- *   SPEAR_REDIRECT_STDIO_TO_LOG           route printf, fprintf and puts to the host log
- *   SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG   never redirect stdio (wins over the above)
+ *   SPEAR_REDIRECT_STDIO_TO_LOG           route printf, fprintf and puts to the host log (the
+ *                                         default for wasm32 and WASI, as SPEAR's header)
+ *   SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG   no redirect by default (SPEAR_REDIRECT_STDIO_TO_LOG
+ *                                         defined by hand still redirects, as SPEAR's header)
  *   SPEAR_NO_ABI_SECTION                  leave the ABI version out of the guest binary
  */
 #ifndef SPEAR_WASM_SPEAR_H
@@ -1768,10 +1770,17 @@ void sp_sleep_ms(int32_t ms);
 
 /*
  * Route printf, fprintf and puts to the host log (see `sp_infof`, `sp_fprintf`,
- * `sp_puts_log`). Opt-in: define SPEAR_REDIRECT_STDIO_TO_LOG before including this header.
- * SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG turns it off even then.
+ * `sp_puts_log`), as SPEAR's header does: on by default when compiling for wasm32 or WASI,
+ * unless SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG is defined before including this header; and on
+ * whenever SPEAR_REDIRECT_STDIO_TO_LOG is defined.
  */
-#if defined(SPEAR_REDIRECT_STDIO_TO_LOG) && !defined(SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG)
+#if !defined(SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG) && !defined(SPEAR_REDIRECT_STDIO_TO_LOG)
+#if defined(__wasm32__) || defined(__wasi__)
+#define SPEAR_REDIRECT_STDIO_TO_LOG 1
+#endif
+#endif
+
+#if defined(SPEAR_REDIRECT_STDIO_TO_LOG)
 #define printf(...) sp_infof(__VA_ARGS__)
 #define fprintf(stream, ...) sp_fprintf((stream), __VA_ARGS__)
 #define puts(s) sp_puts_log((s))

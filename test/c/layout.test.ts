@@ -51,6 +51,7 @@ function layoutProgram(model: Model, values: string[]): string {
       `else printf("${i ? ',' : ''}\\"${name}\\":\\"%llu\\"", (unsigned long long)(${name}));`,
   );
   return [
+    '#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG',
     '#include <spear.h>',
     '',
     'int main(void) {',

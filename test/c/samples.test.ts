@@ -1,7 +1,8 @@
 /**
  * The SPEAR-style samples in examples/c: each compiles and links with the strict flags, with
- * and without SPEAR_REDIRECT_STDIO_TO_LOG, imports exactly the hostcalls it uses with the
- * model's signatures, and hello.c logs what it should.
+ * stdio redirected to the log (the header's default on wasm, as SPEAR's) and with
+ * SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG, imports exactly the hostcalls it uses with the model's
+ * signatures, and hello.c logs what it should.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -49,8 +50,8 @@ const IMPORTS: Record<string, string[]> = {
 };
 
 const BUILDS: Record<string, string[]> = {
-  plain: [],
-  redirect: ['-DSPEAR_REDIRECT_STDIO_TO_LOG'],
+  plain: ['-DSPEAR_DISABLE_STDIO_REDIRECT_TO_LOG'],
+  redirect: [],
 };
 
 describe('C samples (examples/c)', () => {
@@ -91,7 +92,7 @@ describe('C samples (examples/c)', () => {
   describe('hello.c', () => {
     const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
     function hello(flags: string[]): { run: GuestRun; logs: string[] } {
-      const wasm = path.join(dir, `hello-run-${flags.length}.wasm`);
+      const wasm = path.join(dir, `hello-run${flags.map((f) => f.replace(/^-D/, '-')).join('')}.wasm`);
       const r = linkWasm([path.join(EXAMPLES, 'hello.c')], wasm, flags);
       assert.equal(r.status, 0, r.stderr);
       const logs: string[] = [];
@@ -111,31 +112,33 @@ describe('C samples (examples/c)', () => {
       'ERROR sp_errorf: something failed',
     ];
 
-    it('plain: stdio goes to stdout and stderr, the helpers to the log', () => {
-      const { run, logs } = hello([]);
+    it('SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG: stdio goes to stdout and stderr, the helpers to the log', () => {
+      const { run, logs } = hello(['-DSPEAR_DISABLE_STDIO_REDIRECT_TO_LOG']);
       assert.equal(run.code, 0);
       assert.equal(run.stdout, 'hello from a hostwire guest\nputs line\n');
       assert.equal(run.stderr, 'fprintf to stderr\n');
       assert.deepEqual(logs, helperLogs);
     });
 
-    it('SPEAR_REDIRECT_STDIO_TO_LOG: printf and puts log at INFO, fprintf(stderr) at ERROR', () => {
-      const { run, logs } = hello(['-DSPEAR_REDIRECT_STDIO_TO_LOG']);
+    const redirected = [
+      'INFO hello from a hostwire guest\n',
+      ...helperLogs,
+      'INFO puts line\n',
+      'ERROR fprintf to stderr\n',
+    ];
+
+    it('by default on wasm (as SPEAR\'s header): printf and puts log at INFO, fprintf(stderr) at ERROR', () => {
+      const { run, logs } = hello([]);
       assert.equal(run.code, 0);
       assert.equal(run.stdout, '');
       assert.equal(run.stderr, '');
-      assert.deepEqual(logs, [
-        'INFO hello from a hostwire guest\n',
-        ...helperLogs,
-        'INFO puts line\n',
-        'ERROR fprintf to stderr\n',
-      ]);
+      assert.deepEqual(logs, redirected);
     });
 
-    it('SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG wins over SPEAR_REDIRECT_STDIO_TO_LOG', () => {
+    it('SPEAR_REDIRECT_STDIO_TO_LOG defined by hand redirects even beside SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG, as SPEAR\'s header', () => {
       const { run, logs } = hello(['-DSPEAR_REDIRECT_STDIO_TO_LOG', '-DSPEAR_DISABLE_STDIO_REDIRECT_TO_LOG']);
-      assert.equal(run.stdout, 'hello from a hostwire guest\nputs line\n');
-      assert.deepEqual(logs, helperLogs);
+      assert.equal(run.stdout, '');
+      assert.deepEqual(logs, redirected);
     });
   });
 });

@@ -18,8 +18,14 @@ export function buildGuest(name: string, dir: string, extra: string[] = []): str
   return compileWasm([path.join(GUEST_C, `${name}.c`)], path.join(dir, `${name}.wasm`), extra);
 }
 
-/** Compile `examples/c/<name>.c` (strict flags) to `<dir>/<name>.wasm`. */
-export function buildExample(name: string, dir: string, extra: string[] = []): string {
+/**
+ * Build flag for a guest whose printf and puts should reach stdout: the header routes stdio to
+ * the host log by default on wasm, as SPEAR's does.
+ */
+export const STDIO_TO_STDOUT = ['-DSPEAR_DISABLE_STDIO_REDIRECT_TO_LOG'];
+
+/** Compile `examples/c/<name>.c` (strict flags; stdio to stdout unless `extra` says otherwise) to `<dir>/<name>.wasm`. */
+export function buildExample(name: string, dir: string, extra: string[] = STDIO_TO_STDOUT): string {
   return compileWasm([path.join(EXAMPLES_C, `${name}.c`)], path.join(dir, `${name}.wasm`), extra);
 }
 

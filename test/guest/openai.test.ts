@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { completion, sendJson, startFakeServer, type FakeServer } from '../chat/helpers/fake-openai';
-import { buildExample, EXPORT_TABLE, runCli, tmpDir } from './helpers';
+import { buildExample, EXPORT_TABLE, runCli, STDIO_TO_STDOUT, tmpDir } from './helpers';
 
 describe('guest host: the openai backend via hostwire run', () => {
   let dir: string;
@@ -33,7 +33,7 @@ describe('guest host: the openai backend via hostwire run', () => {
         sendJson(res, 200, completion({ content: `the tool said ${tool.content}` }));
       }
     });
-    const wasm = buildExample('chat_tool_sum', dir, EXPORT_TABLE);
+    const wasm = buildExample('chat_tool_sum', dir, [...EXPORT_TABLE, ...STDIO_TO_STDOUT]);
     const r = await runCli(['run', wasm, '--backend', 'openai', '--backend-url', server.baseUrl], { env: env() });
     assert.equal(r.stderr, '');
     const response = JSON.parse(r.stdout.replace(/^chat response \(\d+ bytes\): /, '')) as { choices: { message: { content: string } }[]; model: string; _spear: unknown };

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createStubBackend, runChat, type ChatParams, type ChatRequest } from '../../runtime/chat';
-import { buildExample, EXPORT_TABLE, lines, runCli, tmpDir } from './helpers';
+import { buildExample, EXPORT_TABLE, lines, runCli, STDIO_TO_STDOUT, tmpDir } from './helpers';
 
 /** The response the host gives for `request` with the stub backend, as `cchat_recv` returns it. */
 async function stubResponse(request: ChatRequest, autoToolCall: boolean, toolOutput?: string): Promise<string> {
@@ -21,7 +21,7 @@ describe('guest host: the examples/c samples via hostwire run', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('hello.c: stdout, then each log line with its level on stderr, in program order', async () => {
+  it('hello.c built with SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG: stdout, then each log line with its level on stderr, in program order', async () => {
     const r = await runCli(['run', buildExample('hello', dir)]);
     assert.equal(r.stdout, 'hello from a hostwire guest\nputs line\n');
     const err = lines(r.stderr);
@@ -36,8 +36,8 @@ describe('guest host: the examples/c samples via hostwire run', () => {
     assert.equal(r.code, 0);
   });
 
-  it('hello.c built with SPEAR_REDIRECT_STDIO_TO_LOG: printf and puts at INFO, fprintf(stderr) at ERROR', async () => {
-    const r = await runCli(['run', buildExample('hello', dir, ['-DSPEAR_REDIRECT_STDIO_TO_LOG'])]);
+  it("hello.c built as is (stdio to the log, the header's default as SPEAR's): printf and puts at INFO, fprintf(stderr) at ERROR", async () => {
+    const r = await runCli(['run', buildExample('hello', dir, [])]);
     assert.equal(r.stdout, '');
     const err = lines(r.stderr);
     assert.equal(err[0], '[guest INFO] hello from a hostwire guest');
@@ -68,7 +68,7 @@ describe('guest host: the examples/c samples via hostwire run', () => {
   });
 
   it("chat_tool_sum.c: AUTO_TOOL_CALL runs the guest's sum(7, 35); the final answer is SPEAR's stub text after a tool", async () => {
-    const r = await runCli(['run', buildExample('chat_tool_sum', dir, EXPORT_TABLE)]);
+    const r = await runCli(['run', buildExample('chat_tool_sum', dir, [...EXPORT_TABLE, ...STDIO_TO_STDOUT])]);
     assert.equal(r.stderr, '');
     const m = /^chat response \((\d+) bytes\): (.*)\n$/s.exec(r.stdout);
     assert.ok(m, `unexpected stdout: ${r.stdout}`);

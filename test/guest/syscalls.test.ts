@@ -82,23 +82,23 @@ epoll_create: 1001
 cchat_create: 1002
 rtasr_create: 1003
 ADD chat: 0
-ADD chat again: -17
-MOD unwatched: -2
-DEL unwatched: -2
+ADD chat again: 0
+MOD unwatched: 0
+DEL unwatched: 0
 ADD the epfd to itself: -22
 ADD an epoll fd: -22
 ADD fd 999: -9
 ADD fd 5000 never opened: -9
 op 9: -22
-unknown event bit 0x100: -22
+unknown event bit 0x100: 0
 epfd that is a chat fd: -9
 MOD chat: 0
 DEL chat: 0
-DEL chat again: -2
+DEL chat again: 0
 close ep2: 0
-close ep2 again: -9
-epoll_close on a chat fd: -9
-rtasr_close: 0
+close ep2 again: 0
+epoll_close on an rtasr fd (closes any kind): 0
+rtasr_close of it again: 0
 epoll_create after closes (never reused): 1004
 == epoll_wait
 ADD session (never ready): 0
@@ -121,13 +121,13 @@ SET_FLAGS set O_NONBLOCK: 0
 GET_FLAGS: 24 {"flags":["O_NONBLOCK"]}
 SET_FLAGS clear O_NONBLOCK: 0
 GET_FLAGS: 12 {"flags":[]}
-SET_FLAGS unknown flag: -22
+SET_FLAGS unknown flag: 0
 SET_FLAGS malformed JSON: -22
-SET_FLAGS set and clear: -22
+SET_FLAGS set and clear: 0
 unknown command 99: -22 len=64
 fd 999: -9 len=64
 arg beyond memory: -14
-GET_STATUS session: 105 {"fd":1002,"kind":"ChatSession","flags":[],"poll_mask":0,"closed":false,"messages":0,"tools":0,"sends":0}
+GET_STATUS session: 63 {"closed":false,"flags":[],"kind":"ChatSession","poll_mask":[]}
 == chat
 cchat_create: 1005
 SET_PARAM model: 0
@@ -151,11 +151,14 @@ recv after the end: 0
 still IN after the end: 1 fd=1006 events=0x1 len=8
 SET_PARAM on a response: 0
 cchat_close response: 0
-cchat_close response again: -9
-closed fd left the set: 0 len=0
-DEL closed fd: -9
+cchat_close response again: 0
+closed fd stays in the set: 1 fd=1006 events=0x1 len=8
+GET_STATUS closed fd: 83 {"closed":true,"flags":[],"kind":"ChatResponse","poll_mask":["EPOLLIN","EPOLLHUP"]}
+MOD closed fd to HUP: 0
+closed fd reports HUP: 1 fd=1006 events=0x10 len=8
+DEL closed fd: 0
 recv closed fd: -9
-cchat_close on an epoll fd: -9
+cchat_close fd 999: -9
 -- O_NONBLOCK and timeouts
 send slow: 1008
 SET_FLAGS O_NONBLOCK: 0
@@ -175,10 +178,10 @@ DEL: 0
 -- rotation
 responses: 1011 1012 1013
 all three ready: 3
-all three sorted: 1011 1012 1013
-one record at a time visits, by position in the full scan: 1 2 3 1
+all three in ascending order: 1
+one record at a time visits each once, in ascending order round the set, then again: 1
 close the first: 0
-without the first: 2, sorted: 1012 1013
+the first closed (still watched, IN): 3, sorted: 1011 1012 1013
 == tools
 send AUTO_TOOL_CALL: 1015
 ADD: 0
@@ -219,10 +222,14 @@ read capacity 8: -28 len=${stubEvent.length}
 read: ${out(stubEvent)}
 GET_KIND: 16 {"kind":"RtAsr"}
 DEL: 0
+ADD IN again: 0
 rtasr_close: 0
-rtasr_close again: -9
+rtasr_close again: 0
 write after close: -9
-closed fd left the set: 0 len=0
+closed fd, watched for IN only: nothing: 0 len=0
+MOD closed fd to HUP: 0
+closed fd: HUP: 1 fd=1023 events=0x10 len=8
+DEL closed fd: 0
 -- autoflush
 SET_AUTOFLUSH client_commit: 0
 GET_AUTOFLUSH: ${out('{"client_commit":{"flush_interval_ms":null,"max_buffer_bytes":123,"min_flush_gap_ms":7,"silence_ms":null},"flush_on_close":false,"strategy":"client_commit","vad":null}')}

@@ -1,5 +1,7 @@
 // Exercises the inline helpers against the scripted host of helpers.test.ts: each line of
 // output is one observation the test compares exactly.
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 
 static void show_alloc(const char *what, uint8_t *buf, uint32_t len) {

@@ -1,6 +1,8 @@
 // A chat with a tool that prints its fds: concurrent guests must each see their own fd table
 // (fds from 1000) and their own tool results. argv[1], argv[2]: the two numbers to multiply.
 // The tool keeps its product; the final answer is SPEAR's stub text after a tool.
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 
 static uint8_t TOOL_ARENA[4096];

@@ -8,6 +8,8 @@
 // - no call may block for good: epoll timeouts are 0 or 1 ms, stream fds are O_NONBLOCK from
 //   their creation (SET_FLAGS is only ever sent with "set"), chat responses complete on their
 //   own (the stub backend), and callbacks run inside whichever blocking call comes next.
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 
 #define POOL 48

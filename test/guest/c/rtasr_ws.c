@@ -4,6 +4,8 @@
 // "abc", FLUSH, then every event until the stream reports EPOLLERR or EPOLLHUP, then
 // GET_STATUS. One printed line per step. argv[1] "fill": keep writing until the send queue
 // is full (-EAGAIN) instead of flushing once.
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 #include <string.h>
 

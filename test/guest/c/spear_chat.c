@@ -1,5 +1,7 @@
 // Chat conformance with SPEAR: each check names the SPEAR source it comes from
 // (lfedgeai/SPEAR, src/spearlet/execution/...). Prints one line per check.
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 
 static uint8_t TOOL_ARENA[4096];

@@ -1,5 +1,6 @@
 // The hostcalls as SPEAR-ABI.md specifies them, one printed line per check: fds, epoll
-// (EEXIST/ENOENT/EINVAL/EBADF, timeouts, ENOSPC write-back, EFAULT, rotation, HUP, ERR),
+// (SPEAR's ADD/MOD/DEL rules, EINVAL/EBADF, timeouts, ENOSPC write-back, EFAULT, rotation,
+// only the requested bits, HUP of closed fds, ERR),
 // fd_ctl, chat (route B responses, O_NONBLOCK/EAGAIN, end of stream, failures, tool calls
 // run inside blocking calls), rtasr (SPEAR's queues and ctl commands, the stub's timed
 // events, autoflush), the utilities and the calls not implemented yet.
@@ -7,6 +8,8 @@
 // The host's chat backend is scripted by the test: a last user message "slow" is answered
 // only after the guest logs "release", "fail" fails with ETIMEDOUT, anything else is the stub.
 #define _POSIX_C_SOURCE 200809L
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 #include <time.h>
 
@@ -165,8 +168,8 @@ static void fds_and_epoll_ctl(int32_t *ep_out, int32_t *chat_out) {
     P("DEL chat again", sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, chat, 0));
     P("close ep2", sp_ep_close(ep2));
     P("close ep2 again", sp_ep_close(ep2));
-    P("epoll_close on a chat fd", sp_ep_close(chat));
-    P("rtasr_close", sp_rtasr_close(asr));
+    P("epoll_close on an rtasr fd (closes any kind)", sp_ep_close(asr));
+    P("rtasr_close of it again", sp_rtasr_close(asr));
     P("epoll_create after closes (never reused)", sp_ep_create());
     *ep_out = ep;
     *chat_out = chat;
@@ -234,10 +237,13 @@ static void chat_checks(int32_t ep) {
     P("SET_PARAM on a response", sp_cchat_set_param_string(r, "model", "x"));
     P("cchat_close response", sp_cchat_close(r));
     P("cchat_close response again", sp_cchat_close(r));
-    wait_print("closed fd left the set", ep, 64, 0);
+    wait_print("closed fd stays in the set", ep, 64, 0);
+    fd_ctl_print("GET_STATUS closed fd", r, SPEAR_FD_CTL_GET_STATUS, 512);
+    P("MOD closed fd to HUP", sp_ep_ctl(ep, SPEAR_EP_CTL_MOD, r, SPEAR_EPOLLHUP));
+    wait_print("closed fd reports HUP", ep, 64, 0);
     P("DEL closed fd", sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, r, 0));
     P("recv closed fd", sp_cchat_recv(r, buf_ptr(), len_ptr(64)));
-    P("cchat_close on an epoll fd", sp_cchat_close(ep));
+    P("cchat_close fd 999", sp_cchat_close(999));
 
     puts("-- O_NONBLOCK and timeouts");
     int32_t slow = session("slow");
@@ -274,30 +280,33 @@ static void chat_checks(int32_t ep) {
     while (n < 3) {
         n = sp_epoll_wait(ep, buf_ptr(), len_ptr(64), -1);
     }
-    // Where a scan starts depends on the scans before (how many of the three were ready at
-    // each), so the order of a full scan is printed as positions: the one-record scans after
-    // it must visit its fds in its order, all three, then start over.
+    // A full scan is in ascending fd order. Where a scan starts depends on the scans before
+    // (how many of the three were ready at each), so the one-record scans after it are
+    // printed as positions in the full scan: they must visit the three in ascending order,
+    // wrapping round, and then start over.
     sp_epoll_event_t all[3];
     P("all three ready", sp_epoll_wait(ep, (int32_t)(uintptr_t)all, len_ptr(sizeof all), 0));
-    printf("all three sorted: %s\n", sorted3(all[0].fd, all[1].fd, all[2].fd));
-    printf("one record at a time visits, by position in the full scan:");
+    P("all three in ascending order", all[0].fd < all[1].fd && all[1].fd < all[2].fd);
+    int pos[4] = {0, 0, 0, 0};
     for (int i = 0; i < 4; i++) {
         sp_epoll_event_t one;
         int32_t got = sp_epoll_wait(ep, (int32_t)(uintptr_t)&one, len_ptr(sizeof one), 0);
-        int pos = 0;
         for (int k = 0; k < 3; k++) {
             if (got == 1 && all[k].fd == one.fd) {
-                pos = k + 1;
+                pos[i] = k + 1;
             }
         }
-        printf(" %d", pos);
     }
-    printf("\n");
+    int cyclic = pos[0] != 0 && pos[3] == pos[0];
+    for (int i = 0; i < 3; i++) {
+        cyclic = cyclic && pos[i + 1] == pos[i] % 3 + 1;
+    }
+    P("one record at a time visits each once, in ascending order round the set, then again", cyclic);
     P("close the first", sp_cchat_close(rs[0]));
     sp_epoll_event_t two[3];
     n = sp_epoll_wait(ep, (int32_t)(uintptr_t)two, len_ptr(sizeof two), 0);
-    printf("without the first: %d, sorted: %s\n", n, sorted3(n > 0 ? two[0].fd : 0, n > 1 ? two[1].fd : 0, n > 2 ? two[2].fd : 0));
-    for (int i = 1; i < 3; i++) {
+    printf("the first closed (still watched, IN): %d, sorted: %s\n", n, sorted3(n > 0 ? two[0].fd : 0, n > 1 ? two[1].fd : 0, n > 2 ? two[2].fd : 0));
+    for (int i = 0; i < 3; i++) {
         sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, rs[i], 0);
         sp_cchat_close(rs[i]);
     }
@@ -387,10 +396,14 @@ static void rtasr_checks(int32_t ep) {
     rtasr_read_print("read", a, 256);
     fd_ctl_print("GET_KIND", a, SPEAR_FD_CTL_GET_KIND, 64);
     P("DEL", sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, a, 0));
+    P("ADD IN again", sp_ep_ctl(ep, SPEAR_EP_CTL_ADD, a, SPEAR_EPOLLIN));
     P("rtasr_close", sp_rtasr_close(a));
     P("rtasr_close again", sp_rtasr_close(a));
     P("write after close", sp_rtasr_write(a, (int32_t)(uintptr_t)ZEROS, 1));
-    wait_print("closed fd left the set", ep, 64, 0);
+    wait_print("closed fd, watched for IN only: nothing", ep, 64, 0);
+    P("MOD closed fd to HUP", sp_ep_ctl(ep, SPEAR_EP_CTL_MOD, a, SPEAR_EPOLLHUP));
+    wait_print("closed fd: HUP", ep, 64, 0);
+    P("DEL closed fd", sp_ep_ctl(ep, SPEAR_EP_CTL_DEL, a, 0));
 
     puts("-- autoflush");
     int32_t b = sp_rtasr_create();

@@ -1,6 +1,8 @@
 // A guest whose tool traps while the host's tool loop waits for it (inside cchat_recv).
 // As SPEAR (runtime/wasm_hostcalls.rs call_wasm_tool_by_offset maps a failed call to
 // -EIO): the tool call fails with `tool rc: -5`, the loop goes on, the guest reads the answer.
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 
 static uint8_t TOOL_ARENA[4096];

@@ -6,7 +6,7 @@ import { buildModel } from './frontend';
 import type { GeneratedFile } from './model';
 import { checkFiles, writeFiles } from './write';
 
-/** The back ends (ts-morph, handlebars), loaded once the IDL validates: a broken IDL is reported without them. */
+/** The back ends (handlebars templates and the TypeScript printer), loaded once the IDL validates: a broken IDL is reported without them. */
 const emitAll = (...args: Parameters<typeof import('./pipeline').emitAll>): GeneratedFile[] =>
   (require('./pipeline') as typeof import('./pipeline')).emitAll(...args);
 

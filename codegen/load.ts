@@ -1,7 +1,7 @@
 /** Stage 1: read the YAML (or JSON) IDL files. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isNode, isScalar, visit, type Alias, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isCollection, isNode, isPair, isScalar, visit, type Alias, type Document } from 'yaml';
 import { Diagnostic, IdlError } from './diagnostics';
 
 export interface SourceFile {
@@ -94,26 +94,47 @@ const aliasOfAliases = (doc: Document) => (a: Alias): boolean => {
 /**
  * What yaml refuses while building the data (aliases that expand too much, aliases of no
  * anchor, aliases inside the node they name), and keys that are not scalars (which would not
- * survive as object keys), as diagnostics at the alias or key.
+ * survive as object keys), as diagnostics at the alias or key, in document order. The nodes
+ * are walked directly: yaml's `visit` builds a path for every node, which an IDL with
+ * thousands of them pays for on every run.
  */
 function yamlProblems(doc: Document, at: (node: { range?: [number, number, number] | null } | undefined, message: string) => Diagnostic): Diagnostic[] {
   const out: Diagnostic[] = [];
-  visit(doc, {
-    Pair(_key, pair) {
-      if (pair.key !== null && isNode(pair.key) && !isScalar(pair.key)) {
-        out.push(at(pair.key, 'expected a plain scalar key (a YAML mapping or sequence cannot be a key)'));
+  const walk = (node: unknown): void => {
+    if (isCollection(node)) {
+      for (const item of node.items) walk(item);
+    } else if (isPair(node)) {
+      if (node.key !== null && isNode(node.key) && !isScalar(node.key)) {
+        out.push(at(node.key, 'expected a plain scalar key (a YAML mapping or sequence cannot be a key)'));
       }
-    },
-    Alias(_key, node) {
+      walk(node.key);
+      walk(node.value);
+    } else if (isAlias(node)) {
       const target = node.resolve(doc);
       if (!target) {
         out.push(at(node, `YAML alias '*${node.source}' names no anchor before it; expected an '&${node.source}' anchor earlier in the file`));
       } else if (target.range && node.range && node.range[0] >= target.range[0] && node.range[0] < target.range[1]) {
         out.push(at(node, `YAML alias '*${node.source}' is inside the node it names, which would make it infinite; expected an alias of a node that does not contain it`));
       }
-    },
-  });
+    }
+  };
+  walk(doc.contents);
   return out;
+}
+
+/** Whether `data` holds a value JSON cannot hold (binary, sets, NaN): the common answer, no, without building pointers. */
+function hasNonJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return false;
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasNonJson(x)) return true;
+    return false;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const k in v as Record<string, unknown>) if (hasNonJson((v as Record<string, unknown>)[k])) return true;
+    return false;
+  }
+  return true;
 }
 
 /** The JSON pointer and a description of the first value that JSON cannot hold (binary, sets, NaN), if any. */
@@ -179,7 +200,7 @@ export function parseSource(text: string, shown: string, relPath: string): Sourc
     throw new IdlError([{ file: shown, pointer: '', line: 1, message: 'expected a mapping of IDL sections (abi, errno, enums, ...)' }]);
   }
   const lineOf = lineFinder(doc, lc);
-  const odd = nonJson(data);
+  const odd = hasNonJson(data) ? nonJson(data) : undefined;
   if (odd) {
     const node = doc.getIn(decodePointer(odd.pointer), true);
     const tag = isNode(node) && node.tag ? node.tag.replace(/^tag:yaml\.org,2002:/, '!!') : undefined;

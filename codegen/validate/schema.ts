@@ -7,12 +7,29 @@ import type { SourceFile } from '../load';
 
 export const SCHEMA_PATH = path.resolve(__dirname, '..', '..', '..', 'idl', 'hostwire-idl.schema.json');
 
+/**
+ * How the schema is compiled. Every run compiles it once, so the options keep that cheap:
+ * a definition used in many places (`ident`, `doc`) is compiled once and called rather than
+ * inlined at each use, the generated code is not optimized (it checks a few small files), and
+ * the schema itself is not checked against the JSON Schema meta-schema (a test does that).
+ */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  inlineRefs: false,
+  validateSchema: false,
+  code: { optimize: false },
+} as const;
+
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8'));
-    compiled = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+    compiled = new Ajv(AJV_OPTIONS).compile(schema);
   }
   return compiled;
 }

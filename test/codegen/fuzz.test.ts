@@ -12,7 +12,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SourceFile as TsSourceFile } from 'ts-morph';
 import { formatDiagnostic, IdlError, type Diagnostic } from '../../codegen/diagnostics';
 import { emitAll } from '../../codegen/pipeline';
 import { tmpDir } from '../helpers/toolchain';
@@ -53,20 +52,10 @@ describe('generator fuzz: seeded mutations of the real IDL', function () {
   let all: Mutation[];
   const outcomes: Outcome[] = [];
   const failures: string[] = [];
-  let format: TsSourceFile['formatText'];
 
   before(() => {
     texts = readIdlTexts();
     all = mutations(texts, SEED, COUNT);
-    // The TypeScript back end's last step, ts-morph's formatter, works on the text already
-    // printed and is three quarters of a generation. It is left out here (the determinism and
-    // drift tests run it on the real IDL), so that hundreds of models generate in seconds.
-    format = TsSourceFile.prototype.formatText;
-    TsSourceFile.prototype.formatText = function (): void {};
-  });
-
-  after(() => {
-    TsSourceFile.prototype.formatText = format;
   });
 
   it(`each of ${COUNT} mutations (seed 0x${SEED.toString(16)}) generates, or is refused with file, line and pointer`, () => {

@@ -39,13 +39,13 @@ describe('IDL limits', function () {
     });
 
     it('generates an IDL that reuses a node through an alias', () => {
-      const texts = edit({ 'mic.yaml': [['    errors: [ENOSYS, ENOMEM]', '    errors: &create_errors [ENOSYS, ENOMEM]'], ['    errors: [ENOSYS, EBADF]', '    errors: *create_errors']] });
+      const texts = edit({ 'mic.yaml': [['    errors: [ENOSYS, EMFILE, ENOMEM]', '    errors: &create_errors [ENOSYS, EMFILE, ENOMEM]'], ['    errors: [ENOSYS, EBADF]', '    errors: *create_errors']] });
       const close = model(texts).hostcalls.find((h) => h.name === 'mic_close')!;
-      assert.deepEqual(close.errors.map((e) => e.name), ['ENOMEM', 'ENOSYS']);
+      assert.deepEqual(close.errors.map((e) => e.name), ['ENOMEM', 'EMFILE', 'ENOSYS']);
     });
 
     it('refuses values JSON cannot hold (a YAML !!binary, .nan)', () => {
-      const texts = edit({ 'util.yaml': [['    doc: Milliseconds on the host\'s monotonic clock.', '    doc: !!binary aGVsbG8='], ['{ name: ms, type: i32, timeout: true, doc: Milliseconds to sleep. }', '{ name: ms, type: i32, timeout: true, doc: .nan }']] });
+      const texts = edit({ 'util.yaml': [['    doc: "Milliseconds since the Unix epoch on the host\'s wall clock (as SPEAR; not monotonic)."', '    doc: !!binary aGVsbG8='], ['{ name: ms, type: i32, timeout: true, doc: Milliseconds to sleep. }', '{ name: ms, type: i32, timeout: true, doc: .nan }']] });
       assert.deepEqual(refusal(texts), [
         `idl/util.yaml:${lineOf(texts, 'util.yaml', '!!binary')}: /hostcalls/0/doc: expected a JSON value: a string, number, boolean, null, list or mapping (got a value tagged !!binary)`,
       ]);
@@ -182,8 +182,8 @@ describe('IDL limits', function () {
   describe('hostcall outputs', () => {
     it("refuses an output parameter on a hostcall that returns an fd or a value (the TypeScript back end once threw)", () => {
       const texts = edit({
-        'mic.yaml': [['    params: []\n    returns: { kind: fd }\n    errors: [ENOSYS, ENOMEM]', '    params:\n      - { name: out, type: out_bytes, doc: Room. }\n    returns: { kind: fd }\n    errors: [ENOSYS, ENOMEM, EFAULT, ENOSPC]']],
-        'util.yaml': [['    doc: Milliseconds on the host\'s monotonic clock.\n    params: []', '    doc: Milliseconds on the host\'s monotonic clock.\n    params:\n      - { name: fd, type: fd, doc: An fd. }\n      - { name: cmd, type: fd_ctl_cmd, doc: A command. }\n      - { name: arg, type: ctl_arg, commands: fd_ctl_cmd, doc: An argument. }'], ['    errors: []\n  - name: wall_time_s', '    errors: [EFAULT, ENOSPC]\n  - name: wall_time_s']],
+        'mic.yaml': [['    params: []\n    returns: { kind: fd }\n    errors: [ENOSYS, EMFILE, ENOMEM]', '    params:\n      - { name: out, type: out_bytes, doc: Room. }\n    returns: { kind: fd }\n    errors: [ENOSYS, EMFILE, ENOMEM, EFAULT, ENOSPC]']],
+        'util.yaml': [['    doc: "Milliseconds since the Unix epoch on the host\'s wall clock (as SPEAR; not monotonic)."\n    params: []', '    doc: "Milliseconds since the Unix epoch on the host\'s wall clock (as SPEAR; not monotonic)."\n    params:\n      - { name: fd, type: fd, doc: An fd. }\n      - { name: cmd, type: fd_ctl_cmd, doc: A command. }\n      - { name: arg, type: ctl_arg, commands: fd_ctl_cmd, doc: An argument. }'], ['    errors: []\n  - name: wall_time_s', '    errors: [EFAULT, ENOSPC]\n  - name: wall_time_s']],
       });
       assert.deepEqual(refusal(texts), [
         `idl/mic.yaml:${lineOf(texts, 'mic.yaml', 'returns: { kind: fd }')}: /hostcalls/0/returns/kind: 'mic_create' has an output parameter ('out', out_bytes) but returns 'fd'; expected 'count' or 'status'`,

@@ -12,33 +12,20 @@
  *
  * Templates are handlebars files beside this module, read from the source tree.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Handlebars from 'handlebars';
 import type { FieldType, GeneratedFile, Hostcall, LoweredValue, Model, RecordDef } from '../../model';
 import { protocolK } from '../cpp';
+import { TemplateSet, templatesDir, tidyLines } from '../shared/templates';
 import { cBytes, inType, leaves, pascal, toHex, tsInt, tsKey, tsString, tsValue } from './literals';
-
-const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/conformance/templates');
 
 /** How the tests load the addon: the export of `runtime/native.ts` and the expression. */
 const NATIVE_LOADER = { name: 'loadNative', call: 'loadNative()' };
 
-const hbs = Handlebars.create();
-hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+const templates = new TemplateSet('conformance back end', templatesDir('conformance'), {
+  helpers: { eq: (a: unknown, b: unknown) => a === b },
+  tidy: tidyLines,
+});
 
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
-
-function render(name: string, view: object): string {
-  let template = compiled.get(name);
-  if (!template) {
-    template = hbs.compile(fs.readFileSync(path.join(TEMPLATES, `${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
-    compiled.set(name, template);
-  }
-  const out = template(view);
-  // One trailing newline, no trailing spaces.
-  return `${out.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
-}
+const render = (name: string, view: object): string => templates.render(name, view);
 
 /** The C type of a hostcall result: the plan's, as the header declares it. */
 const cResult = (h: Hostcall): string => h.plan.result.c;

@@ -8,12 +8,11 @@
  *
  * Templates are handlebars files beside this module, read from the source tree.
  */
-import * as path from 'node:path';
 import type { EnumDef, FlagsDef, GeneratedFile, Model, RecordDef, RecordVector } from '../../model';
 import { codecBodies, cppMember, cppValue, recordsInDependencyOrder } from './codec';
 import { cppLiteral, cppString, docComment, headerLine, ident, kName, pascal, templateRenderer, WIDTH } from './text';
 
-const render = templateRenderer(path.resolve(__dirname, '../../../../codegen/emit/cpp/templates'));
+const render = templateRenderer('cpp');
 
 const body = (lines: string[]): string => lines.join('\n  ');
 

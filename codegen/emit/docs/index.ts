@@ -3,31 +3,15 @@
  * the handlebars templates beside this module (read from the source tree). Every table is
  * built from the model; the prose of the conventions is in the templates.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Handlebars from 'handlebars';
 import type {
   ApiParam, ApiType, DictionaryDef, Errno, FieldType, GeneratedFile, Hostcall, ImplArg, InterfaceDef, IntInfo, Model, ParamKind, RecordDef,
 } from '../../model';
 import { hasOutput, visitArg } from '../../resolve/plan';
+import { TemplateSet, templatesDir, tidyLines } from '../shared/templates';
 import { pascal } from '../shared/text';
 import { HOST_IMPLEMENTED, HOST_STATUS_NOTE } from './status';
 
-const TEMPLATES = path.resolve(__dirname, '../../../../codegen/emit/docs/templates');
-
-const hbs = Handlebars.create();
-
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
-
-/** The template `name`, compiled once per process. */
-function template(name: string): Handlebars.TemplateDelegate {
-  let t = compiled.get(name);
-  if (!t) {
-    t = hbs.compile(fs.readFileSync(path.join(TEMPLATES, name), 'utf8'), { noEscape: true, strict: true });
-    compiled.set(name, t);
-  }
-  return t;
-}
+const templates = new TemplateSet('docs back end', templatesDir('docs'), { tidy: tidyLines });
 
 /** Text safe in one Markdown table cell. */
 const cell = (s: string): string => s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
@@ -411,7 +395,5 @@ export function emitDocs(model: Model): GeneratedFile[] {
     dictionaries: model.dictionaries.map((d) => ({ ...dictionaryView(d), protocol: protocolNote(model, d.protocol) })),
     interfaces: model.interfaces.map((i) => ({ ...interfaceView(i), protocol: protocolNote(model, i.protocol) })),
   };
-  const md = template('ABI.md.hbs')(view);
-  const content = `${md.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
-  return [{ path: 'ABI.md', content }];
+  return [{ path: 'ABI.md', content: templates.render('ABI.md', view) }];
 }

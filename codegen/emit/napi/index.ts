@@ -16,7 +16,6 @@
  *
  * Templates are handlebars files beside this module, read from the source tree.
  */
-import * as path from 'node:path';
 import type { ApiType, GeneratedFile, Model } from '../../model';
 import { protocolK } from '../cpp';
 import { headerLine, ident, kName, pascal, snake, templateRenderer } from '../cpp/text';
@@ -25,7 +24,7 @@ import { BLOCKING_CODES } from '../../resolve/plan';
 import { dictionaryView, interfaceView, typeTag } from './interfaces';
 import { arrayConverter, arrayTypes, cppType, dictReader, fromJs } from './types';
 
-const render = templateRenderer(path.resolve(__dirname, '../../../../codegen/emit/napi/templates'));
+const render = templateRenderer('napi');
 
 /** Every API type the interfaces and dictionaries use. */
 function apiTypes(model: Model): ApiType[] {

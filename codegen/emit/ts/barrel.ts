@@ -1,7 +1,6 @@
 /** `index.ts`: re-exports every generated module. */
-import type { Project } from 'ts-morph';
 import type { GeneratedFile } from '../../model';
-import { createFile, finish } from './project';
+import { createFile, finish, type Project } from './project';
 
 /** The modules `index.ts` re-exports, in order. */
 export const MODULES = ['errno', 'constants', 'records', 'hostcalls', 'sdk'] as const;

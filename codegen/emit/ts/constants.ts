@@ -1,8 +1,7 @@
 /** `constants.ts`: ABI metadata, the protocols' versions, constants, enums and flag sets. */
-import { VariableDeclarationKind, type Project } from 'ts-morph';
 import type { EnumDef, FlagsDef, GeneratedFile, Model } from '../../model';
 import { assertDistinct, doc, hexLit, intLit, intTsType, pascal, str } from './naming';
-import { createFile, finish } from './project';
+import { createFile, finish, VariableDeclarationKind, type Project } from './project';
 
 /** The exported name of an enum's or flag set's `const` object (and its type). */
 export const enumName = (def: EnumDef | FlagsDef): string => pascal(def.name);

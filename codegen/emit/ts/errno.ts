@@ -1,8 +1,7 @@
 /** `errno.ts`: the errno table, its names and docs, and `HostwireError`. */
-import { VariableDeclarationKind, type Project } from 'ts-morph';
 import type { GeneratedFile, Model } from '../../model';
 import { doc, str } from './naming';
-import { createFile, finish } from './project';
+import { createFile, finish, VariableDeclarationKind, type Project } from './project';
 
 export function emitErrnoFile(project: Project, model: Model): GeneratedFile {
   const sf = createFile(project, 'errno.ts', 'Errno codes of the ABI and the error class that carries them.');

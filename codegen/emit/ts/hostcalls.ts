@@ -1,5 +1,5 @@
 /** `hostcalls.ts`: `SpearHostImpl`, the import glue, `HOSTCALLS` metadata and `enosysHost`. */
-import { VariableDeclarationKind, type Project } from 'ts-morph';
+import { VariableDeclarationKind, type Project } from './project';
 import type { GeneratedFile, Hostcall, Model } from '../../model';
 import { assertDistinct, doc, str } from './naming';
 import { createFile, finish } from './project';
@@ -310,7 +310,7 @@ export function emitHostcallsFile(project: Project, model: Model): GeneratedFile
         const code_ = (c: string): string => (big ? `BigInt(${c})` : c);
         w.writeLine(`${h.name}: (${code.wasmParams.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${finalResult(code)} => {`);
         if (timeout) w.writeLine(`const t0 = ${timeout} > 0 ? hooks.now() : 0;`).writeLine(`let left = ${timeout};`);
-        w.writeLine('for (;;) {');
+        w.writeLine('for (; ;) {'); // the TypeScript formatter's spacing
         w.writeLine(`const r = native.${h.name}(${args});`);
         w.writeLine(`if (r === ${code_('CALLBACK_PENDING')}) {`);
         w.writeLine('hooks.runCallbacks();');

@@ -1,7 +1,7 @@
 /**
- * The TypeScript back end: `generated/ts/`. One module per emitted file, each built with
- * ts-morph in an in-memory project and formatted with fixed settings, so the same model
- * always gives the same text.
+ * The TypeScript back end: `generated/ts/`. One module per emitted file, each described as
+ * declaration structures, printed and laid out by `project.ts` and `format.ts`, so the same
+ * model always gives the same text.
  */
 import type { GeneratedFile, Model } from '../../model';
 import { emitIndexFile } from './barrel';

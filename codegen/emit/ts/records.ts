@@ -1,9 +1,8 @@
 /** `records.ts`: an interface and a strict codec per wire record. */
-import { VariableDeclarationKind, type Project } from 'ts-morph';
 import type { EnumDef, FieldType, GeneratedFile, Model, RecordField } from '../../model';
 import { enumGuard, enumName } from './constants';
 import { assertDistinct, doc } from './naming';
-import { createFile, finish } from './project';
+import { createFile, finish, VariableDeclarationKind, type Project } from './project';
 import { checkFunction, codecName, codecObject, fieldTsType, moduleNames, readFunction, recordType, writeFunction } from './record-codec';
 
 function enumsOf(t: FieldType, out: Set<EnumDef>): void {

@@ -1,8 +1,7 @@
 /** `sdk.ts`: the host-side object API (interfaces, dictionaries) and the native binding's shape. */
-import { VariableDeclarationKind, type Project } from 'ts-morph';
 import type { ApiParam, ApiType, DictionaryDef, GeneratedFile, InterfaceDef, Method, Model } from '../../model';
 import { assertDistinct, camel, doc, pascal, upperSnake } from './naming';
-import { createFile, finish, type FileBuilder } from './project';
+import { createFile, finish, VariableDeclarationKind, type FileBuilder, type Project } from './project';
 import { recordType } from './record-codec';
 
 /** Where a type is used: what a caller passes in, or what it gets back. */

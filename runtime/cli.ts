@@ -6,7 +6,7 @@ commands:
   generate [--idl PATH] [--out DIR] [--check]   generate every binding from the IDL
   diff OLD NEW [--json]                         classify the ABI changes from OLD to NEW
                                                 (IDL paths or git:REF[:PATH])
-  run GUEST.wasm [--backend stub|openai] [--backend-url URL] [--model M] [-- ARGS...]
+  run GUEST.wasm [--backend stub|openai] [--backend-url URL] [--model M] [--mcp-dir DIR] [-- ARGS...]
                                                 run a wasm32-wasi guest; exits with its exit code
   help                                          this text`;
 

@@ -32,6 +32,7 @@ export {
   type LogLevelName,
 } from './guest';
 export { NativeLoadError, loadNative } from './native';
+export { McpHost, loadMcpDir, type McpOptions, type McpPolicyOptions, type McpServerRecord } from './mcp';
 export { ChatError } from './chat';
 export type { BackendCallOptions, BackendChatRequest, ChatBackend, ChatCompleteFn, ChatCompletion, ChatMessage } from './chat';
 

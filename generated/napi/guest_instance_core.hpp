@@ -64,10 +64,10 @@ class GuestInstanceApi {
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest
-   * gets the output's length when it was written, else this result as is. With an output: write the
-   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
-   * written (core_types.hpp, `Output`).
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EACCES, -EFAULT, -EINVAL, -ENOSPC); the
+   * guest gets the output's length when it was written, else this result as is. With an output:
+   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
+   * nothing written (core_types.hpp, `Output`).
    */
   virtual int32_t cchat_ctl(int32_t fd,
                             int32_t cmd,
@@ -95,7 +95,23 @@ class GuestInstanceApi {
    * `out + align8(capacity)`; no arena -EFAULT, no room or an output over the cap -ENOSPC, a trap
    * in the tool, a bad table entry or output that is not UTF-8 -EIO (each reported as `tool rc:
    * RC`). Only a run that cannot finish (the guest ended while its tool was wanted) leaves the
-   * response EPOLLERR, its reads returning the errno.
+   * response EPOLLERR, its reads returning the errno. MCP, as SPEAR: with `mcp.enabled` and
+   * `mcp.server_ids` set, every model call is offered, after the registered tools, the tools of
+   * each selected server (`tools/list`) that pass the server's allow patterns and the policy's and
+   * session's allow/deny lists, named `mcp__<base64url(server_id)>__<base64url(tool)>`; a server
+   * that fails or times out offers none. A tool call that names no registered tool and starts with
+   * `mcp__` or `mcp.` (`mcp.<server_id>.<tool>`) runs `tools/call` on the server (a fresh process
+   * per call; the server's `budgets.tool_timeout_ms`, default 8000, from 100 to 120000 ms; list
+   * default 12000, at most 180000) and its `tool` message is the result JSON, cut to
+   * `max_tool_output_bytes` (default 64 KiB, at most 10 MiB), or
+   * `{"error":{"code":"mcp_tool_failed","message":M}}` (M: "mcp tool timeout", "unknown mcp
+   * server", "invalid mcp tool name", "mcp tool denied by server policy" / "task allowlist" / "task
+   * denylist" / "session allowlist" / "session denylist", "spawn failed: ...", "connect failed:
+   * ...", "call_tool failed: ..."). Divergences: the cut never splits a UTF-8 character (SPEAR's
+   * cut panics there); a call to a server the session did not select is refused with "mcp server
+   * not allowed: ID" (SPEAR runs any registered server's allowed tools); the host policy's tool
+   * allow/deny lists bind every session (SPEAR applies them only to a session started with the
+   * policy's default servers).
    *
    * `fd`: The chat session fd.
    * `flags`: Send flags.

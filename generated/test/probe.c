@@ -92,6 +92,7 @@ static void hw_values(void) {
   hw_i("EBADF", (long long)(SPEAR_EBADF));
   hw_i("EAGAIN", (long long)(SPEAR_EAGAIN));
   hw_i("ENOMEM", (long long)(SPEAR_ENOMEM));
+  hw_i("EACCES", (long long)(SPEAR_EACCES));
   hw_i("EFAULT", (long long)(SPEAR_EFAULT));
   hw_i("EBUSY", (long long)(SPEAR_EBUSY));
   hw_i("EEXIST", (long long)(SPEAR_EEXIST));

@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.7.0',
+  version: '1.8.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 7,
+  minor: 8,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -104,7 +104,7 @@ export function isFdKind(value: unknown): value is FdKind {
 
 /** Commands of `cchat_ctl`. (enum `cchat_ctl_cmd`, `i32`) */
 export const CchatCtlCmd = {
-  /** Set one parameter: `{"key": K, "value": V}`. As SPEAR: -EIO when the argument is not JSON or has no non-empty string `key`; any `value` (null when absent) is stored as it is, unchecked (a value the host cannot use counts as unset when the request runs); on a response fd it is accepted and does nothing. */
+  /** Set one parameter: `{"key": K, "value": V}`. As SPEAR: -EIO when the argument is not JSON or has no non-empty string `key`; any `value` (null when absent) is stored as it is, unchecked (a value the host cannot use counts as unset when the request runs); on a response fd it is accepted and does nothing. The MCP keys, as SPEAR (checked in this order, after the fd is found open or closed, -EBADF for a number never handed out): any `mcp.task_*` key -EACCES; `mcp.enabled` not a bool -EINVAL, true while the host's policy disables MCP (no MCP configured) -EACCES; `mcp.server_ids` not an array -EINVAL, naming a non-empty server id the policy does not allow -EACCES (non-string items are ignored); then a closed fd -EBADF, a response fd 0, another kind -EBADF; on a session `mcp.enabled`, `mcp.server_ids`, `mcp.tool_allowlist`, `mcp.tool_denylist` (an array, else -EINVAL; its string items kept) are the session's MCP selection, which a new session takes from the policy's default servers. */
   SET_PARAM: 1,
   /** A response fd's metrics, as SPEAR: with ENABLE_METRICS and a completion, `{"prompt_tokens": N, "completion_tokens": 1, "total_tokens": N + 1}` (N the messages the last model call was given); otherwise `{}`. On a session fd -EBADF. */
   GET_METRICS: 2,

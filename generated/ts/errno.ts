@@ -17,6 +17,8 @@ export const Errno = {
   EAGAIN: 11,
   /** The host could not allocate what the call needs. */
   ENOMEM: 12,
+  /** Refused by the host's policy (SPEAR's MCP rules: a `mcp.task_*` chat param, enabling MCP or selecting a server the policy does not allow). */
+  EACCES: 13,
   /** A pointer range lies outside the guest's linear memory. */
   EFAULT: 14,
   /** The resource is in use by an active operation. */
@@ -78,6 +80,8 @@ export function errnoName(n: number): ErrnoName | undefined {
       return 'EAGAIN';
     case 12:
       return 'ENOMEM';
+    case 13:
+      return 'EACCES';
     case 14:
       return 'EFAULT';
     case 16:
@@ -124,6 +128,7 @@ export const errnoDoc: { readonly [K in ErrnoName]: string } = {
   EBADF: 'The fd was never opened in this instance, is closed, or is the wrong kind for the call.',
   EAGAIN: 'Not ready, and the fd is O_NONBLOCK: try again later.',
   ENOMEM: 'The host could not allocate what the call needs.',
+  EACCES: 'Refused by the host\'s policy (SPEAR\'s MCP rules: a `mcp.task_*` chat param, enabling MCP or selecting a server the policy does not allow).',
   EFAULT: 'A pointer range lies outside the guest\'s linear memory.',
   EBUSY: 'The resource is in use by an active operation.',
   EEXIST: 'The entry already exists (tag already in flight).',

@@ -25,6 +25,28 @@ void ChatSession::set_param(std::string key, Json value) {
   params_[key] = std::move(value);
 }
 
+void ChatSession::init_mcp(McpSessionParams mcp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  mcp_ = std::move(mcp);
+}
+
+int32_t ChatSession::set_mcp_param(const std::string &key, const Json &value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (key == mcp_keys::kEnabled) {
+    if (!value.is_boolean()) return -abi::kEINVAL;
+    mcp_.enabled = value.get<bool>();
+    return 0;
+  }
+  std::vector<std::string> *list = nullptr;
+  if (key == mcp_keys::kServerIds) list = &mcp_.server_ids;
+  else if (key == mcp_keys::kToolAllowlist) list = &mcp_.tool_allowlist;
+  else if (key == mcp_keys::kToolDenylist) list = &mcp_.tool_denylist;
+  if (list == nullptr) return 1;
+  if (!value.is_array()) return -abi::kEINVAL;
+  *list = string_items(value);
+  return 0;
+}
+
 void ChatSession::append_messages(const Json &messages) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const Json &m : messages) messages_.push_back(m);
@@ -40,7 +62,9 @@ std::string ChatSession::take_request(uint32_t flags) {
     for (const Tool &t : tools_) tools.push_back(Json{{"fn_offset", t.fn_offset}, {"spec", t.text}});
     request["messages"] = messages_;
     request["tools"] = std::move(tools);
-    request["params"] = params_;
+    Json params = params_;
+    mcp_.materialize_into(params);
+    request["params"] = std::move(params);
   }
   request["flags"] = flags;
   return json_text(request);

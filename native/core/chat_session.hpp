@@ -10,7 +10,8 @@
 //    "params":{"model":"gpt-4o-mini",...}, "flags":2}
 //
 // `spec` is the tool text as the guest wrote it; `params` holds every SET_PARAM value as it
-// was set (in the order first set). The AUTO_TOOL_CALL loop appends its messages (assistant
+// was set (in the order first set), then the MCP selection when it is effectively enabled
+// (mcp_policy.hpp). The AUTO_TOOL_CALL loop appends its messages (assistant
 // messages with `tool_calls`, `tool` messages, the final reply) with `append_messages`.
 // A session is never readable or writable (poll mask 0; EPOLLHUP once host-closed).
 #pragma once
@@ -23,6 +24,7 @@
 
 #include "core/chat_stats.hpp"
 #include "core/fd_entry.hpp"
+#include "core/mcp_policy.hpp"
 
 namespace hostwire::core {
 
@@ -39,6 +41,16 @@ class ChatSession final : public FdEntry {
 
   /** SET_PARAM: store `value` under `key` (chat_params.hpp). */
   void set_param(std::string key, Json value);
+
+  /** The MCP selection a new session starts with (the host policy's defaults). */
+  void init_mcp(McpSessionParams mcp);
+
+  /**
+   * SET_PARAM of an MCP selection key (`mcp.enabled` a bool, `mcp.server_ids`,
+   * `mcp.tool_allowlist`, `mcp.tool_denylist` arrays whose string items are kept): 0, or
+   * -EINVAL for a value of another type; 1 when `key` is none of them (an ordinary param).
+   */
+  int32_t set_mcp_param(const std::string &key, const Json &value);
 
   /** Append the messages the host's tool loop produced (a JSON array of message objects). */
   void append_messages(const Json &messages);
@@ -65,6 +77,7 @@ class ChatSession final : public FdEntry {
   Json messages_ = Json::array();  // under mu_
   std::vector<Tool> tools_;
   Json params_ = Json::object();
+  McpSessionParams mcp_;
   uint64_t sends_ = 0;
   uint64_t message_bytes_ = 0;
   const std::shared_ptr<ChatStats> stats_;

@@ -26,6 +26,17 @@ GuestInstance::~GuestInstance() {
   InstanceRegistry::get().remove(id_);
 }
 
+int32_t GuestInstance::set_mcp_policy(const std::string &json) {
+  return guarded([&]() -> int32_t {
+    std::optional<Json> j = parse_json(json);
+    McpHostPolicy p;
+    if (!j || !McpHostPolicy::from_json(*j, p)) return -abi::kEINVAL;
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    mcp_policy_ = std::move(p);
+    return 0;
+  });
+}
+
 std::vector<ChatRequest> GuestInstance::take_requests() {
   std::vector<ChatRequest> out;
   std::lock_guard<std::mutex> lock(mail_mu_);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/fd_table.hpp"
+#include "core/mcp_policy.hpp"
 #include "core/waker.hpp"
 #include "napi/guest_instance_core.hpp"
 
@@ -143,6 +144,12 @@ class GuestInstance final : public GuestInstanceApi {
   /** The realtime-ASR stream `fd` (for the runtime's transport), or null. */
   std::shared_ptr<RtAsrStream> rtasr_stream(int32_t fd);
 
+  /**
+   * The host's MCP policy for this instance (mcp_policy.hpp), set before the guest runs:
+   * `json` as McpHostPolicy::from_json takes it. 0, or -EINVAL when it is not such JSON.
+   */
+  int32_t set_mcp_policy(const std::string &json);
+
   /** Open fds (for tests). */
   size_t open_fds() const { return table_.size(); }
 
@@ -181,6 +188,13 @@ class GuestInstance final : public GuestInstanceApi {
   const std::shared_ptr<Waker> waker_;
   FdTable table_;
   std::atomic<bool> released_{false};
+
+  mutable std::mutex policy_mu_;  // leaf: mcp_policy_
+  McpHostPolicy mcp_policy_;
+  McpHostPolicy mcp_policy() const {
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    return mcp_policy_;
+  }
 
   std::mutex mail_mu_;  // leaf: the outbox and the callbacks
   std::vector<ChatRequest> outbox_;

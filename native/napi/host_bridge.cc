@@ -10,6 +10,7 @@
 //   postCallback(id, callbackId, payload)              any     0 | -EBADF
 //   abortInstance(id)                                  any     0 | -EBADF
 //   releaseInstance(inst)                              worker  0 | -EBADF (already released)
+//   setMcpPolicy(inst, policyJson)                     worker  0 | -EINVAL: the host's MCP policy (before the guest runs)
 //   rtasrConnects(id)                                  any     [{fd, config}]: "websocket" streams CONNECTed since ([] when stale)
 //   rtasrAttach(id, fd, external)                      any     0 | -EBADF: the host's transport takes it (true) or the stub runs
 //   rtasrTake(id, fd, maxItems)                        any     [{audio, data}] from the send queue; null once the fd is gone
@@ -182,6 +183,13 @@ Napi::Value ReleaseInstance(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), inst->release());
 }
 
+Napi::Value SetMcpPolicy(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.setMcpPolicy";
+  auto inst = instance_arg(info, 0, kWhere);
+  const std::string policy = string_arg(info, 1, kWhere, "policyJson", false);
+  return Napi::Number::New(info.Env(), inst->set_mcp_policy(policy));
+}
+
 // ---- realtime ASR ---------------------------------------------------------------------------
 
 /** The stream `fd` of instance `id`, or null. */
@@ -288,6 +296,7 @@ Napi::Object make_host_bridge(Napi::Env env) {
   host.Set("postCallback", Napi::Function::New<&PostCallback>(env, "postCallback"));
   host.Set("abortInstance", Napi::Function::New<&AbortInstance>(env, "abortInstance"));
   host.Set("releaseInstance", Napi::Function::New<&ReleaseInstance>(env, "releaseInstance"));
+  host.Set("setMcpPolicy", Napi::Function::New<&SetMcpPolicy>(env, "setMcpPolicy"));
   host.Set("rtasrConnects", Napi::Function::New<&RtasrConnects>(env, "rtasrConnects"));
   host.Set("rtasrAttach", Napi::Function::New<&RtasrAttach>(env, "rtasrAttach"));
   host.Set("rtasrTake", Napi::Function::New<&RtasrTake>(env, "rtasrTake"));

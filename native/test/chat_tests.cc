@@ -116,6 +116,54 @@ TEST("cchat_ctl SET_PARAM: any value kept as set; -EIO for bad JSON or no key; 0
   CHECK(bare_ctl(*g, g->rtasr_create(), 2) == kEBADF);
 }
 
+// SPEAR host_api/cchat.rs cchat_ctl_set_param, cchat_apply_task_mcp_defaults,
+// cchat_get_session_snapshot (materialize_into); mcp/task_subset.rs task_default_session_params.
+TEST("cchat_ctl SET_PARAM mcp.*: SPEAR's -EACCES / -EINVAL rules, defaults from the host policy, the selection in the request") {
+  auto g = new_instance();
+  int32_t s = g->cchat_create();
+  CHECK(param(*g, s, R"({"key":"mcp.task_tool_allowlist","value":["*"]})") == -abi::kEACCES);
+  CHECK(param(*g, s, R"({"key":"mcp.enabled","value":true})") == -abi::kEACCES);  // no policy: MCP disabled
+  CHECK(param(*g, s, R"({"key":"mcp.enabled","value":false})") == 0);
+  CHECK(param(*g, s, R"({"key":"mcp.server_ids","value":["fs"]})") == -abi::kEACCES);
+  CHECK(param(*g, s, R"({"key":"mcp.server_ids","value":"fs"})") == kEINVAL);
+  CHECK(g->set_mcp_policy("[]") == kEINVAL);
+  CHECK(g->set_mcp_policy(R"({"enabled":"yes"})") == kEINVAL);
+  CHECK(g->set_mcp_policy(R"({"enabled":true,"default_server_ids":[" fs ","gone","fs"],"allowed_server_ids":["fs","web"],)"
+                          R"("tool_allowlist":["read_*"],"tool_denylist":[]})") == 0);
+  CHECK(param(*g, s, R"({"key":"mcp.enabled","value":true})") == 0);
+  CHECK(param(*g, s, R"({"key":"mcp.server_ids","value":["web",""]})") == 0);
+  CHECK(param(*g, s, R"({"key":"mcp.server_ids","value":["gone"]})") == -abi::kEACCES);
+  CHECK(param(*g, s, R"({"key":"mcp.tool_denylist","value":["write_*",3]})") == 0);
+  CHECK(param(*g, s, R"({"key":"mcp.tool_allowlist","value":{}})") == kEINVAL);
+  CHECK(param(*g, s, R"({"key":"mcp.other","value":1})") == 0);
+  CHECK(g->cchat_send(s, 0) > 0);  // created before the policy: no task lists
+  // A session created under the policy starts with its allowed default servers.
+  const int32_t d = g->cchat_create();
+  CHECK(g->cchat_send(d, 0) > 0);
+  const int32_t e = g->rtasr_create();
+  CHECK(param(*g, e, R"({"key":"mcp.task_x","value":1})") == -abi::kEACCES);
+  CHECK(param(*g, e, R"({"key":"mcp.enabled","value":1})") == kEINVAL);
+  CHECK(param(*g, e, R"({"key":"mcp.tool_allowlist","value":[]})") == kEBADF);
+  CHECK(param(*g, 4242, R"({"key":"mcp.task_x","value":1})") == kEBADF);
+  CHECK(g->cchat_close(d) == 0);
+  CHECK(param(*g, d, R"({"key":"mcp.task_x","value":1})") == -abi::kEACCES);
+  CHECK(param(*g, d, R"({"key":"mcp.tool_allowlist","value":[]})") == kEBADF);
+  auto reqs = g->take_requests();
+  CHECK(reqs.size() == 2);
+  if (reqs.size() == 2) {
+    CHECK(Json::parse(reqs[0].json)["params"] ==
+          Json::parse(R"({"mcp.other":1,"mcp.enabled":true,"mcp.server_ids":["web",""],"mcp.tool_denylist":["write_*"]})"));
+    CHECK(Json::parse(reqs[1].json)["params"] ==
+          Json::parse(R"({"mcp.enabled":true,"mcp.server_ids":["fs"],"mcp.task_tool_allowlist":["read_*"]})"));
+  }
+  // Not effectively enabled (no server): nothing of MCP in the request.
+  s = g->cchat_create();
+  CHECK(param(*g, s, R"({"key":"mcp.server_ids","value":[]})") == 0);
+  CHECK(g->cchat_send(s, 0) > 0);
+  reqs = g->take_requests();
+  CHECK(reqs.size() == 1 && Json::parse(reqs[0].json)["params"] == Json::object());
+}
+
 TEST("cchat_send: a response fd at once, the request JSON in the outbox; other flag bits are ignored, as SPEAR") {
   auto g = new_instance();
   const int32_t s = g->cchat_create();

@@ -18,6 +18,12 @@
  *    `{"error":{"code":"unknown_tool","message":"unknown tool: NAME"}}` for a name nobody
  *    registered; go back to 1.
  *
+ * With MCP (`opts.mcp`, runtime/mcp), as SPEAR: before each model call the tools of the
+ * session's MCP servers are listed and offered after the registered ones, under their
+ * namespaced names; a tool call that names no registered tool and starts with `mcp.` or
+ * `mcp__` runs on its MCP server, and its `tool` message holds the result JSON, or
+ * `{"error":{"code":"mcp_tool_failed","message":"..."}}`.
+ *
  * A limit's body is the response; what the loop appended before it stays in the session.
  * A limit param that is not a non-negative integer is its default.
  *
@@ -36,6 +42,8 @@ import { parseChatCompletion, toolCallsOf } from './completion';
 import { ChatError, toChatError } from './errors';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { ChatMetricsRecorder, type ChatRunMetrics, type Clock } from './metrics';
+import type { ChatMcp } from '../mcp';
+import { isMcpToolName } from '../mcp/policy';
 import type { BackendChatRequest, ChatBackend, ChatCompletion, ChatMessage, ChatRequest, ToolSpec } from './types';
 
 /** What a guest tool function gave: rc 0 and its output, or the non-zero rc that failed it. */
@@ -59,6 +67,8 @@ export interface RunChatOptions {
   signal?: AbortSignal;
   /** The clock for latency metrics, in ms (default `performance.now`). */
   clock?: Clock;
+  /** The host's MCP servers (none: MCP-named calls fail with "mcp registry not available"). */
+  mcp?: ChatMcp;
 }
 
 export interface ChatRunResult {
@@ -132,7 +142,6 @@ export async function runChat(
   const base: Omit<BackendChatRequest, 'messages'> = { model };
   if (request.requestId !== undefined) base.request_id = request.requestId;
   const specs = request.tools.map((t) => t.spec as unknown as ToolSpec);
-  if (specs.length > 0) base.tools = specs;
   if (typeof params.max_tokens === 'number') base.max_tokens = params.max_tokens;
   if (typeof params.temperature === 'number') base.temperature = params.temperature;
   const rf = params.response_format;
@@ -169,7 +178,12 @@ export async function runChat(
     const elapsed = rec.timer();
     lastPromptMessages = messages.length;
     try {
-      const raw = await backend.complete({ ...base, messages: messages.slice() }, { signal, timeoutMs });
+      const mcpTools = opts.mcp ? ((await opts.mcp.tools(params)) as unknown as ToolSpec[]) : [];
+      checkAbort();
+      const tools = mcpTools.length > 0 ? specs.concat(mcpTools) : specs;
+      const req: BackendChatRequest = { ...base, messages: messages.slice() };
+      if (tools.length > 0) req.tools = tools;
+      const raw = await backend.complete(req, { signal, timeoutMs });
       const reply = parseChatCompletion(raw, source);
       rec.modelCall(elapsed(), reply);
       return reply;
@@ -181,6 +195,12 @@ export async function runChat(
 
   async function runTool(name: string, args: string): Promise<string> {
     const fnOffset = offsets.get(name);
+    if (fnOffset === undefined && isMcpToolName(name)) {
+      checkAbort();
+      const r = opts.mcp ? await opts.mcp.call(params, name, args) : { error: 'mcp registry not available' };
+      checkAbort();
+      return 'output' in r ? r.output : JSON.stringify(errorBody({ code: 'mcp_tool_failed', message: r.error }));
+    }
     if (fnOffset === undefined) return JSON.stringify(errorBody({ code: 'unknown_tool', message: `unknown tool: ${name}` }));
     checkAbort();
     const elapsed = rec.timer();

@@ -3,6 +3,7 @@
  * main thread reach one native `GuestInstance`. Hand-written in the addon, not part of the
  * guest ABI; see README.md ("The bridge").
  */
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { SpearHostImpl } from '../../generated/ts/hostcalls';
 import type { NativeBinding } from '../../generated/ts/sdk';
 import { NativeLoadError } from '../native';
@@ -64,6 +65,8 @@ export interface HostBridge {
   postCallback(id: number, callbackId: number, payload: string): number;
   /** Every blocked and future blocking call of the instance returns ABORTED (any thread). */
   abortInstance(id: number): number;
+  /** The host's MCP policy JSON for the instance, before the guest runs (worker): 0 or -EINVAL. */
+  setMcpPolicy(inst: SpearHostImpl, policyJson: string): number;
   /** Free the instance's fd table; its id stops resolving (worker). */
   releaseInstance(inst: SpearHostImpl): number;
   /** The realtime-ASR streams CONNECTed with transport "websocket" since the last call ([] for a stale id). */
@@ -89,6 +92,7 @@ const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
   'postCallback',
   'abortInstance',
   'releaseInstance',
+  'setMcpPolicy',
   'rtasrConnects',
   'rtasrAttach',
   'rtasrTake',
@@ -97,7 +101,14 @@ const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
   'rtasrHangup',
 ];
 
-/** The bridge of a loaded addon; a `NativeLoadError` naming what is missing when it has none. */
+/**
+ * The bridge of a loaded addon; a `NativeLoadError` naming what is missing when it has none.
+ *
+ * In a guest's worker whose init carries an MCP policy (`WorkerInit.mcpPolicy`), asking an
+ * instance's id first gives the instance that policy: the worker asks it once, right after
+ * creating the instance and before the guest runs, so no chat session of the guest exists
+ * before its policy does.
+ */
 export function hostBridge(binding: NativeBinding): HostBridge {
   const host = (binding as NativeBinding & { host?: Partial<HostBridge> }).host;
   const missing = host === undefined ? ['host'] : BRIDGE_FUNCTIONS.filter((f) => typeof host[f] !== 'function').map((f) => `host.${f}`);
@@ -107,5 +118,19 @@ export function hostBridge(binding: NativeBinding): HostBridge {
         'rebuild it with `npm run build:native`',
     );
   }
-  return host as HostBridge;
+  const bridge = host as HostBridge;
+  const policy = isMainThread ? undefined : (workerData as { mcpPolicy?: unknown } | null)?.mcpPolicy;
+  if (typeof policy !== 'string') return bridge;
+  const configured = new WeakSet<object>();
+  return {
+    ...bridge,
+    instanceId(inst: SpearHostImpl): number {
+      if (!configured.has(inst)) {
+        const rc = bridge.setMcpPolicy(inst, policy);
+        if (rc < 0) throw new Error(`hostwire: the MCP policy was refused by the native core (${rc})`);
+        configured.add(inst);
+      }
+      return bridge.instanceId(inst);
+    },
+  };
 }

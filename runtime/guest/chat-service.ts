@@ -13,6 +13,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../chat/json';
 import { CchatSendFlags } from '../../generated/ts/constants';
 import { HostwireError } from '../../generated/ts/errno';
 import type { HostBridge } from './bridge';
+import type { ChatMcp } from '../mcp';
 
 /** The chat request JSON of the bridge (README.md), as parsed. */
 export interface BridgeChatRequest {
@@ -86,6 +87,7 @@ export class GuestChatService {
     private readonly bridge: HostBridge,
     private readonly backends: ChatBackendRegistry,
     private readonly instanceId: number,
+    private readonly mcp?: ChatMcp,
   ) {}
 
   /** A `chat-request` from the guest's worker: serve it (asynchronously). */
@@ -130,6 +132,7 @@ export class GuestChatService {
         autoToolCall: (flags & CchatSendFlags.AUTO_TOOL_CALL) !== 0,
         metrics,
         signal: this.stop.signal,
+        ...(this.mcp ? { mcp: this.mcp } : {}),
       });
       const usage = result.usage === undefined ? '' : JSON.stringify(result.usage);
       const appended = result.appended.length === 0 ? '' : JSON.stringify(result.appended);

@@ -9,6 +9,7 @@ import { EXIT_HOST_ERROR, trapMessage } from './exit';
 import { Guest, GuestStartError, type GuestOptions } from './host';
 import { GuestLinkError } from './link';
 import { writeAllSync } from './write-sync';
+import { McpHost } from '../mcp';
 
 export const RUN_USAGE = `usage: hostwire run GUEST.wasm [options] [-- guest args...]
 
@@ -20,6 +21,9 @@ export const RUN_USAGE = `usage: hostwire run GUEST.wasm [options] [-- guest arg
   --rtasr-url URL         realtime-ASR backend (OpenAI-compatible API root) for streams the guest
                           connects with transport "websocket" (default $HOSTWIRE_RTASR_URL; the key
                           is $HOSTWIRE_RTASR_API_KEY or $OPENAI_API_KEY); without one they run the stub
+  --mcp-dir DIR           MCP tool servers for the guest's chat: a directory of server files (.toml,
+                          .json); the guest may select any of them (mcp.enabled, mcp.server_ids)
+  --mcp-default ID,...    with --mcp-dir: servers every new chat session starts with
 
 exit code: the guest's; 134 when it traps, 130 when interrupted, 2 when it cannot run
 (bad usage, another ABI major version, imports this host cannot give), 70 on a host failure`;
@@ -32,6 +36,7 @@ const say = (line: string): void => writeAllSync(2, `${line}\n`);
 interface RunArgs {
   file: string;
   options: GuestOptions;
+  mcpDefault?: string[];
 }
 
 function parseRunArgs(argv: string[]): RunArgs | string {
@@ -40,6 +45,8 @@ function parseRunArgs(argv: string[]): RunArgs | string {
   const env: Record<string, string> = {};
   let file: string | undefined;
   let rtasrUrl: string | undefined = process.env.HOSTWIRE_RTASR_URL || undefined;
+  let mcpDir: string | undefined;
+  let mcpDefault: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -77,6 +84,18 @@ function parseRunArgs(argv: string[]): RunArgs | string {
         rtasrUrl = v;
         break;
       }
+      case '--mcp-dir': {
+        const v = value();
+        if (!v) return '--mcp-dir needs a directory';
+        mcpDir = v;
+        break;
+      }
+      case '--mcp-default': {
+        const v = value();
+        if (v === undefined) return '--mcp-default needs server ids';
+        mcpDefault = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        break;
+      }
       case '--env': {
         const v = value();
         const eq = v?.indexOf('=') ?? -1;
@@ -96,11 +115,13 @@ function parseRunArgs(argv: string[]): RunArgs | string {
   if (file === undefined) return 'no guest given';
   options.args = args;
   options.env = env;
+  if (mcpDefault !== undefined && mcpDir === undefined) return '--mcp-default needs --mcp-dir';
+  if (mcpDir !== undefined) options.mcp = { dir: mcpDir };
   if (rtasrUrl !== undefined) {
     const apiKey = process.env.HOSTWIRE_RTASR_API_KEY || process.env.OPENAI_API_KEY || undefined;
     options.realtimeAsr = apiKey === undefined ? { baseUrl: rtasrUrl } : { baseUrl: rtasrUrl, apiKey };
   }
-  return { file, options };
+  return { file, options, mcpDefault };
 }
 
 /** The `run` command; resolves with the process exit code. */
@@ -114,11 +135,27 @@ export async function runMain(argv: string[]): Promise<number> {
     say(`hostwire run: ${parsed}\n${RUN_USAGE}`);
     return 2;
   }
-  const { file, options } = parsed;
+  const { file, options, mcpDefault } = parsed;
+  if (options.mcp?.dir !== undefined && mcpDefault !== undefined) {
+    // Every server of the directory may be selected; these are on from the start.
+    let ids: string[];
+    try {
+      ids = new McpHost({ dir: options.mcp.dir }).policy.allowed_server_ids;
+    } catch (e) {
+      say(`hostwire: cannot read the MCP directory ${options.mcp.dir}: ${(e as Error).message}`);
+      return 2;
+    }
+    options.mcp.policy = { enabled: true, allowedServerIds: ids, defaultServerIds: mcpDefault };
+  }
   let guest: Guest;
   try {
     guest = await Guest.load(file, options);
   } catch (e) {
+    const errPath = (e as NodeJS.ErrnoException).path;
+    if (options.mcp?.dir !== undefined && errPath !== undefined && errPath !== file) {
+      say(`hostwire: cannot read the MCP directory ${options.mcp.dir}: ${(e as Error).message}`);
+      return 2;
+    }
     if (e instanceof GuestAbiError) {
       say(`hostwire: refusing ${file}: ${e.message}`);
       return 2;
@@ -135,6 +172,7 @@ export async function runMain(argv: string[]): Promise<number> {
     throw e;
   }
   for (const w of guest.warnings) say(`hostwire: warning: ${w}`);
+  for (const f of guest.mcp.skipped) say(`hostwire: warning: MCP server file ${f.file} skipped: ${f.reason}`);
 
   let interrupted = false;
   const onSigint = (): void => {

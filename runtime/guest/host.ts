@@ -18,6 +18,7 @@ import type { ErrnoAudit } from './audit';
 import { hostBridge, type HostBridge } from './bridge';
 import { GuestChatService } from './chat-service';
 import { GuestRtasrService, type RealtimeAsrConfig } from '../rtasr';
+import { McpHost, type McpOptions } from '../mcp';
 import { EXIT_HOST_ERROR, EXIT_KILLED } from './exit';
 import type { ModuleImport } from './link';
 import { formatLogLine, logLevelName, type GuestLogEntry } from './log';
@@ -59,6 +60,11 @@ export interface GuestOptions extends ChatHostOptions {
    * without it those streams run the stub transport.
    */
   realtimeAsr?: RealtimeAsrConfig;
+  /**
+   * MCP tool servers for the guest's chat sessions (runtime/mcp): a directory of server
+   * files and the host policy. Without it MCP is disabled (`mcp.enabled` true is -EACCES).
+   */
+  mcp?: McpOptions;
 }
 
 export interface GuestResult {
@@ -116,6 +122,8 @@ export class Guest {
   private readonly name: string;
   private readonly options: GuestOptions;
   private readonly backends: ChatBackendRegistry;
+  /** The guest's MCP servers and policy. */
+  readonly mcp: McpHost;
   private worker: Worker | undefined;
   private bridge: HostBridge | undefined;
   private id: number | undefined;
@@ -131,12 +139,14 @@ export class Guest {
     this.name = name;
     this.options = options;
     this.backends = createChatBackends(options);
+    this.mcp = new McpHost(options.mcp);
   }
 
   /**
    * Read and check a guest: throws `GuestAbiError` for a guest built against another ABI
    * (name or major version), `GuestLinkError` naming every import this host cannot give,
-   * `ChatError` (EINVAL) for a bad backend option. Nothing runs yet.
+   * `ChatError` (EINVAL) for a bad backend option, the file system's error for an MCP
+   * directory that cannot be read. Nothing runs yet.
    */
   static async load(source: GuestSource, options: GuestOptions = {}): Promise<Guest> {
     const wasm = typeof source === 'string' ? new Uint8Array(await fs.promises.readFile(source)) : bytesOf(source);
@@ -172,6 +182,7 @@ export class Guest {
         stderr: stdioTarget(o.stderr ?? (o.stdout === undefined ? 'pipe' : o.stdout), 2),
         log: o.onLog ? 'post' : 2,
         auditErrnos: o.auditErrnos === true,
+        mcpPolicy: JSON.stringify(this.mcp.policy),
       };
     } catch (e) {
       this.ended = Promise.resolve();
@@ -198,7 +209,7 @@ export class Guest {
         case 'ready':
           ready = true;
           this.id = m.instanceId;
-          service = new GuestChatService(bridge, this.backends, m.instanceId);
+          service = new GuestChatService(bridge, this.backends, m.instanceId, this.mcp);
           rtasr = new GuestRtasrService(bridge, this.options.realtimeAsr, m.instanceId);
           if (this.killRequested) bridge.abortInstance(m.instanceId);
           break;

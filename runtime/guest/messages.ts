@@ -14,6 +14,8 @@ export interface WorkerInit extends GuestWasiOptions {
   log: number | 'post';
   /** Check every hostcall result against the errnos the IDL documents. */
   auditErrnos: boolean;
+  /** The host's MCP policy JSON for the native instance (native/core/mcp_policy.hpp). */
+  mcpPolicy?: string;
 }
 
 /** How a guest ended, as the worker saw it. */

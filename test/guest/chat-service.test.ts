@@ -25,6 +25,7 @@ function fakeBridge(postRc = 0): { bridge: HostBridge; calls: Calls; settled: Pr
     takeRequests: () => assert.fail('takeRequests is the worker\'s'),
     takeCallbacks: () => assert.fail('takeCallbacks is the worker\'s'),
     releaseInstance: () => assert.fail('releaseInstance is the worker\'s'),
+    setMcpPolicy: () => assert.fail('setMcpPolicy is the worker\'s'),
     abortInstance: () => 0,
     rtasrConnects: () => assert.fail('rtasrConnects is the realtime-ASR service\'s'),
     rtasrAttach: () => assert.fail('rtasrAttach is the realtime-ASR service\'s'),

@@ -45,6 +45,7 @@ describe('native: binding.host (the guest bridge)', () => {
       'rtasrHangup',
       'rtasrPush',
       'rtasrTake',
+      'setMcpPolicy',
       'takeCallbacks',
       'takeRequests',
     ]);

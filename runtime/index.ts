@@ -32,6 +32,7 @@ export {
   type LogLevelName,
 } from './guest';
 export { NativeLoadError, loadNative } from './native';
+export { streamsPath, type StreamsInfo, type StreamsOptions } from './streams';
 export { ChatError } from './chat';
 export type { BackendCallOptions, BackendChatRequest, ChatBackend, ChatCompleteFn, ChatCompletion, ChatMessage } from './chat';
 

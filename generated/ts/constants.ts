@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.7.0',
+  version: '1.8.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 7,
+  minor: 8,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */

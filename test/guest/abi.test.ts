@@ -49,12 +49,13 @@ describe('guest host: ABI version', () => {
   });
 
   it('a guest built for a newer minor runs, with a warning on stderr', async () => {
-    const file = guestBuiltFor(dir, 'spear/1.7.0');
+    const newer = `${IDL_ABI.major}.${IDL_ABI.minor + 1}.0`;
+    const file = guestBuiltFor(dir, `spear/${newer}`);
     const r = await runCli(['run', file]);
     assert.equal(r.stdout, 'running\n');
     assert.equal(
       r.stderr,
-      `hostwire: warning: guest was built against spear ABI 1.7.0, newer than this host's ${IDL_ABI.version}: a hostcall added after ${IDL_ABI.major}.${IDL_ABI.minor} fails instantiation with a LinkError, and enum values or flags added since are refused with -EINVAL\n` +
+      `hostwire: warning: guest was built against spear ABI ${newer}, newer than this host's ${IDL_ABI.version}: a hostcall added after ${IDL_ABI.major}.${IDL_ABI.minor} fails instantiation with a LinkError, and enum values or flags added since are refused with -EINVAL\n` +
         '[guest INFO] ran\n',
     );
     assert.equal(r.code, 0);

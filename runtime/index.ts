@@ -33,6 +33,7 @@ export {
 } from './guest';
 export { NativeLoadError, loadNative } from './native';
 export { McpHost, loadMcpDir, type McpOptions, type McpPolicyOptions, type McpServerRecord } from './mcp';
+export { streamsPath, type StreamsInfo, type StreamsOptions } from './streams';
 export { ChatError } from './chat';
 export type { BackendCallOptions, BackendChatRequest, ChatBackend, ChatCompleteFn, ChatCompletion, ChatMessage } from './chat';
 

@@ -356,90 +356,100 @@ class GuestInstanceApi {
   virtual int32_t rtasr_close(int32_t fd) = 0;
 
   /**
-   * Open the stream `stream_id` in `direction`; returns its fd.
+   * Open the stream `stream_id` in `direction`; returns its fd. Any number of fds may share a
+   * stream id; the stream's channel (its inbound and outbound queues) is made on first use by
+   * either side, so frames a client sent before the guest opened the stream are waiting for it. A
+   * negative `stream_id` or an unknown `direction` is -EINVAL. Each channel holds at most 2 MiB
+   * inbound and 2 MiB outbound, no frame longer than 256 KiB. Readiness: EPOLLIN when the fd reads
+   * (INBOUND, BIDIRECTIONAL) and a frame is queued; EPOLLOUT when it writes (OUTBOUND,
+   * BIDIRECTIONAL), the client has sent a frame on the stream (the channel is connected) and the
+   * outbound queue is below its cap; EPOLLERR when a client frame did not fit; EPOLLHUP once the
+   * client session closed. GET_METRICS:
+   * `{"conn_state":"Init"|"Connected"|"Closed"|"Error","direction":"In"|"Out"|"Bidi","execution_id","inbound_bytes","inbound_len","max_frame_bytes","max_inbound_bytes","max_outbound_bytes","outbound_bytes","outbound_len","stream_id"}`
+   * (the execution id is the instance id, in decimal).
    *
    * `stream_id`: The stream id.
    * `direction`: The direction.
    *
-   * Returns the new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -EMFILE, -ENOSYS).
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
+   * Returns the new fd, or a negative errno (-ENOMEM, -EINVAL, -EMFILE).
    */
-  virtual int32_t user_stream_open(int32_t /*stream_id*/,
-                                   int32_t /*direction*/) { return -abi::kENOSYS; }
+  virtual int32_t user_stream_open(int32_t stream_id, int32_t direction) = 0;
 
   /**
-   * Read one SSF frame.
+   * Take the oldest inbound frame (one whole SSF frame, header included); -EAGAIN when none is
+   * queued, whatever O_NONBLOCK (it never waits). -EINVAL on an OUTBOUND fd. After the session
+   * closed, frames still queued remain readable. Divergence from SPEAR: -ENOSPC consumes nothing
+   * (SPEAR drops the frame).
    *
    * `fd`: The stream fd.
    * `out`: Room for one frame.
    *
-   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS);
-   * the guest gets the output's length when it was written, else this result as is. With an output:
-   * write the whole result into it and return 0 or more, or return -ENOSPC after `need()` with
-   * nothing written (core_types.hpp, `Output`).
-   *
-   * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
-   * thread's handle while it does.
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
-   */
-  virtual int32_t user_stream_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
-
-  /**
-   * Write one SSF frame.
-   *
-   * `fd`: The stream fd.
-   * `buf`: The frame.
-   *
-   * Returns a count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -EPIPE, -ENOSYS).
-   *
-   * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
-   * thread's handle while it does.
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
-   */
-  virtual int32_t user_stream_write(int32_t /*fd*/,
-                                    const uint8_t * /*buf*/,
-                                    size_t /*buf_len*/) { return -abi::kENOSYS; }
-
-  /**
-   * Close a user stream.
-   *
-   * `fd`: The stream fd.
-   *
-   * Returns 0, or a negative errno (-EBADF, -ENOSYS).
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
-   */
-  virtual int32_t user_stream_close(int32_t /*fd*/) { return -abi::kENOSYS; }
-
-  /**
-   * Open the control channel that reports stream connections.
-   *
-   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
-   */
-  virtual int32_t user_stream_ctl_open() { return -abi::kENOSYS; }
-
-  /**
-   * Read one `user_stream_ctl_event` record.
-   *
-   * `fd`: The control fd.
-   * `out`: Room for one record.
-   *
-   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS); the guest
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC); the guest
    * gets the output's length when it was written, else this result as is. With an output: write the
    * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
    * written (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t user_stream_ctl_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t user_stream_read(int32_t fd, Output &out) = 0;
+
+  /**
+   * Queue one SSF frame for the client; 0. Checked in SPEAR's order: an fd never handed out is
+   * -EBADF; a buffer that is not an SSF v1 frame (shorter than 32 bytes, magic not `SPST`, version
+   * not 1, header_len below 32 or past the end, meta_len + data_len not the bytes after the header)
+   * is -EINVAL; a closed or non-stream fd is -EBADF; an INBOUND fd, or a frame whose stream_id is
+   * not the fd's, is -EINVAL; before the client sent anything on the stream -ENOTCONN; after the
+   * session closed (or failed) -EPIPE; a frame longer than 256 KiB -EINVAL; no room in the 2 MiB
+   * outbound queue -EAGAIN (never waits).
+   *
+   * `fd`: The stream fd.
+   * `buf`: The frame.
+   *
+   * Returns a count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -EPIPE, -ENOTCONN).
+   *
+   * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
+   * thread's handle while it does.
+   */
+  virtual int32_t user_stream_write(int32_t fd, const uint8_t *buf, size_t buf_len) = 0;
+
+  /**
+   * Close an fd (any kind, as SPEAR's): 0, also for an fd already closed; -EBADF for a number never
+   * handed out. Queued frames stay with the stream for other fds of it.
+   *
+   * `fd`: The stream fd.
+   *
+   * Returns 0, or a negative errno (-EBADF).
+   */
+  virtual int32_t user_stream_close(int32_t fd) = 0;
+
+  /**
+   * Open a control fd of the current client session: every frame a client sends queues `{stream_id,
+   * STREAM_CONNECTED}` on it, the end of the session `{0, SESSION_CLOSED}` (at most 1024 pending:
+   * the oldest is dropped). EPOLLIN while an event is pending. GET_METRICS:
+   * `{"execution_id","max_pending","pending_len"}`.
+   *
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
+   */
+  virtual int32_t user_stream_ctl_open() = 0;
+
+  /**
+   * Take the oldest control event (an 8-byte `user_stream_ctl_event`); -EAGAIN when none is pending
+   * (it never waits); -EBADF for anything but an open control fd. Divergence from SPEAR: -ENOSPC
+   * consumes nothing.
+   *
+   * `fd`: The control fd.
+   * `out`: Room for one record.
+   *
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
+   *
+   * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
+   * thread's handle while it does.
+   */
+  virtual int32_t user_stream_ctl_read(int32_t fd, Output &out) = 0;
 
   /**
    * Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic).

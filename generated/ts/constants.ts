@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.8.0',
+  version: '1.9.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 8,
+  minor: 9,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */

@@ -174,54 +174,48 @@ export interface SpearHostImpl {
    */
   rtasr_close(fd: number): number;
   /**
-   * Open the stream `stream_id` in `direction`; returns its fd.
-   *
-   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * Open the stream `stream_id` in `direction`; returns its fd. Any number of fds may share a stream id; the stream's channel (its inbound and outbound queues) is made on first use by either side, so frames a client sent before the guest opened the stream are waiting for it. A negative `stream_id` or an unknown `direction` is -EINVAL. Each channel holds at most 2 MiB inbound and 2 MiB outbound, no frame longer than 256 KiB. Readiness: EPOLLIN when the fd reads (INBOUND, BIDIRECTIONAL) and a frame is queued; EPOLLOUT when it writes (OUTBOUND, BIDIRECTIONAL), the client has sent a frame on the stream (the channel is connected) and the outbound queue is below its cap; EPOLLERR when a client frame did not fit; EPOLLHUP once the client session closed. GET_METRICS: `{"conn_state":"Init"|"Connected"|"Closed"|"Error","direction":"In"|"Out"|"Bidi","execution_id","inbound_bytes","inbound_len","max_frame_bytes","max_inbound_bytes","max_outbound_bytes","outbound_bytes","outbound_len","stream_id"}` (the execution id is the instance id, in decimal).
    * @param streamId The stream id.
    * @param direction The direction. A value of enum `user_stream_dir` as the guest passed it: not checked.
-   * @returns The new fd, or a negative errno (-ENOENT, -ENOMEM, -EINVAL, -EMFILE, -ENOSYS).
+   * @returns The new fd, or a negative errno (-ENOMEM, -EINVAL, -EMFILE).
    */
   user_stream_open(streamId: number, direction: number): number;
   /**
-   * Read one SSF frame.
+   * Take the oldest inbound frame (one whole SSF frame, header included); -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). -EINVAL on an OUTBOUND fd. After the session closed, frames still queued remain readable. Divergence from SPEAR: -ENOSPC consumes nothing (SPEAR drops the frame).
    *
-   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * May block the calling guest.
    * @param fd The stream fd.
    * @param outCapacity Room for one frame. Its capacity in bytes (`*out_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -EPIPE, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   user_stream_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
-   * Write one SSF frame.
+   * Queue one SSF frame for the client; 0. Checked in SPEAR's order: an fd never handed out is -EBADF; a buffer that is not an SSF v1 frame (shorter than 32 bytes, magic not `SPST`, version not 1, header_len below 32 or past the end, meta_len + data_len not the bytes after the header) is -EINVAL; a closed or non-stream fd is -EBADF; an INBOUND fd, or a frame whose stream_id is not the fd's, is -EINVAL; before the client sent anything on the stream -ENOTCONN; after the session closed (or failed) -EPIPE; a frame longer than 256 KiB -EINVAL; no room in the 2 MiB outbound queue -EAGAIN (never waits).
    *
-   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * May block the calling guest.
    * @param fd The stream fd.
    * @param buf The frame. A view of guest memory: valid until the call returns or the memory grows.
-   * @returns The count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -EPIPE, -ENOSYS).
+   * @returns The count, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -EINVAL, -EPIPE, -ENOTCONN).
    */
   user_stream_write(fd: number, buf: Uint8Array): number;
   /**
-   * Close a user stream.
-   *
-   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * Close an fd (any kind, as SPEAR's): 0, also for an fd already closed; -EBADF for a number never handed out. Queued frames stay with the stream for other fds of it.
    * @param fd The stream fd.
-   * @returns 0, or a negative errno (-EBADF, -ENOSYS).
+   * @returns 0, or a negative errno (-EBADF).
    */
   user_stream_close(fd: number): number;
   /**
-   * Open the control channel that reports stream connections.
-   *
-   * Declared for compatibility; not implemented yet (`-ENOSYS`).
-   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
+   * Open a control fd of the current client session: every frame a client sends queues `{stream_id, STREAM_CONNECTED}` on it, the end of the session `{0, SESSION_CLOSED}` (at most 1024 pending: the oldest is dropped). EPOLLIN while an event is pending. GET_METRICS: `{"execution_id","max_pending","pending_len"}`.
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   user_stream_ctl_open(): number;
   /**
-   * Read one `user_stream_ctl_event` record.
+   * Take the oldest control event (an 8-byte `user_stream_ctl_event`); -EAGAIN when none is pending (it never waits); -EBADF for anything but an open control fd. Divergence from SPEAR: -ENOSPC consumes nothing.
    *
-   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * May block the calling guest.
    * @param fd The control fd.
    * @param outCapacity Room for one record. Its capacity in bytes (`*out_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   user_stream_ctl_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
@@ -299,17 +293,17 @@ export type SpearImports = {
   readonly rtasr_read: (fd: number, outPtr: number, outLenPtr: number) => number;
   /** Close the stream (its transport stops). */
   readonly rtasr_close: (fd: number) => number;
-  /** Open the stream `stream_id` in `direction`; returns its fd. */
+  /** Open the stream `stream_id` in `direction`; returns its fd. Any number of fds may share a stream id; the stream's channel (its inbound and outbound queues) is made on first use by either side, so frames a client sent before the guest opened the stream are waiting for it. A negative `stream_id` or an unknown `direction` is -EINVAL. Each channel holds at most 2 MiB inbound and 2 MiB outbound, no frame longer than 256 KiB. Readiness: EPOLLIN when the fd reads (INBOUND, BIDIRECTIONAL) and a frame is queued; EPOLLOUT when it writes (OUTBOUND, BIDIRECTIONAL), the client has sent a frame on the stream (the channel is connected) and the outbound queue is below its cap; EPOLLERR when a client frame did not fit; EPOLLHUP once the client session closed. GET_METRICS: `{"conn_state":"Init"|"Connected"|"Closed"|"Error","direction":"In"|"Out"|"Bidi","execution_id","inbound_bytes","inbound_len","max_frame_bytes","max_inbound_bytes","max_outbound_bytes","outbound_bytes","outbound_len","stream_id"}` (the execution id is the instance id, in decimal). */
   readonly user_stream_open: (streamId: number, direction: number) => number;
-  /** Read one SSF frame. */
+  /** Take the oldest inbound frame (one whole SSF frame, header included); -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). -EINVAL on an OUTBOUND fd. After the session closed, frames still queued remain readable. Divergence from SPEAR: -ENOSPC consumes nothing (SPEAR drops the frame). */
   readonly user_stream_read: (fd: number, outPtr: number, outLenPtr: number) => number;
-  /** Write one SSF frame. */
+  /** Queue one SSF frame for the client; 0. Checked in SPEAR's order: an fd never handed out is -EBADF; a buffer that is not an SSF v1 frame (shorter than 32 bytes, magic not `SPST`, version not 1, header_len below 32 or past the end, meta_len + data_len not the bytes after the header) is -EINVAL; a closed or non-stream fd is -EBADF; an INBOUND fd, or a frame whose stream_id is not the fd's, is -EINVAL; before the client sent anything on the stream -ENOTCONN; after the session closed (or failed) -EPIPE; a frame longer than 256 KiB -EINVAL; no room in the 2 MiB outbound queue -EAGAIN (never waits). */
   readonly user_stream_write: (fd: number, bufPtr: number, bufLen: number) => number;
-  /** Close a user stream. */
+  /** Close an fd (any kind, as SPEAR's): 0, also for an fd already closed; -EBADF for a number never handed out. Queued frames stay with the stream for other fds of it. */
   readonly user_stream_close: (fd: number) => number;
-  /** Open the control channel that reports stream connections. */
+  /** Open a control fd of the current client session: every frame a client sends queues `{stream_id, STREAM_CONNECTED}` on it, the end of the session `{0, SESSION_CLOSED}` (at most 1024 pending: the oldest is dropped). EPOLLIN while an event is pending. GET_METRICS: `{"execution_id","max_pending","pending_len"}`. */
   readonly user_stream_ctl_open: () => number;
-  /** Read one `user_stream_ctl_event` record. */
+  /** Take the oldest control event (an 8-byte `user_stream_ctl_event`); -EAGAIN when none is pending (it never waits); -EBADF for anything but an open control fd. Divergence from SPEAR: -ENOSPC consumes nothing. */
   readonly user_stream_ctl_read: (fd: number, outPtr: number, outLenPtr: number) => number;
   /** Milliseconds since the Unix epoch on the host's wall clock (as SPEAR; not monotonic). */
   readonly time_now_ms: () => bigint;
@@ -1120,10 +1114,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOENT, Errno.ENOMEM, Errno.EINVAL, Errno.EMFILE, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EINVAL, Errno.EMFILE],
     blocking: false,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   user_stream_read: {
     name: 'user_stream_read',
@@ -1135,10 +1129,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.EPIPE, Errno.ENOSYS],
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: true,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   user_stream_write: {
     name: 'user_stream_write',
@@ -1150,10 +1144,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.EPIPE, Errno.ENOSYS],
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.EINVAL, Errno.EPIPE, Errno.ENOTCONN],
     blocking: true,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   user_stream_close: {
     name: 'user_stream_close',
@@ -1164,10 +1158,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'status',
     countOf: null,
-    errors: [Errno.EBADF, Errno.ENOSYS],
+    errors: [Errno.EBADF],
     blocking: false,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   user_stream_ctl_open: {
     name: 'user_stream_ctl_open',
@@ -1176,10 +1170,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM, Errno.EMFILE, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   user_stream_ctl_read: {
     name: 'user_stream_ctl_read',
@@ -1191,10 +1185,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC],
     blocking: true,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   time_now_ms: {
     name: 'time_now_ms',

@@ -629,7 +629,7 @@ export interface SsfV1WireHeader {
   version: number;
   /** Header length; meta starts here. (`u16` at offset 6; in 32..65535) */
   header_len: number;
-  /** Message type. (`ssf_msg_type` at offset 8) */
+  /** Message type. The host carries any value uninterpreted, as SPEAR does; the enum names the known ones. (`ssf_msg_type` at offset 8) */
   msg_type: SsfMsgType;
   /** Frame flags. (`u16` at offset 10) */
   flags: number;

@@ -18,7 +18,8 @@
 //   1. the fd table          FdTable::mu_        (lookup, insert, close, epoll_ctl)
 //   2. an epoll watch set    EpollSet's mu_      (its watches, rotation cursor, closed flag)
 //   3. an fd entry           FdEntry::mu_        (the entry's own state and readiness)
-//   leaf: the instance's mailbox lock, ChatStats::mu_ and the instance registry's lock:
+//   leaf: the instance's mailbox lock, its user-stream hub pointer lock, a UserStreamHub's
+//         mu_, ChatStats::mu_ and the instance registry's lock:
 //         each is taken last, and nothing is taken under it.
 //
 // The Waker takes no lock (atomics and a futex), so waking and reading its epoch fit

@@ -12,7 +12,7 @@
 // (or released) and kCallbackPending while a guest callback is queued, whatever the fd's
 // readiness or O_NONBLOCK: the worker runs the callbacks and calls again.
 //
-// mic_* and user_stream_* are not implemented: they keep the generated -ENOSYS.
+// mic_* is not implemented: it keeps the generated -ENOSYS. User streams: user_stream.hpp.
 // The core starts no thread.
 #pragma once
 
@@ -33,6 +33,7 @@
 namespace hostwire::core {
 
 class RtAsrStream;
+class UserStreamHub;
 
 /** A chat request waiting in an instance's outbox for the host services. */
 struct ChatRequest {
@@ -80,6 +81,14 @@ class GuestInstance final : public GuestInstanceApi {
   int32_t rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_len) override;
   int32_t rtasr_read(int32_t fd, Output &out) override;
   int32_t rtasr_close(int32_t fd) override;
+
+  // user streams (guest_instance_user_stream.cc)
+  int32_t user_stream_open(int32_t stream_id, int32_t direction) override;
+  int32_t user_stream_read(int32_t fd, Output &out) override;
+  int32_t user_stream_write(int32_t fd, const uint8_t *buf, size_t buf_len) override;
+  int32_t user_stream_close(int32_t fd) override;
+  int32_t user_stream_ctl_open() override;
+  int32_t user_stream_ctl_read(int32_t fd, Output &out) override;
 
   // util (guest_instance_util.cc)
   int64_t time_now_ms() override;
@@ -150,6 +159,22 @@ class GuestInstance final : public GuestInstanceApi {
    */
   int32_t set_mcp_policy(const std::string &json);
 
+  // ---- the user-stream bridge (any thread; guest_instance_user_stream.cc) ----
+  /**
+   * A client frame (one WebSocket message), as SPEAR's ws_push_frame: 0; -EINVAL when it is
+   * not an SSF v1 frame or is longer than the frame limit, -ENOTCONN when the guest has no
+   * session (it opened no user stream or control fd since the last session closed),
+   * -ENOSPC when the stream's inbound queue is full. A negative result ends the client.
+   */
+  int32_t stream_push(const uint8_t *frame, size_t n);
+  /**
+   * Outbound frames for the client, oldest first per stream, about `max_bytes` at most (at
+   * least one when any is queued); nullopt when the guest has no session.
+   */
+  std::optional<std::vector<std::string>> stream_take(size_t max_bytes);
+  /** The client session ended: every channel closes, control fds get SESSION_CLOSED; the hub goes. */
+  void stream_session_closed();
+
   /** Open fds (for tests). */
   size_t open_fds() const { return table_.size(); }
 
@@ -200,6 +225,11 @@ class GuestInstance final : public GuestInstanceApi {
   std::vector<ChatRequest> outbox_;
   std::vector<GuestCallback> callbacks_;
   std::vector<int32_t> rtasr_connects_;
+
+  /** The hub of the current user-stream session, or null (leaf lock hub_mu_). */
+  std::shared_ptr<UserStreamHub> current_hub(bool create);
+  std::mutex hub_mu_;
+  std::shared_ptr<UserStreamHub> hub_;
 };
 
 }  // namespace hostwire::core

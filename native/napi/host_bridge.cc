@@ -17,6 +17,9 @@
 //   rtasrPush(id, fd, bytes)                           any     0 | -EBADF: a server event for the guest
 //   rtasrFail(id, fd, message)                         any     0 | -EBADF: the transport failed (state Error)
 //   rtasrHangup(id, fd)                                any     0 | -EBADF: the server closed (EPOLLHUP)
+//   streamPush(id, bytes)                              any     0 | -EINVAL | -ENOTCONN | -ENOSPC: a client's SSF frame
+//   streamTake(id, maxBytes)                           any     [Buffer] outbound frames; null when the guest has no session
+//   streamClose(id)                                    any     0 | -EBADF: the client session ended
 //
 // `id` resolves through the process-wide registry, so any thread of the process (each with
 // its own instance of the addon) reaches any instance; a stale id (released, collected, or
@@ -36,6 +39,7 @@
 #include "core/guest_instance.hpp"
 #include "core/instance_registry.hpp"
 #include "core/rtasr.hpp"
+#include "core/user_stream.hpp"
 #include "cpp/hostwire_abi.hpp"
 #include "napi/guest_instance.hpp"
 #include "napi/wrap.hpp"
@@ -284,6 +288,42 @@ Napi::Value RtasrHangup(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), inst->host_close(fd));
 }
 
+// ---- user streams ---------------------------------------------------------------------------
+
+Napi::Value StreamPush(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.streamPush";
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  std::vector<uint8_t> bytes = bytes_arg(info, 1, kWhere, "bytes");
+  auto inst = lookup(id);
+  if (!inst) return Napi::Number::New(info.Env(), -abi::kENOTCONN);
+  return Napi::Number::New(info.Env(), inst->stream_push(bytes.data(), bytes.size()));
+}
+
+Napi::Value StreamTake(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "host.streamTake";
+  Napi::Env env = info.Env();
+  const uint64_t id = id_arg(info, 0, kWhere, "id");
+  const int32_t max_bytes = int32_arg(info, 1, kWhere, "maxBytes");
+  auto inst = lookup(id);
+  if (!inst) return env.Null();
+  std::optional<std::vector<std::string>> frames = inst->stream_take(max_bytes > 0 ? static_cast<size_t>(max_bytes) : 0);
+  if (!frames) return env.Null();
+  Napi::Array out = Napi::Array::New(env, frames->size());
+  uint32_t k = 0;
+  for (const std::string &f : *frames) {
+    out.Set(k++, Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t *>(f.data()), f.size()));
+  }
+  return out;
+}
+
+Napi::Value StreamClose(const Napi::CallbackInfo &info) {
+  const uint64_t id = id_arg(info, 0, "host.streamClose", "id");
+  auto inst = lookup(id);
+  if (!inst) return Napi::Number::New(info.Env(), -abi::kEBADF);
+  inst->stream_session_closed();
+  return Napi::Number::New(info.Env(), 0);
+}
+
 }  // namespace
 
 Napi::Object make_host_bridge(Napi::Env env) {
@@ -303,6 +343,9 @@ Napi::Object make_host_bridge(Napi::Env env) {
   host.Set("rtasrPush", Napi::Function::New<&RtasrPush>(env, "rtasrPush"));
   host.Set("rtasrFail", Napi::Function::New<&RtasrFail>(env, "rtasrFail"));
   host.Set("rtasrHangup", Napi::Function::New<&RtasrHangup>(env, "rtasrHangup"));
+  host.Set("streamPush", Napi::Function::New<&StreamPush>(env, "streamPush"));
+  host.Set("streamTake", Napi::Function::New<&StreamTake>(env, "streamTake"));
+  host.Set("streamClose", Napi::Function::New<&StreamClose>(env, "streamClose"));
   host.Freeze();
   return host;
 }

@@ -196,7 +196,7 @@ TEST("AbortToken is safe across threads") {
 
 // ---- the hostcalls this host does not implement --------------------------------------------
 
-TEST("GuestInstance: mic_* and user_stream_* return -ENOSYS and leave their output empty") {
+TEST("GuestInstance: mic_* return -ENOSYS and leave their output empty") {
   std::shared_ptr<core::GuestInstanceApi> g;
   CHECK(core::make_guest_instance(g) == 0 && g);
   const int32_t nosys = -abi::kENOSYS;
@@ -208,14 +208,6 @@ TEST("GuestInstance: mic_* and user_stream_* return -ENOSYS and leave their outp
   core::Output mic_out(64);
   CHECK(g->mic_read(1000, mic_out) == nosys && untouched(mic_out));
   CHECK(g->mic_close(1000) == nosys);
-  CHECK(g->user_stream_open(1, 1) == nosys);
-  core::Output stream_out(64);
-  CHECK(g->user_stream_read(1000, stream_out) == nosys && untouched(stream_out));
-  CHECK(g->user_stream_write(1000, in, 4) == nosys);
-  CHECK(g->user_stream_close(1000) == nosys);
-  CHECK(g->user_stream_ctl_open() == nosys);
-  core::Output event_out(64);
-  CHECK(g->user_stream_ctl_read(1000, event_out) == nosys && untouched(event_out));
 }
 
 // ---- Output ---------------------------------------------------------------------------------

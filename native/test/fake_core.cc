@@ -273,6 +273,12 @@ class FakeGuest final : public GuestInstanceApi {
   int32_t rtasr_write(int32_t, const uint8_t *, size_t buf_len) override { return static_cast<int32_t>(buf_len); }
   int32_t rtasr_read(int32_t, Output &) override { return -abi::kEAGAIN; }
   int32_t rtasr_close(int32_t) override { return 0; }
+  int32_t user_stream_open(int32_t, int32_t) override { return 1003; }
+  int32_t user_stream_read(int32_t, Output &) override { return -abi::kEAGAIN; }
+  int32_t user_stream_write(int32_t, const uint8_t *, size_t) override { return 0; }
+  int32_t user_stream_close(int32_t) override { return 0; }
+  int32_t user_stream_ctl_open() override { return 1004; }
+  int32_t user_stream_ctl_read(int32_t, Output &) override { return -abi::kEAGAIN; }
   int64_t time_now_ms() override { return INT64_C(1) << 40; }
   int64_t wall_time_s() override { return -1; }
   int64_t random_i64() override { return INT64_MIN; }

@@ -81,6 +81,16 @@ export interface HostBridge {
   rtasrFail(id: number, fd: number, message: string): number;
   /** The server closed the connection: the fd reports EPOLLHUP. */
   rtasrHangup(id: number, fd: number): number;
+  /**
+   * A client's WebSocket message (one SSF frame) for the guest's user streams: 0; -EINVAL
+   * (not an SSF v1 frame, or longer than the frame limit), -ENOTCONN (the guest has no
+   * session), -ENOSPC (the stream's inbound queue is full). A negative result ends the client.
+   */
+  streamPush(id: number, bytes: Uint8Array): number;
+  /** Outbound frames the guest queued (about `maxBytes`, at least one when any); null when the guest has no session. */
+  streamTake(id: number, maxBytes: number): Uint8Array[] | null;
+  /** The client session ended: every stream closes, control fds get SESSION_CLOSED. */
+  streamClose(id: number): number;
 }
 
 const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
@@ -99,6 +109,9 @@ const BRIDGE_FUNCTIONS: readonly (keyof HostBridge)[] = [
   'rtasrPush',
   'rtasrFail',
   'rtasrHangup',
+  'streamPush',
+  'streamTake',
+  'streamClose',
 ];
 
 /**

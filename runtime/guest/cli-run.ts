@@ -24,6 +24,9 @@ export const RUN_USAGE = `usage: hostwire run GUEST.wasm [options] [-- guest arg
   --mcp-dir DIR           MCP tool servers for the guest's chat: a directory of server files (.toml,
                           .json); the guest may select any of them (mcp.enabled, mcp.server_ids)
   --mcp-default ID,...    with --mcp-dir: servers every new chat session starts with
+  --streams HOST:PORT     serve the guest's user streams to WebSocket clients at
+                          ws://HOST:PORT/api/v1/executions/ID/streams/ws (port 0 picks one); the
+                          URL with its token is printed on stderr once the guest runs
 
 exit code: the guest's; 134 when it traps, 130 when interrupted, 2 when it cannot run
 (bad usage, another ABI major version, imports this host cannot give), 70 on a host failure`;
@@ -94,6 +97,14 @@ function parseRunArgs(argv: string[]): RunArgs | string {
         const v = value();
         if (v === undefined) return '--mcp-default needs server ids';
         mcpDefault = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        break;
+      }
+      case '--streams': {
+        const v = value();
+        const m = v === undefined ? null : /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(v);
+        const port = m ? Number(m[3]) : NaN;
+        if (!m || !(port >= 0 && port <= 65535)) return '--streams needs HOST:PORT';
+        options.streams = { host: m[1] ?? (m[2] || '127.0.0.1'), port, onListening: (info) => say(`hostwire: user streams: ${info.url}`) };
         break;
       }
       case '--env': {

@@ -19,6 +19,7 @@ import { hostBridge, type HostBridge } from './bridge';
 import { GuestChatService } from './chat-service';
 import { GuestRtasrService, type RealtimeAsrConfig } from '../rtasr';
 import { McpHost, type McpOptions } from '../mcp';
+import { GuestStreamServer, type StreamsInfo, type StreamsOptions } from '../streams';
 import { EXIT_HOST_ERROR, EXIT_KILLED } from './exit';
 import type { ModuleImport } from './link';
 import { formatLogLine, logLevelName, type GuestLogEntry } from './log';
@@ -65,6 +66,12 @@ export interface GuestOptions extends ChatHostOptions {
    * files and the host policy. Without it MCP is disabled (`mcp.enabled` true is -EACCES).
    */
   mcp?: McpOptions;
+  /**
+   * Serve the guest's user streams to WebSocket clients at SPEAR's path
+   * (`/api/v1/executions/{id}/streams/ws?token=...`) while it runs; `onListening` (or
+   * `Guest.streams`) gives the URL with its token. Without it the guest's streams have no client.
+   */
+  streams?: StreamsOptions;
 }
 
 export interface GuestResult {
@@ -129,6 +136,7 @@ export class Guest {
   private id: number | undefined;
   private killRequested = false;
   private ended: Promise<unknown> | undefined;
+  private streamsInfo: StreamsInfo | undefined;
 
   private constructor(wasm: Uint8Array, name: string, options: GuestOptions) {
     const prepared = prepareGuest(wasm);
@@ -157,6 +165,11 @@ export class Guest {
   /** The native instance id while the guest runs (for `binding.host`). */
   get instanceId(): number | undefined {
     return this.id;
+  }
+
+  /** The user-stream endpoint once it serves the running guest (option `streams`). */
+  get streams(): StreamsInfo | undefined {
+    return this.streamsInfo;
   }
 
   /**
@@ -195,6 +208,8 @@ export class Guest {
     const out: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
     let service: GuestChatService | undefined;
     let rtasr: GuestRtasrService | undefined;
+    const streams = o.streams ? new GuestStreamServer(o.streams) : undefined;
+    let streamsError: Error | undefined;
     let end: GuestEnd | undefined;
     let ready = false;
     let workerError: Error | undefined;
@@ -211,6 +226,16 @@ export class Guest {
           this.id = m.instanceId;
           service = new GuestChatService(bridge, this.backends, m.instanceId, this.mcp);
           rtasr = new GuestRtasrService(bridge, this.options.realtimeAsr, m.instanceId);
+          streams?.attach(bridge, m.instanceId).then(
+            (info) => {
+              this.streamsInfo = info;
+            },
+            (e: unknown) => {
+              streamsError = e instanceof Error ? e : new Error(String(e));
+              warn(`cannot serve user streams: ${streamsError.message}`);
+              bridge.abortInstance(m.instanceId);
+            },
+          );
           if (this.killRequested) bridge.abortInstance(m.instanceId);
           break;
         case 'chat-request':
@@ -250,6 +275,8 @@ export class Guest {
       worker.once('exit', (code: number) => {
         const finish = async (): Promise<void> => {
           rtasr?.close();
+          await streams?.close();
+          this.streamsInfo = undefined;
           await service?.close();
           this.id = undefined;
           if (!ready && !this.killRequested) {
@@ -266,7 +293,7 @@ export class Guest {
             killed: killed || end?.aborted === true,
           };
           if (end?.trap !== undefined) r.trap = end.trap;
-          const error = end?.error?.message ?? (end === undefined && !killed ? (workerError?.message ?? `the guest's thread exited (${code}) without a result`) : undefined);
+          const error = end?.error?.message ?? (streamsError !== undefined ? `cannot serve user streams: ${streamsError.message}` : undefined) ?? (end === undefined && !killed ? (workerError?.message ?? `the guest's thread exited (${code}) without a result`) : undefined);
           if (error !== undefined) r.error = error;
           if (end?.audit !== undefined) r.audit = end.audit;
           resolve(r);

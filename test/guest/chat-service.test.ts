@@ -33,6 +33,9 @@ function fakeBridge(postRc = 0): { bridge: HostBridge; calls: Calls; settled: Pr
     rtasrPush: () => assert.fail('rtasrPush is the realtime-ASR service\'s'),
     rtasrFail: () => assert.fail('rtasrFail is the realtime-ASR service\'s'),
     rtasrHangup: () => assert.fail('rtasrHangup is the realtime-ASR service\'s'),
+    streamPush: () => assert.fail('streamPush is the user-stream bridge\'s'),
+    streamTake: () => assert.fail('streamTake is the user-stream bridge\'s'),
+    streamClose: () => assert.fail('streamClose is the user-stream bridge\'s'),
     completeChat: (id, fd, bytes, metricsJson, appendJson) => {
       const appended = appendJson === undefined || appendJson === '' ? [] : (JSON.parse(appendJson) as unknown[]);
       calls.completed.push({ id, fd, response: JSON.parse(Buffer.from(bytes).toString('utf8')), metrics: metricsJson, appended });

@@ -245,8 +245,6 @@ wall_time_s after 2020: 1
 random_i64 differs: 1
 sleep_ms(-5): returned
 mic_create: -38
-user_stream_open: -38
-user_stream_ctl_open: -38
 == done
 `;
     const got = lines(r.stdout);

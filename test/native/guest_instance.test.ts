@@ -40,6 +40,9 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
   cchat_create: (r) => assert.equal(r, 1000),
   spear_epoll_create: (r) => assert.equal(r, 1000),
   rtasr_create: (r) => assert.equal(r, 1000),
+  // As SPEAR's user_stream_open: 1000 is no direction.
+  user_stream_open: (r) => assert.equal(r, -22),
+  user_stream_ctl_open: (r) => assert.equal(r, 1000),
   log: (r) => assert.equal(r, -22),
   // As SPEAR's cchat_ctl: the command is decided first, and 1000 is no command.
   cchat_ctl: (r) => assert.equal(r, -22),

@@ -31,6 +31,13 @@ export const HOST_IMPLEMENTED: readonly string[] = [
   'rtasr_write',
   'rtasr_read',
   'rtasr_close',
+  // user streams, served to clients over the host's WebSocket bridge (native/core/user_stream.cc)
+  'user_stream_open',
+  'user_stream_read',
+  'user_stream_write',
+  'user_stream_close',
+  'user_stream_ctl_open',
+  'user_stream_ctl_read',
   // util (native/core/guest_instance_util.cc)
   'time_now_ms',
   'wall_time_s',
@@ -41,4 +48,4 @@ export const HOST_IMPLEMENTED: readonly string[] = [
 
 /** One line on the state of the host build, for the banner of the reference. */
 export const HOST_STATUS_NOTE =
-  'The native core of this build implements every planned hostcall: chat (responses from the host chat services), epoll, fd control, realtime ASR with the deterministic `stub` transport (a WebSocket transport is a later step) and the utilities. The hostcalls declared only for drop-in compatibility (mic_*, user_stream_*) return -ENOSYS.';
+  'The native core of this build implements every planned hostcall: chat (responses from the host chat services), epoll, fd control, realtime ASR with the deterministic `stub` transport (a WebSocket transport is a later step), user streams (served to clients by the WebSocket bridge of `hostwire run --streams`) and the utilities. The hostcalls declared only for drop-in compatibility (mic_*) return -ENOSYS.';

@@ -431,8 +431,6 @@ static void util_checks(void) {
     sp_sleep_ms(-5);
     puts("sleep_ms(-5): returned");
     P("mic_create", sp_mic_create());
-    P("user_stream_open", sp_user_stream_open(1, 1));
-    P("user_stream_ctl_open", sp_user_stream_ctl_open());
 }
 
 int main(void) {

@@ -7,6 +7,8 @@
 //                                         ("-" to leave one unset), then one AUTO_TOOL_CALL
 //                                         send: "enable: rc", "servers: rc", ..., "body: ..."
 //   mcp_chat plain                        no MCP param: one AUTO_TOOL_CALL send, "body: ..."
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 #include <stdio.h>
 #include <stdlib.h>

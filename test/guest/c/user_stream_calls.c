@@ -4,6 +4,8 @@
 // (user_stream.rs tests: test_parse_ssf_v1_header_ok, _rejects_bad_magic, _rejects_bad_version,
 // _rejects_short_frame, _rejects_invalid_header_len, _rejects_len_mismatch). One printed line
 // per call: "label: result".
+// Results go to stdout, not to the host log (SPEAR's header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 #include <spear_ssf.h>
 #include <string.h>

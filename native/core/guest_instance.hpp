@@ -6,14 +6,14 @@
 // id, the outbox of chat requests, the queue of guest callbacks, completions from host
 // services on any thread, abort and release.
 //
-// Blocking hostcalls (spear_epoll_wait, cchat_recv, rtasr_read, rtasr_write, sleep_ms) sleep
+// Blocking hostcalls (spear_epoll_wait, cchat_recv, rtasr_read, rtasr_write, mic_read, sleep_ms) sleep
 // on the instance's Waker (waker.hpp), never in a busy loop. Each of them, before doing
 // anything else and again on every wakeup, returns kAborted once the instance was aborted
 // (or released) and kCallbackPending while a guest callback is queued, whatever the fd's
 // readiness or O_NONBLOCK: the worker runs the callbacks and calls again.
 //
-// mic_* and user_stream_* are not implemented: they keep the generated -ENOSYS.
-// The core starts no thread.
+// user_stream_* are not implemented: they keep the generated -ENOSYS.
+// The core's own threads are the timers of the fds that produce on their own (ticker.hpp).
 #pragma once
 
 #include <atomic>
@@ -32,6 +32,7 @@
 namespace hostwire::core {
 
 class RtAsrStream;
+class MicSource;
 
 /** A chat request waiting in an instance's outbox for the host services. */
 struct ChatRequest {
@@ -79,6 +80,11 @@ class GuestInstance final : public GuestInstanceApi {
   int32_t rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_len) override;
   int32_t rtasr_read(int32_t fd, Output &out) override;
   int32_t rtasr_close(int32_t fd) override;
+  // audio sources (guest_instance_mic.cc)
+  int32_t mic_create() override;
+  int32_t mic_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) override;
+  int32_t mic_read(int32_t fd, Output &out) override;
+  int32_t mic_close(int32_t fd) override;
 
   // util (guest_instance_util.cc)
   int64_t time_now_ms() override;
@@ -142,6 +148,8 @@ class GuestInstance final : public GuestInstanceApi {
 
   /** The realtime-ASR stream `fd` (for the runtime's transport), or null. */
   std::shared_ptr<RtAsrStream> rtasr_stream(int32_t fd);
+  /** The open mic fd `fd`, or nullptr. */
+  std::shared_ptr<MicSource> mic_source(int32_t fd);
 
   /** Open fds (for tests). */
   size_t open_fds() const { return table_.size(); }

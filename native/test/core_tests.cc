@@ -196,18 +196,12 @@ TEST("AbortToken is safe across threads") {
 
 // ---- the hostcalls this host does not implement --------------------------------------------
 
-TEST("GuestInstance: mic_* and user_stream_* return -ENOSYS and leave their output empty") {
+TEST("GuestInstance: user_stream_* return -ENOSYS and leave their output empty") {
   std::shared_ptr<core::GuestInstanceApi> g;
   CHECK(core::make_guest_instance(g) == 0 && g);
   const int32_t nosys = -abi::kENOSYS;
   const uint8_t in[4] = {'j', 's', 'o', 'n'};
   const auto untouched = [](const core::Output &o) { return !o.written() && o.needed() == 0; };
-  CHECK(g->mic_create() == nosys);
-  core::Output ctl_out(64);
-  CHECK(g->mic_ctl(1000, 1, in, 4, ctl_out) == nosys && untouched(ctl_out));
-  core::Output mic_out(64);
-  CHECK(g->mic_read(1000, mic_out) == nosys && untouched(mic_out));
-  CHECK(g->mic_close(1000) == nosys);
   CHECK(g->user_stream_open(1, 1) == nosys);
   core::Output stream_out(64);
   CHECK(g->user_stream_read(1000, stream_out) == nosys && untouched(stream_out));

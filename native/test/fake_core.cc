@@ -273,6 +273,10 @@ class FakeGuest final : public GuestInstanceApi {
   int32_t rtasr_write(int32_t, const uint8_t *, size_t buf_len) override { return static_cast<int32_t>(buf_len); }
   int32_t rtasr_read(int32_t, Output &) override { return -abi::kEAGAIN; }
   int32_t rtasr_close(int32_t) override { return 0; }
+  int32_t mic_create() override { return 1003; }
+  int32_t mic_ctl(int32_t, int32_t, const uint8_t *, size_t, Output &) override { return 0; }
+  int32_t mic_read(int32_t, Output &) override { return -abi::kEAGAIN; }
+  int32_t mic_close(int32_t) override { return 0; }
   int64_t time_now_ms() override { return INT64_C(1) << 40; }
   int64_t wall_time_s() override { return -1; }
   int64_t random_i64() override { return INT64_MIN; }

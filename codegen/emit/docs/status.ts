@@ -31,6 +31,11 @@ export const HOST_IMPLEMENTED: readonly string[] = [
   'rtasr_write',
   'rtasr_read',
   'rtasr_close',
+  // audio sources with the stub source; no capture device (native/core/mic.cc, guest_instance_mic.cc)
+  'mic_create',
+  'mic_ctl',
+  'mic_read',
+  'mic_close',
   // util (native/core/guest_instance_util.cc)
   'time_now_ms',
   'wall_time_s',
@@ -41,4 +46,4 @@ export const HOST_IMPLEMENTED: readonly string[] = [
 
 /** One line on the state of the host build, for the banner of the reference. */
 export const HOST_STATUS_NOTE =
-  'The native core of this build implements every planned hostcall: chat (responses from the host chat services), epoll, fd control, realtime ASR with the deterministic `stub` transport (a WebSocket transport is a later step) and the utilities. The hostcalls declared only for drop-in compatibility (mic_*, user_stream_*) return -ENOSYS.';
+  'The native core of this build implements every planned hostcall: chat (responses from the host chat services), epoll, fd control, realtime ASR with the deterministic `stub` transport (a WebSocket transport is a later step), audio sources with the `stub` source (no capture device: `source: \"device\"` behaves as SPEAR built without its mic-device feature) and the utilities. The hostcalls declared only for drop-in compatibility (user_stream_*) return -ENOSYS.';

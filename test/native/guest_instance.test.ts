@@ -40,6 +40,7 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
   cchat_create: (r) => assert.equal(r, 1000),
   spear_epoll_create: (r) => assert.equal(r, 1000),
   rtasr_create: (r) => assert.equal(r, 1000),
+  mic_create: (r) => assert.equal(r, 1000),
   log: (r) => assert.equal(r, -22),
   // As SPEAR's cchat_ctl: the command is decided first, and 1000 is no command.
   cchat_ctl: (r) => assert.equal(r, -22),

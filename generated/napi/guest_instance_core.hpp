@@ -227,62 +227,64 @@ class GuestInstanceApi {
                                Output &arg_out) = 0;
 
   /**
-   * Create an audio source fd.
+   * Create an audio source fd: not running, nothing queued, no readiness until SET_PARAM.
    *
-   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
+   * Returns the new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
-  virtual int32_t mic_create() { return -abi::kENOSYS; }
+  virtual int32_t mic_create() = 0;
 
   /**
-   * Configure or inspect an audio source.
+   * Configure or inspect an audio source. The fd is looked up first (-EBADF for a number never
+   * handed out), then the command (-EINVAL when unknown, whatever the fd's kind). The `stub` source
+   * queues one frame every `frame_ms` (20 when 0) of sample_rate_hz * frame_ms / 1000 samples *
+   * channels * 2 bytes: zeros, or the pattern repeated from where the previous frame stopped. The
+   * queue holds whole frames up to `max_queue_bytes`: a new frame drops the oldest ones until it
+   * fits (one larger than the cap is dropped itself), each counted in `dropped_frames`. Readiness:
+   * EPOLLIN while a frame is queued, EPOLLERR while `last_error` is set, EPOLLHUP once closed.
+   * Divergence (host memory): a queue holds at most 64 MiB and 262144 frames whatever
+   * `max_queue_bytes` says (SPEAR's grows to any size the guest asks, with frames of any size).
    *
    * `fd`: The source fd.
    * `cmd`: The command.
    * `arg`: In/out argument of the command.
    *
-   * Returns 0 or more, or a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS); the guest
+   * Returns 0 or more, or a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC); the guest
    * gets the output's length when it was written, else this result as is. With an output: write the
    * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
    * written (core_types.hpp, `Output`).
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t mic_ctl(int32_t /*fd*/,
-                          int32_t /*cmd*/,
-                          const uint8_t * /*arg*/,
-                          size_t /*arg_len*/,
-                          Output & /*arg_out*/) { return -abi::kENOSYS; }
+  virtual int32_t mic_ctl(int32_t fd,
+                          int32_t cmd,
+                          const uint8_t *arg,
+                          size_t arg_len,
+                          Output &arg_out) = 0;
 
   /**
-   * Read captured audio bytes.
+   * Take one frame of audio; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). A
+   * frame larger than the room is -ENOSPC with the needed length and the frame left queued
+   * (divergence: SPEAR's drops it).
    *
    * `fd`: The source fd.
-   * `out`: Room for audio.
+   * `out`: Room for one frame.
    *
-   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS); the guest
-   * gets the output's length when it was written, else this result as is. With an output: write the
-   * whole result into it and return 0 or more, or return -ENOSPC after `need()` with nothing
-   * written (core_types.hpp, `Output`).
+   * Returns 0 or more, or a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC); the guest gets the
+   * output's length when it was written, else this result as is. With an output: write the whole
+   * result into it and return 0 or more, or return -ENOSPC after `need()` with nothing written
+   * (core_types.hpp, `Output`).
    *
    * May block: it runs on the calling guest's worker thread, and the glue holds no lock or other
    * thread's handle while it does.
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
    */
-  virtual int32_t mic_read(int32_t /*fd*/, Output & /*out*/) { return -abi::kENOSYS; }
+  virtual int32_t mic_read(int32_t fd, Output &out) = 0;
 
   /**
-   * Close an audio source.
+   * Close an audio source (its timer stops): watchers see EPOLLHUP; closing again is 0.
    *
    * `fd`: The source fd.
    *
-   * Returns 0, or a negative errno (-EBADF, -ENOSYS).
-   *
-   * Declared by the ABI but not implemented (IDL `implemented: false`): -ENOSYS unless overridden.
+   * Returns 0, or a negative errno (-EBADF).
    */
-  virtual int32_t mic_close(int32_t /*fd*/) { return -abi::kENOSYS; }
+  virtual int32_t mic_close(int32_t fd) = 0;
 
   /**
    * Create a realtime-ASR stream fd in state Init (EPOLLOUT ready).

@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.9.0',
+  version: '1.10.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 9,
+  minor: 10,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -169,9 +169,9 @@ export function isFdCtlCmd(value: unknown): value is FdCtlCmd {
 
 /** Commands of `mic_ctl`. (enum `mic_ctl_cmd`, `i32`) */
 export const MicCtlCmd = {
-  /** Set one parameter: `{"key": K, "value": V}`. */
+  /** Configure and (re)start the source with one flat JSON object, every field optional (a missing or mistyped one takes its default, a non-object is all defaults): `sample_rate_hz` (24000), `channels` (1), `frame_ms` (20) as non-negative integers cut to u32/u8/u32; `format` ("pcm16"); `source` ("device"; anything else is the `stub`); `fallback.to_stub` (true); `max_queue_bytes` (512 KiB, kept until set again); `stub_pcm16_base64` (the stub's PCM pattern, standard padded base64 of at most 10 MiB, kept until set again; without one the stub gives silence). Each call stops what ran, empties the queue, clears `last_error` and moves `generation` on. This host has no capture device: `source: "device"` runs the stub when `fallback.to_stub` is true, else is -EIO with the source stopped, `last_error` "device mic not enabled (build without feature mic-device)", EPOLLERR, and `generation` moved on once more (SPEAR built without its mic-device feature). No payload, malformed JSON or a bad pattern: -EINVAL (a bad pattern after the reset, leaving the source stopped). -EBADF for a closed fd or one of another kind, once the payload parsed. */
   SET_PARAM: 1,
-  /** The source's status as JSON. */
+  /** The source's status, keys sorted: `{"config":{"channels","format","frame_ms","sample_rate_hz"} or null,"dropped_frames","generation","last_error" (string or null),"max_queue_bytes","queue_bytes","running"}`. -EBADF for a closed fd or one of another kind. */
   GET_STATUS: 2,
 } as const;
 

@@ -101,38 +101,32 @@ export interface SpearHostImpl {
    */
   spear_fd_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
   /**
-   * Create an audio source fd.
-   *
-   * Declared for compatibility; not implemented yet (`-ENOSYS`).
-   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE, -ENOSYS).
+   * Create an audio source fd: not running, nothing queued, no readiness until SET_PARAM.
+   * @returns The new fd, or a negative errno (-ENOMEM, -EMFILE).
    */
   mic_create(): number;
   /**
-   * Configure or inspect an audio source.
-   *
-   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * Configure or inspect an audio source. The fd is looked up first (-EBADF for a number never handed out), then the command (-EINVAL when unknown, whatever the fd's kind). The `stub` source queues one frame every `frame_ms` (20 when 0) of sample_rate_hz * frame_ms / 1000 samples * channels * 2 bytes: zeros, or the pattern repeated from where the previous frame stopped. The queue holds whole frames up to `max_queue_bytes`: a new frame drops the oldest ones until it fits (one larger than the cap is dropped itself), each counted in `dropped_frames`. Readiness: EPOLLIN while a frame is queued, EPOLLERR while `last_error` is set, EPOLLHUP once closed. Divergence (host memory): a queue holds at most 64 MiB and 262144 frames whatever `max_queue_bytes` says (SPEAR's grows to any size the guest asks, with frames of any size).
    * @param fd The source fd.
    * @param cmd The command. A value of enum `mic_ctl_cmd` as the guest passed it: not checked.
    * @param argInput In/out argument of the command. Its input: the `*arg_len_ptr` bytes at `arg_ptr`, a view of guest memory valid until the call returns or the memory grows.
    * @param argCapacity In/out argument of the command. Its capacity in bytes (`*arg_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EFAULT, -EINVAL, -ENOSPC, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EIO, -EBADF, -EFAULT, -EINVAL, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   mic_ctl(fd: number, cmd: number, argInput: Uint8Array, argCapacity: number): Uint8Array | number;
   /**
-   * Read captured audio bytes.
+   * Take one frame of audio; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). A frame larger than the room is -ENOSPC with the needed length and the frame left queued (divergence: SPEAR's drops it).
    *
-   * May block the calling guest. Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * May block the calling guest.
    * @param fd The source fd.
-   * @param outCapacity Room for audio. Its capacity in bytes (`*out_len_ptr`).
-   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC, -ENOSYS). More bytes than the capacity give -ENOSPC with the needed length written back.
+   * @param outCapacity Room for one frame. Its capacity in bytes (`*out_len_ptr`).
+   * @returns The bytes to write (the glue returns their length), or a number returned as is: a negative errno (-EBADF, -EAGAIN, -EFAULT, -ENOSPC). More bytes than the capacity give -ENOSPC with the needed length written back.
    */
   mic_read(fd: number, outCapacity: number): Uint8Array | number;
   /**
-   * Close an audio source.
-   *
-   * Declared for compatibility; not implemented yet (`-ENOSYS`).
+   * Close an audio source (its timer stops): watchers see EPOLLHUP; closing again is 0.
    * @param fd The source fd.
-   * @returns 0, or a negative errno (-EBADF, -ENOSYS).
+   * @returns 0, or a negative errno (-EBADF).
    */
   mic_close(fd: number): number;
   /**
@@ -275,13 +269,13 @@ export type SpearImports = {
   readonly spear_epoll_close: (epfd: number) => number;
   /** Control any fd, also one the guest closed (fd numbers are never reused). Checked in SPEAR's order: an unknown command is -EINVAL, then an fd never opened -EBADF, then malformed JSON -EINVAL. */
   readonly spear_fd_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
-  /** Create an audio source fd. */
+  /** Create an audio source fd: not running, nothing queued, no readiness until SET_PARAM. */
   readonly mic_create: () => number;
-  /** Configure or inspect an audio source. */
+  /** Configure or inspect an audio source. The fd is looked up first (-EBADF for a number never handed out), then the command (-EINVAL when unknown, whatever the fd's kind). The `stub` source queues one frame every `frame_ms` (20 when 0) of sample_rate_hz * frame_ms / 1000 samples * channels * 2 bytes: zeros, or the pattern repeated from where the previous frame stopped. The queue holds whole frames up to `max_queue_bytes`: a new frame drops the oldest ones until it fits (one larger than the cap is dropped itself), each counted in `dropped_frames`. Readiness: EPOLLIN while a frame is queued, EPOLLERR while `last_error` is set, EPOLLHUP once closed. Divergence (host memory): a queue holds at most 64 MiB and 262144 frames whatever `max_queue_bytes` says (SPEAR's grows to any size the guest asks, with frames of any size). */
   readonly mic_ctl: (fd: number, cmd: number, argPtr: number, argLenPtr: number) => number;
-  /** Read captured audio bytes. */
+  /** Take one frame of audio; -EAGAIN when none is queued, whatever O_NONBLOCK (it never waits). A frame larger than the room is -ENOSPC with the needed length and the frame left queued (divergence: SPEAR's drops it). */
   readonly mic_read: (fd: number, outPtr: number, outLenPtr: number) => number;
-  /** Close an audio source. */
+  /** Close an audio source (its timer stops): watchers see EPOLLHUP; closing again is 0. */
   readonly mic_close: (fd: number) => number;
   /** Create a realtime-ASR stream fd in state Init (EPOLLOUT ready). */
   readonly rtasr_create: () => number;
@@ -982,10 +976,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'fd',
     countOf: null,
-    errors: [Errno.ENOMEM, Errno.EMFILE, Errno.ENOSYS],
+    errors: [Errno.ENOMEM, Errno.EMFILE],
     blocking: false,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   mic_ctl: {
     name: 'mic_ctl',
@@ -998,10 +992,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC, Errno.ENOSYS],
+    errors: [Errno.EIO, Errno.EBADF, Errno.EFAULT, Errno.EINVAL, Errno.ENOSPC],
     blocking: false,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   mic_read: {
     name: 'mic_read',
@@ -1013,10 +1007,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'count',
     countOf: null,
-    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC, Errno.ENOSYS],
+    errors: [Errno.EBADF, Errno.EAGAIN, Errno.EFAULT, Errno.ENOSPC],
     blocking: true,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   mic_close: {
     name: 'mic_close',
@@ -1027,10 +1021,10 @@ export const HOSTCALLS: { readonly [K in HostcallName]: HostcallInfo } = {
     result: 'i32',
     returns: 'status',
     countOf: null,
-    errors: [Errno.EBADF, Errno.ENOSYS],
+    errors: [Errno.EBADF],
     blocking: false,
     timeout: null,
-    implemented: false,
+    implemented: true,
   },
   rtasr_create: {
     name: 'rtasr_create',

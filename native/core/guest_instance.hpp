@@ -6,14 +6,14 @@
 // id, the outbox of chat requests, the queue of guest callbacks, completions from host
 // services on any thread, abort and release.
 //
-// Blocking hostcalls (spear_epoll_wait, cchat_recv, rtasr_read, rtasr_write, sleep_ms) sleep
+// Blocking hostcalls (spear_epoll_wait, cchat_recv, rtasr_read, rtasr_write, mic_read, sleep_ms) sleep
 // on the instance's Waker (waker.hpp), never in a busy loop. Each of them, before doing
 // anything else and again on every wakeup, returns kAborted once the instance was aborted
 // (or released) and kCallbackPending while a guest callback is queued, whatever the fd's
 // readiness or O_NONBLOCK: the worker runs the callbacks and calls again.
 //
-// mic_* is not implemented: it keeps the generated -ENOSYS. User streams: user_stream.hpp.
-// The core starts no thread.
+// User streams: user_stream.hpp. Audio sources: mic.hpp.
+// The core's own threads are the timers of the fds that produce on their own (ticker.hpp).
 #pragma once
 
 #include <atomic>
@@ -34,6 +34,7 @@ namespace hostwire::core {
 
 class RtAsrStream;
 class UserStreamHub;
+class MicSource;
 
 /** A chat request waiting in an instance's outbox for the host services. */
 struct ChatRequest {
@@ -81,6 +82,11 @@ class GuestInstance final : public GuestInstanceApi {
   int32_t rtasr_write(int32_t fd, const uint8_t *buf, size_t buf_len) override;
   int32_t rtasr_read(int32_t fd, Output &out) override;
   int32_t rtasr_close(int32_t fd) override;
+  // audio sources (guest_instance_mic.cc)
+  int32_t mic_create() override;
+  int32_t mic_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) override;
+  int32_t mic_read(int32_t fd, Output &out) override;
+  int32_t mic_close(int32_t fd) override;
 
   // user streams (guest_instance_user_stream.cc)
   int32_t user_stream_open(int32_t stream_id, int32_t direction) override;
@@ -152,6 +158,8 @@ class GuestInstance final : public GuestInstanceApi {
 
   /** The realtime-ASR stream `fd` (for the runtime's transport), or null. */
   std::shared_ptr<RtAsrStream> rtasr_stream(int32_t fd);
+  /** The open mic fd `fd`, or nullptr. */
+  std::shared_ptr<MicSource> mic_source(int32_t fd);
 
   /**
    * The host's MCP policy for this instance (mcp_policy.hpp), set before the guest runs:

@@ -57,4 +57,32 @@ std::string errno_string(int32_t err) {
   return "E" + std::to_string(magnitude);
 }
 
+const Json *member(const Json &obj, const char *key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+std::optional<uint64_t> as_u64(const Json *v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_number_unsigned()) return v->get<uint64_t>();
+  if (v->is_number_integer()) {
+    const int64_t i = v->get<int64_t>();
+    if (i >= 0) return static_cast<uint64_t>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> as_f64(const Json *v) {
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  return v->get<double>();
+}
+
+std::optional<std::string> as_str(const Json *v) {
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return v->get<std::string>();
+}
+
+bool as_bool_or(const Json *v, bool dflt) { return v != nullptr && v->is_boolean() ? v->get<bool>() : dflt; }
+
 }  // namespace hostwire::core

@@ -37,6 +37,19 @@ std::string json_text(const Json &j);
 /** Give the guest `j` as a ctl command's output: 0 with it written, or -ENOSPC when it does not fit. */
 int32_t json_output(const Json &j, Output &out);
 
+// Reading guest JSON as SPEAR's serde_json::Value accessors do.
+
+/** `obj[key]` when `obj` is an object that has it (Value::get), else nullptr. */
+const Json *member(const Json &obj, const char *key);
+/** A non-negative integer (Value::as_u64); floats, negatives and other types are nullopt. */
+std::optional<uint64_t> as_u64(const Json *v);
+/** Any number as a double (Value::as_f64). */
+std::optional<double> as_f64(const Json *v);
+/** A string (Value::as_str). */
+std::optional<std::string> as_str(const Json *v);
+/** A boolean (Value::as_bool), else `dflt`. */
+bool as_bool_or(const Json *v, bool dflt);
+
 /** The ABI's name of errno `err` (`"ETIMEDOUT"` for -110), or `"E<n>"` outside the table. */
 std::string errno_string(int32_t err);
 

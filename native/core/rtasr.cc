@@ -9,35 +9,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/** serde_json's as_u64: a non-negative integer. */
-std::optional<uint64_t> as_u64(const Json *v) {
-  if (v == nullptr) return std::nullopt;
-  if (v->is_number_unsigned()) return v->get<uint64_t>();
-  if (v->is_number_integer()) {
-    const int64_t i = v->get<int64_t>();
-    if (i >= 0) return static_cast<uint64_t>(i);
-  }
-  return std::nullopt;
-}
-
-/** serde_json's as_f64: any number. */
-std::optional<double> as_f64(const Json *v) {
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  return v->get<double>();
-}
-
-const Json *member(const Json &obj, const char *key) {
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
-std::optional<std::string> as_str(const Json *v) {
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return v->get<std::string>();
-}
-
-bool as_bool_or(const Json *v, bool dflt) { return v != nullptr && v->is_boolean() ? v->get<bool>() : dflt; }
-
 Json opt_json(const std::optional<uint64_t> &v) { return v ? Json(*v) : Json(nullptr); }
 
 /** `j` with every object's keys sorted, as serde_json (without preserve_order) writes a Value. */
@@ -357,58 +328,42 @@ int32_t RtAsrStream::read(size_t capacity, Output &out) {
 
 // ---- transports ---------------------------------------------------------------------------
 
-void RtAsrStream::stub_loop() {
-  Clock::time_point last_emit = Clock::now();
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(stub_mu_);
-      if (stub_cv_.wait_for(lock, std::chrono::milliseconds(kStubTickMs), [this] { return stub_stop_; })) return;
+bool RtAsrStream::stub_tick() {
+  bool changed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (guest_closed()) return false;
+    const uint32_t before = poll_mask_locked();
+    if (!send_.empty()) {
+      send_bytes_ -= send_.front().bytes.size();
+      send_.pop_front();
+      ++items_sent_;
     }
-    bool changed = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (guest_closed()) return;
-      const uint32_t before = poll_mask_locked();
-      if (!send_.empty()) {
-        send_bytes_ -= send_.front().bytes.size();
-        send_.pop_front();
-        ++items_sent_;
-      }
-      const uint64_t interval_ms = param_u64_locked("stub_event_interval_ms", 100);
-      const uint64_t payload_bytes = param_u64_locked("stub_event_payload_bytes", 256);
-      const uint64_t completed_every = param_u64_locked("stub_emit_completed_every", 20);
-      const Clock::time_point now = Clock::now();
-      if (now - last_emit >= std::chrono::milliseconds(std::min<uint64_t>(interval_ms, INT32_MAX))) {
-        last_emit = now;
-        const uint64_t seq = ++stub_seq_;
-        const bool completed = completed_every != 0 && seq % completed_every == 0;
-        const size_t text_len = static_cast<size_t>(std::min<uint64_t>(payload_bytes > 80 ? payload_bytes - 80 : 0, 16u << 20));
-        push_event_locked(json_text(Json{{"seq", seq},
-                                         {"text", std::string(text_len, 'a')},
-                                         {"type", completed ? "transcription.completed" : "transcription.delta"}}));
-        changed = true;
-      }
-      changed = changed || poll_mask_locked() != before;
+    const uint64_t interval_ms = param_u64_locked("stub_event_interval_ms", 100);
+    const uint64_t payload_bytes = param_u64_locked("stub_event_payload_bytes", 256);
+    const uint64_t completed_every = param_u64_locked("stub_emit_completed_every", 20);
+    const Clock::time_point now = Clock::now();
+    if (now - stub_last_emit_ >= std::chrono::milliseconds(std::min<uint64_t>(interval_ms, INT32_MAX))) {
+      stub_last_emit_ = now;
+      const uint64_t seq = ++stub_seq_;
+      const bool completed = completed_every != 0 && seq % completed_every == 0;
+      const size_t text_len = static_cast<size_t>(std::min<uint64_t>(payload_bytes > 80 ? payload_bytes - 80 : 0, 16u << 20));
+      push_event_locked(json_text(Json{{"seq", seq},
+                                       {"text", std::string(text_len, 'a')},
+                                       {"type", completed ? "transcription.completed" : "transcription.delta"}}));
+      changed = true;
     }
-    if (changed) notify();
+    changed = changed || poll_mask_locked() != before;
   }
+  if (changed) notify();
+  return true;
 }
 
-void RtAsrStream::stop_stub() {
-  std::thread t;
-  {
-    std::lock_guard<std::mutex> lock(stub_mu_);
-    stub_stop_ = true;
-    t = std::move(stub_thread_);
-  }
-  stub_cv_.notify_all();
-  if (t.joinable()) t.join();
-}
+void RtAsrStream::stop_stub() { stub_ticker_.shutdown(); }
 
 void RtAsrStream::start_stub_locked() {
-  std::lock_guard<std::mutex> stub_lock(stub_mu_);
-  if (stub_stop_ || stub_thread_.joinable()) return;
-  stub_thread_ = std::thread([this] { stub_loop(); });
+  stub_last_emit_ = Clock::now();
+  stub_ticker_.start(std::chrono::milliseconds(kStubTickMs), [this] { return stub_tick(); });
 }
 
 void RtAsrStream::on_guest_close() { stop_stub(); }

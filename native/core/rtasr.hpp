@@ -30,16 +30,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "core/fd_entry.hpp"
+#include "core/ticker.hpp"
 
 namespace hostwire::core {
 
@@ -132,7 +131,8 @@ class RtAsrStream final : public FdEntry {
   void maybe_autoflush_locked(std::chrono::steady_clock::time_point now);
   uint64_t param_u64_locked(const char *key, uint64_t dflt) const;
   Json get_status_locked() const;
-  void stub_loop();
+  /** One tick of the stub transport; false once the guest closed the stream. */
+  bool stub_tick();
   void start_stub_locked();
   void stop_stub();
 
@@ -163,11 +163,9 @@ class RtAsrStream final : public FdEntry {
   uint64_t events_read_ = 0;
   uint64_t commits_ = 0;
 
-  // The stub ticker.
-  std::mutex stub_mu_;  // leaf: guards stub_stop_ and the thread handle
-  std::condition_variable stub_cv_;
-  bool stub_stop_ = false;
-  std::thread stub_thread_;
+  // The stub transport's timer (one tick every kStubTickMs).
+  Ticker stub_ticker_;
+  std::chrono::steady_clock::time_point stub_last_emit_;  // under mu_
 };
 
 }  // namespace hostwire::core

@@ -1,6 +1,6 @@
 // Unit tests of the native core without Node: the generated C++ record codecs against the
 // IDL's golden vectors (generated/cpp/vectors.hpp), the errno table, AbortToken, the
-// hostcalls this host leaves at -ENOSYS, and Session without a peer. The other *_tests.cc files test the
+// Output, and Session without a peer. The other *_tests.cc files test the
 // rest of the core; this file has main(). Built by the hostwire_core_tests target;
 // native/scripts/sanitize.sh runs it under ASan/UBSan and valgrind.
 #include <atomic>
@@ -192,22 +192,6 @@ TEST("AbortToken is safe across threads") {
   threads.emplace_back([&] { t.abort(); });
   for (auto &th : threads) th.join();
   CHECK(runs.load() == 400);
-}
-
-// ---- the hostcalls this host does not implement --------------------------------------------
-
-TEST("GuestInstance: mic_* return -ENOSYS and leave their output empty") {
-  std::shared_ptr<core::GuestInstanceApi> g;
-  CHECK(core::make_guest_instance(g) == 0 && g);
-  const int32_t nosys = -abi::kENOSYS;
-  const uint8_t in[4] = {'j', 's', 'o', 'n'};
-  const auto untouched = [](const core::Output &o) { return !o.written() && o.needed() == 0; };
-  CHECK(g->mic_create() == nosys);
-  core::Output ctl_out(64);
-  CHECK(g->mic_ctl(1000, 1, in, 4, ctl_out) == nosys && untouched(ctl_out));
-  core::Output mic_out(64);
-  CHECK(g->mic_read(1000, mic_out) == nosys && untouched(mic_out));
-  CHECK(g->mic_close(1000) == nosys);
 }
 
 // ---- Output ---------------------------------------------------------------------------------

@@ -273,6 +273,10 @@ class FakeGuest final : public GuestInstanceApi {
   int32_t rtasr_write(int32_t, const uint8_t *, size_t buf_len) override { return static_cast<int32_t>(buf_len); }
   int32_t rtasr_read(int32_t, Output &) override { return -abi::kEAGAIN; }
   int32_t rtasr_close(int32_t) override { return 0; }
+  int32_t mic_create() override { return 1003; }
+  int32_t mic_ctl(int32_t, int32_t, const uint8_t *, size_t, Output &) override { return 0; }
+  int32_t mic_read(int32_t, Output &) override { return -abi::kEAGAIN; }
+  int32_t mic_close(int32_t) override { return 0; }
   int32_t user_stream_open(int32_t, int32_t) override { return 1003; }
   int32_t user_stream_read(int32_t, Output &) override { return -abi::kEAGAIN; }
   int32_t user_stream_write(int32_t, const uint8_t *, size_t) override { return 0; }

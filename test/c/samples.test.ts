@@ -46,7 +46,7 @@ const IMPORTS: Record<string, string[]> = {
     'user_stream_read',
     'user_stream_write',
   ],
-  mic: ['log', 'mic_close', 'mic_create', 'mic_ctl', 'mic_read'],
+  mic: ['log', 'mic_close', 'mic_create', 'mic_ctl', 'mic_read', 'spear_epoll_close', 'spear_epoll_create', 'spear_epoll_ctl', 'spear_epoll_wait'],
 };
 
 const BUILDS: Record<string, string[]> = {

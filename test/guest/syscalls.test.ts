@@ -244,7 +244,6 @@ time_now_ms advanced: 1
 wall_time_s after 2020: 1
 random_i64 differs: 1
 sleep_ms(-5): returned
-mic_create: -38
 == done
 `;
     const got = lines(r.stdout);

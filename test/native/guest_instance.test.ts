@@ -40,6 +40,7 @@ const GENERIC_RESULTS: Readonly<Record<string, (r: unknown) => void>> = {
   cchat_create: (r) => assert.equal(r, 1000),
   spear_epoll_create: (r) => assert.equal(r, 1000),
   rtasr_create: (r) => assert.equal(r, 1000),
+  mic_create: (r) => assert.equal(r, 1000),
   // As SPEAR's user_stream_open: 1000 is no direction.
   user_stream_open: (r) => assert.equal(r, -22),
   user_stream_ctl_open: (r) => assert.equal(r, 1000),

@@ -38,6 +38,11 @@ export const HOST_IMPLEMENTED: readonly string[] = [
   'user_stream_close',
   'user_stream_ctl_open',
   'user_stream_ctl_read',
+  // audio sources with the stub source; no capture device (native/core/mic.cc, guest_instance_mic.cc)
+  'mic_create',
+  'mic_ctl',
+  'mic_read',
+  'mic_close',
   // util (native/core/guest_instance_util.cc)
   'time_now_ms',
   'wall_time_s',
@@ -48,4 +53,4 @@ export const HOST_IMPLEMENTED: readonly string[] = [
 
 /** One line on the state of the host build, for the banner of the reference. */
 export const HOST_STATUS_NOTE =
-  'The native core of this build implements every planned hostcall: chat (responses from the host chat services), epoll, fd control, realtime ASR with the deterministic `stub` transport (a WebSocket transport is a later step), user streams (served to clients by the WebSocket bridge of `hostwire run --streams`) and the utilities. The hostcalls declared only for drop-in compatibility (mic_*) return -ENOSYS.';
+  'The native core of this build implements every hostcall: chat (responses from the host chat services, MCP tool servers with `hostwire run --mcp-dir`), epoll, fd control, realtime ASR (the deterministic `stub` transport, or a realtime WebSocket backend with `hostwire run --rtasr-url`), audio sources with the `stub` source (no capture device: `source: \"device\"` behaves as SPEAR built without its mic-device feature), user streams (served to clients by the WebSocket bridge of `hostwire run --streams`) and the utilities.';

@@ -38,7 +38,7 @@ static int chance(uint32_t percent) { return below(100) < percent; }
 static uint32_t mem_bytes(void) { return (uint32_t)__builtin_wasm_memory_size(0) * 65536u; }
 
 // fds by the kind of the call that made them; KINDS[k][...] for kind k, FDS for any.
-enum { K_SESSION, K_RESPONSE, K_EPOLL, K_RTASR, K_OTHER, K_COUNT };
+enum { K_SESSION, K_RESPONSE, K_EPOLL, K_RTASR, K_MIC, K_OTHER, K_COUNT };
 #define KIND_POOL 8
 static int32_t KINDS[K_COUNT][KIND_POOL];
 
@@ -240,10 +240,18 @@ static void one_call(void) {
     case 9: any_output(&p, &l); sp_epoll_wait(fd_of(K_EPOLL), p, l, chance(1) ? 1 : 0); break;
     case 10: sp_epoll_close(chance(30) ? fd_of(K_EPOLL) : any_fd()); break;
     case 11: any_ctl_arg(&p, &l); sp_fd_ctl(fd_of((int)below(K_COUNT)), (int32_t)below(7), p, l); break;
-    case 12: remember(sp_mic_create()); break;
-    case 13: any_ctl_arg(&p, &l); sp_mic_ctl(any_fd(), (int32_t)below(4), p, l); break;
-    case 14: any_output(&p, &l); sp_mic_read(any_fd(), p, l); break;
-    case 15: sp_mic_close(any_fd()); break;
+    case 12:
+        fd = sp_mic_create();
+        if (fd >= 0 && chance(5)) {  // a running stub source: 2-byte frames every 2 ms
+            static const char cfg[] = "{\"source\":\"stub\",\"sample_rate_hz\":1000,\"frame_ms\":2}";
+            CALLS++;
+            sp_mic_set_param_json(fd, cfg, (uint32_t)(sizeof cfg - 1));
+        }
+        remember_as(K_MIC, fd);
+        break;
+    case 13: any_ctl_arg(&p, &l); sp_mic_ctl(chance(50) ? fd_of(K_MIC) : any_fd(), (int32_t)below(4), p, l); break;
+    case 14: any_output(&p, &l); sp_mic_read(chance(50) ? fd_of(K_MIC) : any_fd(), p, l); break;
+    case 15: sp_mic_close(chance(30) ? fd_of(K_MIC) : any_fd()); break;
     case 16:
         fd = sp_rtasr_create();
         if (fd >= 0) {

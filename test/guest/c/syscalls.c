@@ -3,7 +3,7 @@
 // only the requested bits, HUP of closed fds, ERR),
 // fd_ctl, chat (route B responses, O_NONBLOCK/EAGAIN, end of stream, failures, tool calls
 // run inside blocking calls), rtasr (SPEAR's queues and ctl commands, the stub's timed
-// events, autoflush), the utilities and the calls not implemented yet.
+// events, autoflush) and the utilities.
 //
 // The host's chat backend is scripted by the test: a last user message "slow" is answered
 // only after the guest logs "release", "fail" fails with ETIMEDOUT, anything else is the stub.
@@ -430,7 +430,6 @@ static void util_checks(void) {
     P("random_i64 differs", sp_random_i64() != sp_random_i64());
     sp_sleep_ms(-5);
     puts("sleep_ms(-5): returned");
-    P("mic_create", sp_mic_create());
 }
 
 int main(void) {

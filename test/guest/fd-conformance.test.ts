@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { runGuest } from '../../runtime';
-import { buildGuest, lines, tmpDir } from './helpers';
+import { assertTranscript, buildGuest, tmpDir } from './helpers';
 
 describe('guest host: fds and epoll conform to SPEAR (c/fd_conformance.c on the native core)', () => {
   let dir: string;
@@ -102,11 +102,7 @@ closed them all: 1
 epoll_create after (a new number): 1
 == done
 `;
-    const got = lines(r.stdout);
-    const want = lines(expected);
-    for (let i = 0; i < Math.max(got.length, want.length); i++) {
-      assert.equal(got[i], want[i], `line ${i + 1}`);
-    }
+    assertTranscript(r.stdout, expected);
     assert.equal(r.exitCode, 0);
   });
 });

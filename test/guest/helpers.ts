@@ -1,4 +1,5 @@
 /** Helpers of the guest host tests: building guests (C with clang, WAT with wat2wasm) and running the CLI. */
+import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -75,4 +76,13 @@ export function lines(text: string): string[] {
   const l = text.split('\n');
   if (l[l.length - 1] === '') l.pop();
   return l;
+}
+
+/** Assert a guest's transcript line by line, so that a failure names the first line that differs. */
+export function assertTranscript(stdout: string, expected: string): void {
+  const got = lines(stdout);
+  const want = lines(expected);
+  for (let i = 0; i < Math.max(got.length, want.length); i++) {
+    assert.equal(got[i], want[i], `line ${i + 1}`);
+  }
 }

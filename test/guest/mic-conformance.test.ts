@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { runGuest } from '../../runtime';
-import { buildGuest, lines, tmpDir } from './helpers';
+import { assertTranscript, buildGuest, tmpDir } from './helpers';
 
 describe('guest host: mic fds conform to SPEAR (c/mic_conformance.c on the native core)', () => {
   let dir: string;
@@ -88,11 +88,7 @@ metrics: {}
 GET_STATUS after close: 64
 status: {"closed":true,"flags":[],"kind":"Mic","poll_mask":["EPOLLHUP"]}
 `;
-    const got = lines(r.stdout);
-    const want = lines(expected);
-    for (let i = 0; i < Math.max(got.length, want.length); i++) {
-      assert.equal(got[i], want[i], `line ${i + 1}`);
-    }
+    assertTranscript(r.stdout, expected);
     assert.equal(r.exitCode, 0);
   });
 });

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { ChatError, runChat, stubComplete, type ChatRequest } from '../../runtime/chat';
 import type { BackendChatRequest, ChatCompletion, JsonObject } from '../../runtime/chat';
 import { runGuest } from '../../runtime';
-import { buildGuest, EXPORT_TABLE, lines, tmpDir } from './helpers';
+import { assertTranscript, buildGuest, EXPORT_TABLE, tmpDir } from './helpers';
 
 /** `N TEXT`: a result as the guest prints it (its byte length, then the text). */
 function out(text: string): string {
@@ -246,11 +246,7 @@ random_i64 differs: 1
 sleep_ms(-5): returned
 == done
 `;
-    const got = lines(r.stdout);
-    const want = lines(expected);
-    for (let i = 0; i < Math.max(got.length, want.length); i++) {
-      assert.equal(got[i], want[i], `line ${i + 1}`);
-    }
+    assertTranscript(r.stdout, expected);
     assert.equal(r.exitCode, 0);
     assert.deepEqual(warnings, ['the guest registered tools but set no tool arena (tool_arena_ptr, tool_arena_len)']);
     assert.deepEqual(r.audit?.violations, []);

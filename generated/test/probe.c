@@ -8,6 +8,8 @@
  * Built by the tests with clang --target=wasm32-wasi -std=c11 -Wall -Wextra -Werror -pedantic
  * and run under node:wasi.
  */
+/* The JSON goes to stdout, which node:wasi captures: not to the host log, where the header routes stdio by default. */
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include "spear.h"
 
 #ifdef HOSTWIRE_PROBE_OVERRIDE

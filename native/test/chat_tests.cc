@@ -10,8 +10,6 @@ using namespace hostwire::test;
 using core::Json;
 
 namespace {
-constexpr int32_t kEBADF = -abi::kEBADF;
-constexpr int32_t kEINVAL = -abi::kEINVAL;
 
 int32_t msg(core::GuestInstance &g, int32_t fd, const std::string &role, const std::string &content) {
   return g.cchat_write_msg(fd, bytes_of(role), role.size(), bytes_of(content), content.size());

@@ -12,12 +12,6 @@ using namespace hostwire::test;
 using core::Json;
 
 namespace {
-constexpr int32_t kEBADF = -abi::kEBADF;
-constexpr int32_t kEINVAL = -abi::kEINVAL;
-constexpr uint32_t IN = abi::EpollEvents::kIN;
-constexpr uint32_t OUT = abi::EpollEvents::kOUT;
-constexpr uint32_t ERR = abi::EpollEvents::kERR;
-constexpr uint32_t HUP = abi::EpollEvents::kHUP;
 constexpr int32_t ADD = abi::EpollOp::kADD;
 constexpr int32_t MOD = abi::EpollOp::kMOD;
 constexpr int32_t DEL = abi::EpollOp::kDEL;

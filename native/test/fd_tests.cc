@@ -13,8 +13,6 @@ using namespace hostwire::test;
 using core::Json;
 
 namespace {
-constexpr int32_t kEBADF = -abi::kEBADF;
-constexpr int32_t kEINVAL = -abi::kEINVAL;
 
 /** A ctl command's output as text, into a fresh Output of `capacity` bytes ("<rc>" on an error). */
 std::string fd_ctl_text(core::GuestInstance &g, int32_t fd, int32_t cmd, size_t capacity = 4096) {

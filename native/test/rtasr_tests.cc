@@ -13,14 +13,6 @@ using namespace hostwire::test;
 using core::Json;
 
 namespace {
-constexpr int32_t kEINVAL = -abi::kEINVAL;
-constexpr int32_t kEAGAIN = -abi::kEAGAIN;
-constexpr int32_t kEBADF = -abi::kEBADF;
-constexpr int32_t kEIO = -abi::kEIO;
-constexpr uint32_t IN = abi::EpollEvents::kIN;
-constexpr uint32_t OUT = abi::EpollEvents::kOUT;
-constexpr uint32_t ERR = abi::EpollEvents::kERR;
-constexpr uint32_t HUP = abi::EpollEvents::kHUP;
 
 const std::string kCommit = R"({"type":"input_audio_buffer.commit"})";
 const std::string kClear = R"({"type":"input_audio_buffer.clear"})";

@@ -19,6 +19,19 @@
 
 namespace hostwire::test {
 
+// Negative errnos as hostcalls return them, and the epoll bits, under the tests' short names.
+constexpr int32_t kEINVAL = -abi::kEINVAL;
+constexpr int32_t kEAGAIN = -abi::kEAGAIN;
+constexpr int32_t kEBADF = -abi::kEBADF;
+constexpr int32_t kEIO = -abi::kEIO;
+constexpr int32_t kENOSPC = -abi::kENOSPC;
+constexpr int32_t kENOTCONN = -abi::kENOTCONN;
+constexpr int32_t kEPIPE = -abi::kEPIPE;
+constexpr uint32_t IN = abi::EpollEvents::kIN;
+constexpr uint32_t OUT = abi::EpollEvents::kOUT;
+constexpr uint32_t ERR = abi::EpollEvents::kERR;
+constexpr uint32_t HUP = abi::EpollEvents::kHUP;
+
 /** A new registered instance, as the glue makes it. */
 inline std::shared_ptr<core::GuestInstance> new_instance() {
   std::shared_ptr<core::GuestInstanceApi> api;

@@ -13,16 +13,6 @@ using namespace hostwire::test;
 using core::Json;
 
 namespace {
-constexpr int32_t kEINVAL = -abi::kEINVAL;
-constexpr int32_t kEAGAIN = -abi::kEAGAIN;
-constexpr int32_t kEBADF = -abi::kEBADF;
-constexpr int32_t kENOSPC = -abi::kENOSPC;
-constexpr int32_t kENOTCONN = -abi::kENOTCONN;
-constexpr int32_t kEPIPE = -abi::kEPIPE;
-constexpr uint32_t IN = abi::EpollEvents::kIN;
-constexpr uint32_t OUT = abi::EpollEvents::kOUT;
-constexpr uint32_t ERR = abi::EpollEvents::kERR;
-constexpr uint32_t HUP = abi::EpollEvents::kHUP;
 constexpr int32_t DIR_IN = abi::UserStreamDir::kINBOUND;
 constexpr int32_t DIR_OUT = abi::UserStreamDir::kOUTBOUND;
 constexpr int32_t DIR_BIDI = abi::UserStreamDir::kBIDIRECTIONAL;

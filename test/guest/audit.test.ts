@@ -16,6 +16,7 @@ describe('guest host: errno audit', () => {
       spear_epoll_ctl: () => -22,
       time_now_ms: () => -38n,
       random_i64: () => -(2n ** 60n),
+      mic_create: () => -24,
     };
     const { imports, report } = auditImports(createSpearImports(() => memory, impl));
     imports.cchat_create(); // fd 999: below 1000
@@ -28,9 +29,9 @@ describe('guest host: errno audit', () => {
     imports.cchat_recv(1000, 65535, 65534); // -EFAULT from the glue: documented
     imports.time_now_ms();
     imports.random_i64();
-    imports.user_stream_ctl_open(); // ENOSYS: documented for user_stream_*
+    imports.mic_create(); // -EMFILE: documented
     assert.deepEqual(report(), {
-      calls: { cchat_create: 2, cchat_close: 2, spear_epoll_ctl: 1, cchat_recv: 3, time_now_ms: 1, random_i64: 1, user_stream_ctl_open: 1 },
+      calls: { cchat_create: 2, cchat_close: 2, spear_epoll_ctl: 1, cchat_recv: 3, time_now_ms: 1, random_i64: 1, mic_create: 1 },
       outcomes: {
         cchat_create: { ok: 2 },
         cchat_close: { EBADF: 1, ok: 1 },
@@ -38,7 +39,7 @@ describe('guest host: errno audit', () => {
         cchat_recv: { ENOSYS: 2, EFAULT: 1 },
         time_now_ms: { ok: 1 },
         random_i64: { ok: 1 },
-        user_stream_ctl_open: { ENOSYS: 1 },
+        mic_create: { EMFILE: 1 },
       },
       total: 11,
       violations: [

@@ -46,6 +46,9 @@ describe('native: binding.host (the guest bridge)', () => {
       'rtasrPush',
       'rtasrTake',
       'setMcpPolicy',
+      'streamClose',
+      'streamPush',
+      'streamTake',
       'takeCallbacks',
       'takeRequests',
     ]);

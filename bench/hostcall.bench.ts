@@ -38,6 +38,8 @@ const WAKES = 400;
 
 /** The guest: `loop MODE CALLS RUNS` prints one ns/call figure per run; `wake N` prints N wake-up times (ns). */
 const GUEST_C = String.raw`
+// The figures go to stdout, not to the host log (the header redirects stdio there by default).
+#define SPEAR_DISABLE_STDIO_REDIRECT_TO_LOG
 #include <spear.h>
 #include <time.h>
 #include <wasi/api.h>

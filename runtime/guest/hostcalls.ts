@@ -6,7 +6,9 @@
  *   thread, posts their results, and is repeated with what is left of its timeout; one that
  *   returns ABORTED throws `GuestAborted`, which unwinds the guest (the generated wrappers);
  * - `cchat_send` is followed by draining the instance's requests to the host services;
- * - `log` is answered here: it never reaches the native core.
+ * - `log` is answered here: it never reaches the native core;
+ * - so is `time_now_ms`: the Unix-epoch milliseconds of the wall clock (SPEAR's answer, and the
+ *   core's), read with `Date.now()` without crossing into the addon.
  *
  * Every other call is the native instance's own wasm import: it checks guest memory and writes
  * its output straight into it.
@@ -70,6 +72,7 @@ export function createGuestImports(
     {
       ...native,
       log,
+      time_now_ms: () => BigInt(Date.now()),
       cchat_send: (fd, flags) => {
         const r = send(fd, flags);
         for (const req of bridge.takeRequests(inst)) events.request(req);

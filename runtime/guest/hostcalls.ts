@@ -61,6 +61,9 @@ export function createGuestImports(
   events: GuestHostEvents,
 ): SpearImports {
   const send = native.cchat_send;
+  // The last time_now_ms answer: a call within the same millisecond returns it without a new BigInt.
+  let lastMs = -1;
+  let lastMsBig = 0n;
   const { log } = createSpearImports(guest.memory as () => GuestMemory, {
     log: (level: number, msg: Uint8Array): number => {
       if (logLevelName(level) === undefined) return -Errno.EINVAL;
@@ -72,7 +75,14 @@ export function createGuestImports(
     {
       ...native,
       log,
-      time_now_ms: () => BigInt(Date.now()),
+      time_now_ms: () => {
+        const ms = Date.now();
+        if (ms !== lastMs) {
+          lastMs = ms;
+          lastMsBig = BigInt(ms);
+        }
+        return lastMsBig;
+      },
       cchat_send: (fd, flags) => {
         const r = send(fd, flags);
         for (const req of bridge.takeRequests(inst)) events.request(req);

@@ -15,6 +15,7 @@ int32_t FdTable::insert(const std::shared_ptr<FdEntry> &entry) {
   const int32_t fd = next_++;
   entry->assign_fd(fd);
   open_.emplace(fd, entry);
+  version_.fetch_add(1, std::memory_order_release);
   return fd;
 }
 
@@ -59,6 +60,29 @@ void FdTable::set_flags(int32_t fd, uint32_t flags) {
   if (i >= 0 && closed_[i] != 0) closed_[i] = ClosedFd::with_flags(closed_[i], flags);
 }
 
+std::shared_ptr<FdEntry> FdTable::guest_lookup(int32_t fd) {
+  if (guest_cache_.entry && guest_cache_.fd == fd && guest_cache_.version == version_.load(std::memory_order_acquire)) {
+    return guest_cache_.entry;
+  }
+  std::shared_ptr<FdEntry> replaced;  // freed after the lock, as close() frees an entry
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(fd);
+  if (it == open_.end()) return nullptr;
+  replaced = std::move(guest_cache_.entry);
+  guest_cache_ = {fd, version_.load(std::memory_order_relaxed), it->second};
+  return it->second;
+}
+
+std::shared_ptr<FdEntry> FdTable::guest_find(int32_t fd, uint32_t kinds) {
+  std::shared_ptr<FdEntry> e = guest_lookup(fd);
+  return e && (kinds & kind_bit(e->kind())) ? e : nullptr;
+}
+
+std::shared_ptr<FdEntry> FdTable::guest_find_known(int32_t fd) {
+  if (std::shared_ptr<FdEntry> e = guest_lookup(fd)) return e;
+  return find_known(fd);  // closed, or never handed out
+}
+
 int32_t FdTable::close(int32_t fd) {
   std::shared_ptr<FdEntry> closed;
   {
@@ -70,6 +94,7 @@ int32_t FdTable::close(int32_t fd) {
     }
     closed = std::move(it->second);
     open_.erase(it);
+    version_.fetch_add(1, std::memory_order_release);
     closed->mark_guest_closed();  // table -> entry (or watch set); wakes the waiters
     closed_[index_of(fd)] = ClosedFd::pack(closed->kind(), closed->flags(), closed->poll_mask());
   }
@@ -83,6 +108,7 @@ std::vector<std::shared_ptr<FdEntry>> FdTable::release_all() {
   all.reserve(open_.size());
   for (auto &e : open_) all.push_back(std::move(e.second));
   open_.clear();
+  version_.fetch_add(1, std::memory_order_release);
   std::vector<uint8_t>().swap(closed_);
   for (auto &e : all) e->mark_guest_closed();
   return all;

@@ -29,6 +29,7 @@
 // held at once, and no lock is held while a blocking call sleeps.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -71,6 +72,18 @@ class FdTable {
    */
   std::shared_ptr<FdEntry> find_known(int32_t fd) const;
 
+  /**
+   * find() and find_known() for the hostcalls, which come from one thread at a time (the
+   * guest's) and mostly look up the fd they looked up last: the last open entry found this way
+   * is kept with the table's version, and while no fd was opened or closed since, it is the
+   * answer, without the table lock. Never from two threads at once; other threads use find().
+   */
+  std::shared_ptr<FdEntry> guest_find(int32_t fd, uint32_t kinds);
+  std::shared_ptr<FdEntry> guest_find_known(int32_t fd);
+  template <class T> std::shared_ptr<T> guest_find_as(int32_t fd, uint32_t kind) {
+    return std::static_pointer_cast<T>(guest_find(fd, kind_bit(kind)));
+  }
+
   /** Set the flags of `fd`, open or closed (SPEAR's SET_FLAGS works on a closed fd too). */
   void set_flags(int32_t fd, uint32_t flags);
 
@@ -95,6 +108,8 @@ class FdTable {
 
  private:
   std::shared_ptr<FdEntry> find_known_locked(int32_t fd) const;
+  /** The open entry of `fd` through the guest's one-entry cache, or nullptr. */
+  std::shared_ptr<FdEntry> guest_lookup(int32_t fd);
   /** Index of `fd` in closed_, or -1 when `fd` was never handed out. */
   int64_t index_of(int32_t fd) const;
 
@@ -104,6 +119,14 @@ class FdTable {
   std::vector<uint8_t> closed_;
   int32_t next_ = abi::kFD_FIRST;
   bool released_ = false;
+  /** Moves on (under mu_) whenever open_ changes: a cached lookup of an older version is stale. */
+  std::atomic<uint64_t> version_{0};
+  /** The guest's last lookup (guest_lookup; only the guest's thread reads or writes it). */
+  struct GuestCache {
+    int32_t fd = 0;
+    uint64_t version = 0;
+    std::shared_ptr<FdEntry> entry;
+  } guest_cache_;
 };
 
 }  // namespace hostwire::core

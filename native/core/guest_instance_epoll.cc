@@ -40,7 +40,7 @@ int32_t GuestInstance::spear_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, uin
 int32_t GuestInstance::spear_epoll_wait(int32_t epfd, Output &out, int32_t timeout_ms) {
   return guarded([&]() -> int32_t {
     if (out.capacity() < abi::EpollEvent::kSize) return out.need(abi::EpollEvent::kSize);
-    auto set = table_.find_as<EpollSet>(epfd, abi::FdKind::kEpoll);
+    auto set = table_.guest_find_as<EpollSet>(epfd, abi::FdKind::kEpoll);
     if (!set) return -abi::kEBADF;
     return block(
         Deadline::from_timeout_ms(timeout_ms),

@@ -46,7 +46,7 @@ int32_t kind_output(abi::FdKind::type kind, Output &out) {
 int32_t GuestInstance::spear_fd_ctl(int32_t fd, int32_t cmd, const uint8_t *arg, size_t arg_len, Output &arg_out) {
   return guarded([&]() -> int32_t {
     if (!abi::FdCtlCmd::valid(cmd)) return -abi::kEINVAL;
-    std::shared_ptr<FdEntry> e = table_.find_known(fd);
+    std::shared_ptr<FdEntry> e = table_.guest_find_known(fd);
     if (!e) return -abi::kEBADF;
     switch (cmd) {
       case abi::FdCtlCmd::kSET_FLAGS: {

@@ -217,6 +217,31 @@ TEST("FdTable: release_all hands every entry over (then freed) and refuses new f
   CHECK(table.find(1000) == nullptr);
 }
 
+TEST("FdTable: the guest's cached lookup answers as find() does, after every open and close") {
+  auto waker = std::make_shared<core::Waker>();
+  core::FdTable table;
+  const uint32_t chat = core::kind_bit(abi::FdKind::kChatSession);
+  const uint32_t epoll = core::kind_bit(abi::FdKind::kEpoll);
+  auto a = std::make_shared<core::ChatSession>(waker);
+  auto b = std::make_shared<core::ChatSession>(waker);
+  CHECK(table.insert(a) == 1000);
+  CHECK(table.guest_find(1000, chat) == a);
+  CHECK(table.guest_find(1000, chat) == a);  // from the cache
+  CHECK(table.guest_find(1000, epoll) == nullptr);  // the kind is still checked
+  CHECK(table.insert(b) == 1001);  // another fd opened: the cached answer still holds
+  CHECK(table.guest_find(1000, chat) == a);
+  CHECK(table.guest_find(1001, chat) == b);
+  CHECK(table.close(1001) == 0);  // the cached fd closed: not answered from the cache
+  CHECK(table.guest_find(1001, chat) == nullptr);
+  auto known = table.guest_find_known(1001);
+  CHECK(known && known->guest_closed());
+  CHECK(table.guest_find_known(1000) == a);
+  CHECK(table.guest_find_known(4242) == nullptr);
+  table.release_all();
+  CHECK(table.guest_find(1000, chat) == nullptr);
+  CHECK(table.guest_find_known(1000) == nullptr);
+}
+
 TEST("release frees the fd table: every fd is gone, calls are -EBADF, creating is -EBADF") {
   auto g = new_instance();
   int32_t session = 0;

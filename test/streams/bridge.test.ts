@@ -198,8 +198,11 @@ describe('user streams: the WebSocket bridge (runtime/streams) with an echo gues
       assert.equal(r.exitCode, 0);
       const oversized = frame.length > 256 * 1024;
       // With the oversized frame, stream 1 is connected and in Error for a moment before the
-      // session closes: the guest may see its EPOLLERR first.
-      assert.deepEqual(e.log.filter((l) => l !== 'err 1'), [
+      // session closes: the guest may see its EPOLLERR first. Its open of stream 1 races the
+      // close: opened before, the stream is closed with the session (write -EPIPE); opened
+      // after, it starts a new session that has no client yet (write -ENOTCONN).
+      const log = e.log.filter((l) => l !== 'err 1').map((l) => (l === '1 write after close: -107' ? '1 write after close: -32' : l));
+      assert.deepEqual(log, [
         'ready',
         'enospc ctl: -28',
         'connected 2',
@@ -245,7 +248,8 @@ describe('user streams: the WebSocket bridge (runtime/streams) with an echo gues
     const c = await client(e.info.url);
     c.ws.send(ssf(1, 'one'));
     await c.next();
-    c.ws.send(ssf(1, 'two'));
+    // Nothing else in flight, so the guest's read after the close finds the queue empty
+    // (a frame sent just before terminate() may or may not reach the host).
     c.ws.terminate();
     const r = await e.result;
     assert.equal(r.exitCode, 0);

@@ -51,14 +51,6 @@ core::MicSource &mic(core::GuestInstance &g, int32_t fd) { return *g.mic_source(
 // Stub sources whose timer never fires during a test: frames come from produce_frame().
 const std::string kManual = R"({"source":"stub","frame_ms":100000000,"sample_rate_hz":1})";  // 100000 samples
 
-uint32_t wait_for(core::GuestInstance &g, int32_t fd, uint32_t events) {
-  const int32_t ep = g.spear_epoll_create();
-  CHECK(g.spear_epoll_ctl(ep, abi::EpollOp::kADD, fd, events) == 0);
-  Records recs;
-  CHECK(wait(g, ep, 64, -1, recs) == 0);
-  g.spear_epoll_close(ep);
-  return recs.size() == 1 && recs[0].first == fd ? recs[0].second : 0;
-}
 }  // namespace
 
 TEST("mic GET_STATUS of a new source: SPEAR's JSON, keys sorted; no readiness; read -EAGAIN") {

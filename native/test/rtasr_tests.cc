@@ -63,15 +63,6 @@ std::string stub_event(uint64_t seq, size_t text_len, const char *type = "transc
   return R"({"seq":)" + std::to_string(seq) + R"(,"text":")" + std::string(text_len, 'a') + R"(","type":")" + type + "\"}";
 }
 
-/** Wait (epoll_wait, no timeout) until `fd` reports one of `events`. */
-uint32_t wait_for(core::GuestInstance &g, int32_t fd, uint32_t events) {
-  const int32_t ep = g.spear_epoll_create();
-  CHECK(g.spear_epoll_ctl(ep, abi::EpollOp::kADD, fd, events) == 0);
-  Records recs;
-  CHECK(wait(g, ep, 64, -1, recs) == 0);
-  g.spear_epoll_close(ep);
-  return recs.size() == 1 && recs[0].first == fd ? recs[0].second : 0;
-}
 }  // namespace
 
 TEST("rtasr GET_STATUS and GET_AUTOFLUSH of a new stream: SPEAR's JSON, keys sorted (test_rtasr_default_segmentation_is_server_vad)") {

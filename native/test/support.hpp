@@ -185,6 +185,16 @@ inline int32_t wait(core::GuestInstance &g, int32_t epfd, size_t capacity, int32
   return r;
 }
 
+/** Wait (a new epoll set, no timeout) until `fd` reports one of `events`; what it reported, or 0. */
+inline uint32_t wait_for(core::GuestInstance &g, int32_t fd, uint32_t events) {
+  const int32_t ep = g.spear_epoll_create();
+  CHECK(g.spear_epoll_ctl(ep, abi::EpollOp::kADD, fd, events) == 0);
+  Records recs;
+  CHECK(wait(g, ep, 64, -1, recs) == 0);
+  g.spear_epoll_close(ep);
+  return recs.size() == 1 && recs[0].first == fd ? recs[0].second : 0;
+}
+
 // ---- threads and time ---------------------------------------------------------------------
 
 /** Milliseconds since `t0` on the monotonic clock. */

@@ -66,6 +66,16 @@ static void metrics_print(const char *label, int32_t fd) {
     printf("%s: %d %.*s\n", label, rc, rc >= 0 ? (int)LEN : 0, (const char *)BUF);
 }
 
+/** A "sum 1 2" session with the sum tool and its arena, `key` set to `value`, sent with AUTO_TOOL_CALL. */
+static void tool_loop_limit(const char *label, const char *key, uint32_t value) {
+    int32_t s = session("sum 1 2");
+    arena(s);
+    sp_cchat_write_fn_str(s, (int32_t)(uintptr_t)sum_tool, SUM);
+    sp_cchat_set_param_u32(s, key, value);
+    recv_print(label, sp_cchat_send(s, AUTO_TOOL_CALL));
+    sp_cchat_close(s);
+}
+
 int main(void) {
     // host_api/tests.rs test_cchat_send_pipeline_stub_backend
     int32_t s = session("sum 7 35");
@@ -94,21 +104,10 @@ int main(void) {
     metrics_print("GET_METRICS on a session", s);
     sp_cchat_close(s);
 
-    // host_api/cchat.rs cchat_send_with_tools: the max_iterations limit.
-    s = session("sum 1 2");
-    arena(s);
-    sp_cchat_write_fn_str(s, (int32_t)(uintptr_t)sum_tool, SUM);
-    sp_cchat_set_param_u32(s, "max_iterations", 1);
-    recv_print("max_iterations 1", sp_cchat_send(s, AUTO_TOOL_CALL));
-    sp_cchat_close(s);
-
-    // host_api/cchat.rs cchat_send_with_tools: the max_total_tool_calls limit (max_tool_calls).
-    s = session("sum 1 2");
-    arena(s);
-    sp_cchat_write_fn_str(s, (int32_t)(uintptr_t)sum_tool, SUM);
-    sp_cchat_set_param_u32(s, "max_tool_calls", 0);
-    recv_print("max_tool_calls 0", sp_cchat_send(s, AUTO_TOOL_CALL));
-    sp_cchat_close(s);
+    // host_api/cchat.rs cchat_send_with_tools: the max_iterations limit, then the
+    // max_total_tool_calls limit (max_tool_calls).
+    tool_loop_limit("max_iterations 1", "max_iterations", 1);
+    tool_loop_limit("max_tool_calls 0", "max_tool_calls", 0);
 
     // runtime/wasm_hostcalls.rs call_wasm_tool_with_arena: no arena is -EFAULT, the tool
     // message says so, the loop goes on.

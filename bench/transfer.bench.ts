@@ -17,6 +17,11 @@
  *    both ways;
  *  - 4 KiB messages: message rate (one way, pipelined) and round-trip latency p50/p99
  *    (ping-pong, a JS completion on each side) beside a Node `net` ping-pong;
+ *  - one-sided (`onesided`): WRITEs into and READs out of the peer's registered memory (the
+ *    peer process only registered it and handed out its descriptor) of 4 KiB .. 64 MiB, in
+ *    descriptor lists, beside two-sided messages of the same size; a descriptor list of
+ *    4096 x 16 KiB beside one 64 MiB operation (one-sided WRITE, and the same for two-sided
+ *    messages); and the initiator's round trip of a 4 KiB READ beside a Node `net` ping-pong;
  *  - resident memory per idle connection (a 1-channel session connected, both sides);
  *  - cross-host (`netns`): 1 GiB in 4 MiB messages between two network namespaces joined by
  *    a veth pair (test/transfer/netns.ts), a peer process of this file in each, over 1 and 4
@@ -30,7 +35,7 @@
  *
  * This process receives; a child process (this file with `--peer`) sends. Progress goes to
  * stderr; `--json` prints one JSON object on stdout; `--quick` runs less; `--only=headline`
- * (or `throughput`, `latency`, `idle`, `netns`, comma-separated) runs those parts alone.
+ * (or `throughput`, `latency`, `onesided`, `idle`, `netns`, comma-separated) runs those parts alone.
  * Environment: HOSTWIRE_ADDON names another build of the addon; HOSTWIRE_TRANSFER_SNDBUF /
  * HOSTWIRE_TRANSFER_RCVBUF set the engine's socket buffers (bytes; default kernel autotuning).
  */
@@ -118,6 +123,15 @@ async function peerMain(): Promise<void> {
       const ms = now() - t0;
       // The sending side's congestion control: the one that paces the bytes, or not.
       return { ms, congestion: (JSON.parse(s!.metrics()) as { peers: Record<string, { congestion: string }> }).peers.server.congestion };
+    },
+    // The target of one-sided operations: connect, register memory, hand out its descriptor; nothing else.
+    async hwTarget(a) {
+      s = newSession({ channels: Number(a.channels) });
+      s.loadRemoteConnInfo('server', Buffer.from(String(a.blob), 'hex'));
+      await s.connect('server');
+      region = s.allocMemory(Number(a.regionBytes), { recv: true });
+      region.view().fill(0x5a);
+      return { desc: Buffer.from(region.descriptor()).toString('hex') };
     },
     async hwEcho(a) {
       // Receive tag i, send it back as tag 1e9 + i.
@@ -257,8 +271,9 @@ const fmtSize = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n / KiB} KiB`);
  * hostwire: `count` messages of `size` from the peer to this process; GB/s and msgs/s.
  * `congestion` sets SessionOptions.congestion on both sides (default: the engine's "auto").
  */
-async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false, bytes?: number, congestion?: string) {
-  const { batch, total: planned } = plan(size);
+async function hostwireThroughput(peer: Peer, channels: number, size: number, repeat: number, hot = false, bytes?: number, congestion?: string, listOf?: number) {
+  const { batch: planned0, total: planned } = plan(size);
+  const batch = listOf ?? planned0;
   const total = bytes ?? planned;
   const count = Math.floor(total / size);
   // The engine's defaults (chunk size, window, eager limit): what a user gets.
@@ -381,6 +396,115 @@ async function hostwirePingPong(peer: Peer, size: number, count: number) {
   await peer.call('hwClose');
   await s.close();
   return rtts.slice(Math.floor(count / 10)); // without the warm-up
+}
+
+/**
+ * One-sided: `count` WRITEs of `size` from this process into the peer's region (or READs out
+ * of it), in descriptor lists of `batch`, two lists in flight; the peer's application does
+ * nothing after handing out its descriptor. GB/s and operations/s, the median of `repeat`.
+ */
+async function oneSided(peer: Peer, channels: number, dir: 'write' | 'read', size: number, count: number, batch: number, repeat: number) {
+  const s = newSession({ channels });
+  const blob = await s.listen();
+  const regionBytes = 2 * batch * size;
+  const setup = peer.call('hwTarget', { channels, blob: Buffer.from(blob).toString('hex'), regionBytes });
+  await s.accept('client');
+  const remote = Buffer.from(String((await setup).desc), 'hex');
+  const local = s.allocMemory(regionBytes, { recv: true });
+  local.view().fill(0x33); // fault the pages in before timing
+  const runs: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const t0 = now();
+    const inflight: Transfer[] = [];
+    for (let first = 0, k = 0; first < count; first += batch, k++) {
+      if (inflight.length === 2) {
+        const t = inflight.shift()!;
+        await t.wait();
+        t.release();
+      }
+      const half = (k % 2) * batch * size;
+      const ops = [];
+      for (let i = 0; i < Math.min(batch, count - first); i++) ops.push({ region: local, offset: half + i * size, size, remote, remoteOffset: half + i * size });
+      const t = s.createTransfer('client');
+      if (dir === 'write') t.postWriteBatch(ops);
+      else t.postReadBatch(ops);
+      inflight.push(t);
+    }
+    for (const t of inflight) {
+      await t.wait();
+      t.release();
+    }
+    runs.push(now() - t0);
+  }
+  await peer.call('hwClose');
+  await s.close();
+  const ms = median(runs);
+  return { gbps: (count * size) / ms / 1e6, ops: count / (ms / 1000) };
+}
+
+/** The initiator's round trip of one-sided READs of `size` bytes, one at a time (µs). */
+async function oneSidedReadRtt(peer: Peer, size: number, count: number) {
+  const s = newSession({ channels: 1 });
+  const blob = await s.listen();
+  const setup = peer.call('hwTarget', { channels: 1, blob: Buffer.from(blob).toString('hex'), regionBytes: size });
+  await s.accept('client');
+  const remote = Buffer.from(String((await setup).desc), 'hex');
+  const local = s.allocMemory(size, { recv: true });
+  const rtts: number[] = [];
+  const t = s.createTransfer('client');
+  for (let i = 0; i < count; i++) {
+    const t0 = now();
+    t.postRead(local, 0, size, remote, 0);
+    await t.wait();
+    rtts.push((now() - t0) * 1000);
+  }
+  t.release();
+  await peer.call('hwClose');
+  await s.close();
+  return rtts.slice(Math.floor(count / 10));
+}
+
+interface OneSidedResult {
+  rows: Array<{ size: number; writeGBps: number; readGBps: number; twoSidedGBps: number; writeVsTwoSided: number; readVsTwoSided: number }>;
+  list: { oneSidedListGBps: number; oneSidedSingleGBps: number; oneSidedRatio: number; twoSidedListGBps: number; twoSidedSingleGBps: number; twoSidedRatio: number };
+  readRtt: { p50us: number; p99us: number; netP50us: number; netP99us: number };
+}
+
+async function oneSidedPart(peer: Peer, repeat: number, tick: (what: string) => void): Promise<OneSidedResult> {
+  const sizes = QUICK ? [4 * KiB, 4 * MiB] : [4 * KiB, 64 * KiB, MiB, 4 * MiB, 64 * MiB];
+  const rows: OneSidedResult['rows'] = [];
+  for (const size of sizes) {
+    const { batch, total } = plan(size);
+    const count = Math.floor(total / size);
+    tick(`one-sided ${fmtSize(size)}: WRITE, READ, two-sided`);
+    const w = await oneSided(peer, 1, 'write', size, count, batch, repeat);
+    const r = await oneSided(peer, 1, 'read', size, count, batch, repeat);
+    const two = await hostwireThroughput(peer, 1, size, repeat);
+    rows.push({ size, writeGBps: w.gbps, readGBps: r.gbps, twoSidedGBps: two.gbps, writeVsTwoSided: w.gbps / two.gbps, readVsTwoSided: r.gbps / two.gbps });
+  }
+  // 4096 x 16 KiB in one descriptor list against one 64 MiB operation: the same bytes.
+  const lists = QUICK ? 4 : 16;
+  tick(`descriptor list: ${lists} x (4096 x 16 KiB) beside ${lists} x 64 MiB, one-sided WRITE and two-sided`);
+  const osList = await oneSided(peer, 1, 'write', 16 * KiB, lists * 4096, 4096, repeat);
+  const osOne = await oneSided(peer, 1, 'write', 64 * MiB, lists, 1, repeat);
+  const twoList = await hostwireThroughput(peer, 1, 16 * KiB, repeat, false, lists * 64 * MiB, undefined, 4096);
+  const twoOne = await hostwireThroughput(peer, 1, 64 * MiB, repeat, false, lists * 64 * MiB, undefined, 1);
+  tick('4 KiB READ round trip, and a net ping-pong');
+  const pings = QUICK ? 2000 : 10000;
+  const rtt = await oneSidedReadRtt(peer, 4 * KiB, pings);
+  const np = await netPingPong(peer, 4 * KiB, pings);
+  return {
+    rows,
+    list: {
+      oneSidedListGBps: osList.gbps,
+      oneSidedSingleGBps: osOne.gbps,
+      oneSidedRatio: osList.gbps / osOne.gbps,
+      twoSidedListGBps: twoList.gbps,
+      twoSidedSingleGBps: twoOne.gbps,
+      twoSidedRatio: twoList.gbps / twoOne.gbps,
+    },
+    readRtt: { p50us: percentile(rtt, 50), p99us: percentile(rtt, 99), netP50us: percentile(np, 50), netP99us: percentile(np, 99) },
+  };
 }
 
 /** Node net ping-pong of `size` bytes: round-trip times (µs). */
@@ -645,6 +769,7 @@ async function main(): Promise<void> {
     (part('throughput') ? sizes.length * (channelsList.length + 1) : 0) +
     (part('headline') ? 1 : 0) +
     (part('latency') ? 2 : 0) +
+    (part('onesided') ? (QUICK ? 2 : 5) + 2 : 0) +
     (typeof pair === 'object' ? 1 : 0);
   let step = 0;
   const tick = (what: string) => progress(`[${++step}/${steps}] ${what}`);
@@ -692,6 +817,8 @@ async function main(): Promise<void> {
       netP99us: percentile(np, 99),
     };
   }
+  let oneSidedRes: OneSidedResult | undefined;
+  if (part('onesided')) oneSidedRes = await oneSidedPart(peer, repeat, tick);
   peer.end();
 
   let cross: CrossHost | { skipped: string } | undefined;
@@ -709,7 +836,7 @@ async function main(): Promise<void> {
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  const result = { throughput: rows, headline: head, latency4KiB: latency, idle, netns: cross };
+  const result = { throughput: rows, headline: head, latency4KiB: latency, oneSided: oneSidedRes, idle, netns: cross };
   if (JSON_OUT) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
@@ -749,6 +876,18 @@ async function main(): Promise<void> {
     console.log('\n4 KiB round trip (ping-pong, JS on both sides)');
     console.log(`  hostwire p50 ${f(latency.hostwireP50us, 1)} us  p99 ${f(latency.hostwireP99us, 1)} us`);
     console.log(`  net      p50 ${f(latency.netP50us, 1)} us  p99 ${f(latency.netP99us, 1)} us  (hostwire/net p50 ${f(latency.hostwireP50us / latency.netP50us)}x)`);
+  }
+  if (oneSidedRes) {
+    const o = oneSidedRes;
+    console.log('\none-sided operations (this process initiates; the peer process only registered its memory; 1 channel; median of runs)');
+    console.log('size      WRITE GB/s  READ GB/s  two-sided GB/s  WRITE/two-sided  READ/two-sided');
+    for (const r of o.rows) {
+      console.log(`${fmtSize(r.size).padEnd(9)} ${f(r.writeGBps).padStart(10)}  ${f(r.readGBps).padStart(9)}  ${f(r.twoSidedGBps).padStart(14)}  ${f(r.writeVsTwoSided).padStart(14)}x  ${f(r.readVsTwoSided).padStart(13)}x`);
+    }
+    const l = o.list;
+    console.log(`  descriptor list 4096 x 16 KiB, one-sided WRITE: ${f(l.oneSidedListGBps)} GB/s beside one 64 MiB WRITE ${f(l.oneSidedSingleGBps)} GB/s: ${f(l.oneSidedRatio)}x (target >= 0.80x)`);
+    console.log(`  the same, two-sided messages: ${f(l.twoSidedListGBps)} GB/s beside one 64 MiB message ${f(l.twoSidedSingleGBps)} GB/s: ${f(l.twoSidedRatio)}x`);
+    console.log(`  4 KiB READ round trip: p50 ${f(o.readRtt.p50us, 1)} us  p99 ${f(o.readRtt.p99us, 1)} us; net ping-pong p50 ${f(o.readRtt.netP50us, 1)} us  p99 ${f(o.readRtt.netP99us, 1)} us (READ/net p50 ${f(o.readRtt.p50us / o.readRtt.netP50us)}x)`);
   }
   if (idle) console.log(`\nresident memory per idle 1-channel connection: client ${f(idle.clientBytes / KiB, 1)} KiB, server ${f(idle.serverBytes / KiB, 1)} KiB`);
   if (cross && 'skipped' in cross) console.log(`\ncross-host (two network namespaces): skipped: ${cross.skipped}`);

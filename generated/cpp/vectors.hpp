@@ -231,6 +231,24 @@ inline constexpr uint8_t memory_descriptor__unknown_kind_bytes[32] = {
     0x0d, 0xf0, 0xfe, 0xca, 0xef, 0xbe, 0xad, 0xde,
 };
 
+// remote_access / read_request
+inline constexpr uint8_t remote_access__read_request_bytes[24] = {
+    0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
+};
+inline constexpr RemoteAccess remote_access__read_request_value = {UINT32_C(3), UINT32_C(0), UINT64_C(16384), UINT64_C(0x102030405060708)};
+
+// remote_access / unknown_flags: range
+inline constexpr uint8_t remote_access__unknown_flags_bytes[24] = {
+    0x03, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
+};
+
+// remote_access / truncated: truncated
+inline constexpr uint8_t remote_access__truncated_bytes[12] = {
+    0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
+};
+
 // frame_header / data_chunk
 inline constexpr uint8_t frame_header__data_chunk_bytes[40] = {
     0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x07, 0x00, 0x00, 0x00,
@@ -354,6 +372,15 @@ inline constexpr Vector kVectors[] = {
      &decodes_to<MemoryDescriptor, data::memory_descriptor__host_region_value>, &encode_expected<MemoryDescriptor, data::memory_descriptor__host_region_value>},
     {"memory_descriptor", "unknown_kind", 32, DecodeStatus::kRange,
      data::memory_descriptor__unknown_kind_bytes,
+     nullptr, nullptr},
+    {"remote_access", "read_request", 24, DecodeStatus::kOk,
+     data::remote_access__read_request_bytes,
+     &decodes_to<RemoteAccess, data::remote_access__read_request_value>, &encode_expected<RemoteAccess, data::remote_access__read_request_value>},
+    {"remote_access", "unknown_flags", 24, DecodeStatus::kRange,
+     data::remote_access__unknown_flags_bytes,
+     nullptr, nullptr},
+    {"remote_access", "truncated", 12, DecodeStatus::kTruncated,
+     data::remote_access__truncated_bytes,
      nullptr, nullptr},
     {"frame_header", "data_chunk", 40, DecodeStatus::kOk,
      data::frame_header__data_chunk_bytes,

@@ -139,6 +139,9 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
     e.Set("EAGER", js_int(env, abi::FrameType::kEAGER));
     e.Set("CANCEL", js_int(env, abi::FrameType::kCANCEL));
     e.Set("READY", js_int(env, abi::FrameType::kREADY));
+    e.Set("WRITE_REQ", js_int(env, abi::FrameType::kWRITE_REQ));
+    e.Set("READ_REQ", js_int(env, abi::FrameType::kREAD_REQ));
+    e.Set("NOTIF", js_int(env, abi::FrameType::kNOTIF));
     enums.Set("frame_type", e);
   }
   {
@@ -205,6 +208,12 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
   constants.Set("CONN_INFO_MAX_ADDRS", js_int(env, abi::kCONN_INFO_MAX_ADDRS));
   constants.Set("PEER_NAME_MAX", js_int(env, abi::kPEER_NAME_MAX));
   constants.Set("FRAME_VERSION", js_int(env, abi::kFRAME_VERSION));
+  constants.Set("FRAME_FLAG_INITIATOR", js_int(env, abi::kFRAME_FLAG_INITIATOR));
+  constants.Set("FRAME_FLAG_TARGET", js_int(env, abi::kFRAME_FLAG_TARGET));
+  constants.Set("NOTIF_MAX_BYTES", js_int(env, abi::kNOTIF_MAX_BYTES));
+  constants.Set("NOTIF_QUEUE_MAX", js_int(env, abi::kNOTIF_QUEUE_MAX));
+  constants.Set("NOTIF_QUEUE_MAX_BYTES", js_int(env, abi::kNOTIF_QUEUE_MAX_BYTES));
+  constants.Set("ONE_SIDED_MAX_ACTIVE", js_int(env, abi::kONE_SIDED_MAX_ACTIVE));
   constants.Set("SSF_V1_MAGIC", js_int(env, abi::kSSF_V1_MAGIC));
   constants.Set("SSF_V1_VERSION", js_int(env, abi::kSSF_V1_VERSION));
   constants.Set("SSF_V1_HEADER_LEN", js_int(env, abi::kSSF_V1_HEADER_LEN));
@@ -271,6 +280,18 @@ Napi::Value Abi(const Napi::CallbackInfo &info) {
     fields.Set("rkey", size(env, offsetof(abi::MemoryDescriptor, rkey)));
     r.Set("fields", fields);
     records.Set("memory_descriptor", r);
+  }
+  {
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("size", size(env, sizeof(abi::RemoteAccess)));
+    r.Set("align", size(env, alignof(abi::RemoteAccess)));
+    Napi::Object fields = Napi::Object::New(env);
+    fields.Set("region_id", size(env, offsetof(abi::RemoteAccess, region_id)));
+    fields.Set("flags", size(env, offsetof(abi::RemoteAccess, flags)));
+    fields.Set("size", size(env, offsetof(abi::RemoteAccess, size)));
+    fields.Set("reply_rkey", size(env, offsetof(abi::RemoteAccess, reply_rkey)));
+    r.Set("fields", fields);
+    records.Set("remote_access", r);
   }
   {
     Napi::Object r = Napi::Object::New(env);

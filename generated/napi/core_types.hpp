@@ -225,6 +225,19 @@ inline bool valid(const AcceptOptions &/*o*/) {
   return true;
 }
 
+/** A notification received from a peer. (dictionary `notif`) */
+struct Notif {
+  /** The name of the peer that sent it. Required. (JS: `peer`) */
+  std::string peer;
+  /** Its message. Required. (JS: `msg`) */
+  std::vector<uint8_t> msg;
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const Notif &/*o*/) {
+  return true;
+}
+
 /** One operation of a batch post. (dictionary `post_op`) */
 struct PostOp {
   /** The registered memory. Required. (JS: `region`) */
@@ -244,14 +257,45 @@ inline bool valid(const PostOp &/*o*/) {
 
 /** How registered memory may be used. (dictionary `register_options`) */
 struct RegisterOptions {
-  /** Receives may land in the region. Default false. (JS: `recv`) */
+  /**
+   * Receives may land in the region, and a peer holding its descriptor may WRITE into it
+   * (one-sided). Default false. (JS: `recv`)
+   */
   bool recv = false;
-  /** Sends may read from the region. Default true. (JS: `send`) */
+  /**
+   * Sends may read from the region, and a peer holding its descriptor may READ it (one-sided).
+   * Default true. (JS: `send`)
+   */
   bool send = true;
 };
 
 /** Whether every field of `o` is within its IDL range. */
 inline bool valid(const RegisterOptions &/*o*/) {
+  return true;
+}
+
+/**
+ * One operation of a one-sided batch: `size` bytes between `offset` of a local region and
+ * `remote_offset` of a peer's region. (dictionary `remote_op`)
+ */
+struct RemoteOp {
+  /** The local registered memory (READ: registered for receiving). Required. (JS: `region`) */
+  std::shared_ptr<MemoryRegionApi> region;
+  /** Offset in the local region. Required. (JS: `offset`) */
+  uint64_t offset{};
+  /** Bytes. Required. (JS: `size`) */
+  uint64_t size{};
+  /**
+   * The peer's region: the `memory_descriptor` bytes its `descriptor()` gave. Required. (JS:
+   * `remote`)
+   */
+  abi::MemoryDescriptor remote;
+  /** Offset in the peer's region. Required. (JS: `remoteOffset`) */
+  uint64_t remote_offset{};
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const RemoteOp &/*o*/) {
   return true;
 }
 
@@ -333,6 +377,23 @@ inline bool valid(const SessionOptions &o) {
          o.connect_timeout_ms >= UINT32_C(10) && o.connect_timeout_ms <= UINT32_C(3600000);
 }
 
+/** Which notification to wait for, and how long. (dictionary `wait_notif_options`) */
+struct WaitNotifOptions {
+  /** Only a notification from this peer (absent: from any). Optional. (JS: `peer`) */
+  std::optional<std::string> peer;
+  /**
+   * Milliseconds; < 0 waits until one arrives or the session closes. Default -1. (JS: `timeoutMs`)
+   */
+  int32_t timeout_ms = (-INT32_C(1));
+  /** Gives up the wait (ECANCELED) when aborted. Optional. (JS: `signal`) */
+  std::shared_ptr<AbortToken> signal;
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const WaitNotifOptions &/*o*/) {
+  return true;
+}
+
 /** How long to wait for a transfer. (dictionary `wait_options`) */
 struct WaitOptions {
   /** Milliseconds; < 0 waits until done or cancelled. Default -1. (JS: `timeoutMs`) */
@@ -343,6 +404,20 @@ struct WaitOptions {
 
 /** Whether every field of `o` is within its IDL range. */
 inline bool valid(const WaitOptions &/*o*/) {
+  return true;
+}
+
+/** Options of a one-sided WRITE batch. (dictionary `write_batch_options`) */
+struct WriteBatchOptions {
+  /**
+   * A notification the peer receives once every byte of the batch has landed in its memory (not at
+   * all when an operation of the batch fails); at most NOTIF_MAX_BYTES. Optional. (JS: `notify`)
+   */
+  std::optional<std::vector<uint8_t>> notify;
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const WriteBatchOptions &/*o*/) {
   return true;
 }
 

@@ -15,15 +15,19 @@ namespace hostwire::glue {
 namespace {
 
 /** Every key a dictionary reads; a field reads its key by index. */
-constexpr std::array<const char *, 19> kKeys = { {
+constexpr std::array<const char *, 24> kKeys = { {
     "timeoutMs",
     "signal",
+    "peer",
+    "msg",
     "region",
     "offset",
     "size",
     "tag",
     "recv",
     "send",
+    "remote",
+    "remoteOffset",
     "channels",
     "host",
     "chunkBytes",
@@ -35,6 +39,7 @@ constexpr std::array<const char *, 19> kKeys = { {
     "connectTimeoutMs",
     "congestion",
     "minProgressBytes",
+    "notify",
 } };
 
 /**
@@ -81,6 +86,28 @@ core::AcceptOptions to_accept_options(const Napi::Value &value, const Where &whe
   return read_accept_options(value, where, keys);
 }
 
+static core::Notif read_notif(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::Notif out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    where.fail(value.Env(), "an object");
+  }
+  {
+    const Napi::Value v = keys.get(o, 2);  // peer
+    out.peer = to_string(v, where.key("peer"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 3);  // msg
+    out.msg = to_byte_vector(v, where.key("msg"));
+  }
+  return out;
+}
+
+core::Notif to_notif(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_notif(value, where, keys);
+}
+
 static core::PostOp read_post_op(const Napi::Value &value, const Where &where, Keys &keys) {
   core::PostOp out;
   Napi::Object o;
@@ -88,19 +115,19 @@ static core::PostOp read_post_op(const Napi::Value &value, const Where &where, K
     where.fail(value.Env(), "an object");
   }
   {
-    const Napi::Value v = keys.get(o, 2);  // region
+    const Napi::Value v = keys.get(o, 4);  // region
     out.region = MemoryRegion::FromValue(v, where.key("region"));
   }
   {
-    const Napi::Value v = keys.get(o, 3);  // offset
+    const Napi::Value v = keys.get(o, 5);  // offset
     out.offset = to_int<uint64_t>(v, where.key("offset"));
   }
   {
-    const Napi::Value v = keys.get(o, 4);  // size
+    const Napi::Value v = keys.get(o, 6);  // size
     out.size = to_int<uint64_t>(v, where.key("size"));
   }
   {
-    const Napi::Value v = keys.get(o, 5);  // tag
+    const Napi::Value v = keys.get(o, 7);  // tag
     out.tag = to_int<uint64_t>(v, where.key("tag"));
   }
   return out;
@@ -118,11 +145,11 @@ static core::RegisterOptions read_register_options(const Napi::Value &value, con
     return out;
   }
   {
-    const Napi::Value v = keys.get(o, 6);  // recv
+    const Napi::Value v = keys.get(o, 8);  // recv
     if (!v.IsUndefined()) out.recv = to_bool(v, where.key("recv"));
   }
   {
-    const Napi::Value v = keys.get(o, 7);  // send
+    const Napi::Value v = keys.get(o, 9);  // send
     if (!v.IsUndefined()) out.send = to_bool(v, where.key("send"));
   }
   return out;
@@ -133,6 +160,40 @@ core::RegisterOptions to_register_options(const Napi::Value &value, const Where 
   return read_register_options(value, where, keys);
 }
 
+static core::RemoteOp read_remote_op(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::RemoteOp out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    where.fail(value.Env(), "an object");
+  }
+  {
+    const Napi::Value v = keys.get(o, 4);  // region
+    out.region = MemoryRegion::FromValue(v, where.key("region"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 5);  // offset
+    out.offset = to_int<uint64_t>(v, where.key("offset"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 6);  // size
+    out.size = to_int<uint64_t>(v, where.key("size"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 10);  // remote
+    out.remote = to_record<abi::MemoryDescriptor>(v, where.key("remote"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 11);  // remoteOffset
+    out.remote_offset = to_int<uint64_t>(v, where.key("remoteOffset"));
+  }
+  return out;
+}
+
+core::RemoteOp to_remote_op(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_remote_op(value, where, keys);
+}
+
 static core::SessionOptions read_session_options(const Napi::Value &value, const Where &where, Keys &keys) {
   core::SessionOptions out;
   Napi::Object o;
@@ -140,47 +201,47 @@ static core::SessionOptions read_session_options(const Napi::Value &value, const
     return out;
   }
   {
-    const Napi::Value v = keys.get(o, 8);  // channels
+    const Napi::Value v = keys.get(o, 12);  // channels
     if (!v.IsUndefined()) out.channels = to_int<uint32_t>(v, where.key("channels"), 1, 8);
   }
   {
-    const Napi::Value v = keys.get(o, 9);  // host
+    const Napi::Value v = keys.get(o, 13);  // host
     if (!v.IsUndefined()) out.host = to_string(v, where.key("host"));
   }
   {
-    const Napi::Value v = keys.get(o, 10);  // chunkBytes
+    const Napi::Value v = keys.get(o, 14);  // chunkBytes
     if (!v.IsUndefined()) out.chunk_bytes = to_int<uint32_t>(v, where.key("chunkBytes"), 4096, 67108864);
   }
   {
-    const Napi::Value v = keys.get(o, 11);  // windowChunks
+    const Napi::Value v = keys.get(o, 15);  // windowChunks
     if (!v.IsUndefined()) out.window_chunks = to_int<uint32_t>(v, where.key("windowChunks"), 1, 1024);
   }
   {
-    const Napi::Value v = keys.get(o, 12);  // eagerMaxBytes
+    const Napi::Value v = keys.get(o, 16);  // eagerMaxBytes
     if (!v.IsUndefined()) out.eager_max_bytes = to_int<uint32_t>(v, where.key("eagerMaxBytes"), 0, 1048576);
   }
   {
-    const Napi::Value v = keys.get(o, 13);  // heartbeatMs
+    const Napi::Value v = keys.get(o, 17);  // heartbeatMs
     if (!v.IsUndefined()) out.heartbeat_ms = to_int<uint32_t>(v, where.key("heartbeatMs"), 10, 3600000);
   }
   {
-    const Napi::Value v = keys.get(o, 14);  // peerTimeoutMs
+    const Napi::Value v = keys.get(o, 18);  // peerTimeoutMs
     if (!v.IsUndefined()) out.peer_timeout_ms = to_int<uint32_t>(v, where.key("peerTimeoutMs"), 10, 3600000);
   }
   {
-    const Napi::Value v = keys.get(o, 15);  // name
+    const Napi::Value v = keys.get(o, 19);  // name
     if (!v.IsUndefined()) out.name = to_string(v, where.key("name"));
   }
   {
-    const Napi::Value v = keys.get(o, 16);  // connectTimeoutMs
+    const Napi::Value v = keys.get(o, 20);  // connectTimeoutMs
     if (!v.IsUndefined()) out.connect_timeout_ms = to_int<uint32_t>(v, where.key("connectTimeoutMs"), 10, 3600000);
   }
   {
-    const Napi::Value v = keys.get(o, 17);  // congestion
+    const Napi::Value v = keys.get(o, 21);  // congestion
     if (!v.IsUndefined()) out.congestion = to_string(v, where.key("congestion"));
   }
   {
-    const Napi::Value v = keys.get(o, 18);  // minProgressBytes
+    const Napi::Value v = keys.get(o, 22);  // minProgressBytes
     if (!v.IsUndefined()) out.min_progress_bytes = to_int<uint32_t>(v, where.key("minProgressBytes"));
   }
   return out;
@@ -189,6 +250,32 @@ static core::SessionOptions read_session_options(const Napi::Value &value, const
 core::SessionOptions to_session_options(const Napi::Value &value, const Where &where) {
   Keys keys(value.Env());
   return read_session_options(value, where, keys);
+}
+
+static core::WaitNotifOptions read_wait_notif_options(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::WaitNotifOptions out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    return out;
+  }
+  {
+    const Napi::Value v = keys.get(o, 2);  // peer
+    if (!v.IsUndefined()) out.peer = to_string(v, where.key("peer"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 0);  // timeoutMs
+    if (!v.IsUndefined()) out.timeout_ms = to_int<int32_t>(v, where.key("timeoutMs"));
+  }
+  {
+    const Napi::Value v = keys.get(o, 1);  // signal
+    if (!v.IsUndefined()) out.signal = to_abort_signal(v, where.key("signal"));
+  }
+  return out;
+}
+
+core::WaitNotifOptions to_wait_notif_options(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_wait_notif_options(value, where, keys);
 }
 
 static core::WaitOptions read_wait_options(const Napi::Value &value, const Where &where, Keys &keys) {
@@ -213,6 +300,24 @@ core::WaitOptions to_wait_options(const Napi::Value &value, const Where &where) 
   return read_wait_options(value, where, keys);
 }
 
+static core::WriteBatchOptions read_write_batch_options(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::WriteBatchOptions out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    return out;
+  }
+  {
+    const Napi::Value v = keys.get(o, 23);  // notify
+    if (!v.IsUndefined()) out.notify = to_byte_vector(v, where.key("notify"));
+  }
+  return out;
+}
+
+core::WriteBatchOptions to_write_batch_options(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_write_batch_options(value, where, keys);
+}
+
 std::vector<core::PostOp> to_post_op_array(const Napi::Value &value, const Where &where) {
   const Napi::Array a = to_array(value, where);
   const uint32_t n = a.Length();
@@ -224,6 +329,32 @@ std::vector<core::PostOp> to_post_op_array(const Napi::Value &value, const Where
     out.push_back(read_post_op(v, where.index(i), keys));
   }
   return out;
+}
+
+std::vector<core::RemoteOp> to_remote_op_array(const Napi::Value &value, const Where &where) {
+  const Napi::Array a = to_array(value, where);
+  const uint32_t n = a.Length();
+  std::vector<core::RemoteOp> out;
+  out.reserve(n);
+  Keys keys(value.Env());
+  for (uint32_t i = 0; i < n; ++i) {
+    const Napi::Value v = a.Get(i);
+    out.push_back(read_remote_op(v, where.index(i), keys));
+  }
+  return out;
+}
+
+Napi::Value from_notif(Napi::Env env, const core::Notif &value) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("peer", Napi::String::New(env, value.peer));
+  o.Set("msg", from_bytes(env, value.msg));
+  return o;
+}
+
+Napi::Value from_notif_array(Napi::Env env, const std::vector<core::Notif> &value) {
+  Napi::Array a = Napi::Array::New(env, value.size());
+  for (uint32_t i = 0; i < value.size(); ++i) a.Set(i, from_notif(env, value[i]));
+  return a;
 }
 
 }  // namespace hostwire::glue

@@ -17,19 +17,40 @@ namespace hostwire::glue {
 /** `accept_options` from `value` (undefined or null: every default). */
 core::AcceptOptions to_accept_options(const Napi::Value &value, const Where &where);
 
+/** `notif` from `value` (undefined or null: a TypeError, it has required keys). */
+core::Notif to_notif(const Napi::Value &value, const Where &where);
+
 /** `post_op` from `value` (undefined or null: a TypeError, it has required keys). */
 core::PostOp to_post_op(const Napi::Value &value, const Where &where);
 
 /** `register_options` from `value` (undefined or null: every default). */
 core::RegisterOptions to_register_options(const Napi::Value &value, const Where &where);
 
+/** `remote_op` from `value` (undefined or null: a TypeError, it has required keys). */
+core::RemoteOp to_remote_op(const Napi::Value &value, const Where &where);
+
 /** `session_options` from `value` (undefined or null: every default). */
 core::SessionOptions to_session_options(const Napi::Value &value, const Where &where);
+
+/** `wait_notif_options` from `value` (undefined or null: every default). */
+core::WaitNotifOptions to_wait_notif_options(const Napi::Value &value, const Where &where);
 
 /** `wait_options` from `value` (undefined or null: every default). */
 core::WaitOptions to_wait_options(const Napi::Value &value, const Where &where);
 
+/** `write_batch_options` from `value` (undefined or null: every default). */
+core::WriteBatchOptions to_write_batch_options(const Napi::Value &value, const Where &where);
+
 /** An array of `post_op`. */
 std::vector<core::PostOp> to_post_op_array(const Napi::Value &value, const Where &where);
+
+/** An array of `remote_op`. */
+std::vector<core::RemoteOp> to_remote_op_array(const Napi::Value &value, const Where &where);
+
+/** `notif` (a result) as a new JS object with camelCase keys. */
+Napi::Value from_notif(Napi::Env env, const core::Notif &value);
+
+/** A result array as a new JS array. */
+Napi::Value from_notif_array(Napi::Env env, const std::vector<core::Notif> &value);
 
 }  // namespace hostwire::glue

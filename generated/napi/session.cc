@@ -29,6 +29,9 @@ Napi::Function Session::Define(Napi::Env env) {
       method<&Session::AllocMemory>(env, "allocMemory"),
       method<&Session::DeregisterMemory>(env, "deregisterMemory"),
       method<&Session::CreateTransfer>(env, "createTransfer"),
+      method<&Session::GenNotif>(env, "genNotif"),
+      method<&Session::GetNotifs>(env, "getNotifs"),
+      method<&Session::WaitNotif>(env, "waitNotif"),
       method<&Session::Metrics>(env, "metrics"),
       method<&Session::Close>(env, "close"),
   });
@@ -212,6 +215,52 @@ Napi::Value Session::CreateTransfer(const Napi::CallbackInfo &info) {
   });
   if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return Transfer::NewInstance(env, result, kWhere);
+}
+
+Napi::Value Session::GenNotif(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Session.genNotif";
+  Napi::Env env = info.Env();
+  Session *self = unwrap_this<Session>(info, kWhere);
+  const std::string arg_name = to_string(info[0], Where(kWhere, "name"));
+  const Bytes arg_msg = to_bytes(info[1], Where(kWhere, "msg"));
+  const int32_t err = call_core(env, kWhere, [&] {
+    return self->core_->gen_notif(arg_name, arg_msg.data, arg_msg.size);
+  });
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
+  return env.Undefined();
+}
+
+Napi::Value Session::GetNotifs(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Session.getNotifs";
+  Napi::Env env = info.Env();
+  Session *self = unwrap_this<Session>(info, kWhere);
+  std::vector<core::Notif> result{};
+  const int32_t err = call_core(env, kWhere, [&] {
+    return self->core_->get_notifs(result);
+  });
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
+  return from_notif_array(env, result);
+}
+
+/** The value `Session.waitNotif` resolves with. */
+static Napi::Value WaitNotifResult(Napi::Env env, core::Notif &result) {
+  return from_notif(env, result);
+}
+
+Napi::Value Session::WaitNotif(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Session.waitNotif";
+  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(info.Env());
+  try {
+    Session *self = unwrap_this<Session>(info, kWhere);
+    const core::WaitNotifOptions arg_options = to_wait_notif_options(info[0], Where(kWhere, "options"));
+    Completion<core::Notif> completion(info.Env(), deferred, kWhere, &WaitNotifResult);
+    completion.Run([&] {
+      self->core_->wait_notif(arg_options, completion.done());
+    });
+  } catch (const Napi::Error &e) {
+    deferred.Reject(e.Value());
+  }
+  return deferred.Promise();
 }
 
 Napi::Value Session::Metrics(const Napi::CallbackInfo &info) {

@@ -45,6 +45,9 @@ class Session : public Napi::ObjectWrap<Session> {
   static Napi::Value AllocMemory(const Napi::CallbackInfo &info);
   static Napi::Value DeregisterMemory(const Napi::CallbackInfo &info);
   static Napi::Value CreateTransfer(const Napi::CallbackInfo &info);
+  static Napi::Value GenNotif(const Napi::CallbackInfo &info);
+  static Napi::Value GetNotifs(const Napi::CallbackInfo &info);
+  static Napi::Value WaitNotif(const Napi::CallbackInfo &info);
   static Napi::Value Metrics(const Napi::CallbackInfo &info);
   static Napi::Value Close(const Napi::CallbackInfo &info);
 

@@ -120,6 +120,36 @@ class SessionApi {
                                   std::shared_ptr<TransferApi> &result) = 0;
 
   /**
+   * Send notification `msg` to peer `name` (NIXL's genNotif); it is queued behind what this session
+   * already sent that peer.
+   *
+   * `name`: The peer's name.
+   * `msg`: The message, at most NOTIF_MAX_BYTES.
+   *
+   * Returns 0, or a negative errno (-ENOENT, -EINVAL, -ENOTCONN).
+   */
+  virtual int32_t gen_notif(const std::string &name, const uint8_t *msg, size_t msg_len) = 0;
+
+  /**
+   * Take every notification received and not yet taken, oldest first (NIXL's getNotifs).
+   *
+   * Returns 0 with `result` set, or a negative errno.
+   */
+  virtual int32_t get_notifs(std::vector<Notif> &result) = 0;
+
+  /**
+   * Resolve with the oldest notification not yet taken (from `peer` when given), waiting for one
+   * when there is none; ETIMEDOUT when `timeout_ms` passes first, ECANCELED when the signal aborts
+   * or the session closes.
+   *
+   * `options`: Peer, timeout and cancellation. (optional)
+   *
+   * Async: call `done(0, result)` or `done(-errno, {})` (-ETIMEDOUT, -ECANCELED) exactly once, from
+   * any thread; the glue settles the promise on the JS thread.
+   */
+  virtual void wait_notif(const WaitNotifOptions &options, Done<Notif> done) = 0;
+
+  /**
    * Bytes and operations per peer, errors by code and a latency histogram, as JSON.
    *
    * Returns 0 with `result` set, or a negative errno.

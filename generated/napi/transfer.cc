@@ -24,6 +24,10 @@ Napi::Function Transfer::Define(Napi::Env env) {
       method<&Transfer::PostRecv>(env, "postRecv"),
       method<&Transfer::PostSendBatch>(env, "postSendBatch"),
       method<&Transfer::PostRecvBatch>(env, "postRecvBatch"),
+      method<&Transfer::PostWrite>(env, "postWrite"),
+      method<&Transfer::PostRead>(env, "postRead"),
+      method<&Transfer::PostWriteBatch>(env, "postWriteBatch"),
+      method<&Transfer::PostReadBatch>(env, "postReadBatch"),
       method<&Transfer::Wait>(env, "wait"),
       method<&Transfer::IsComplete>(env, "isComplete"),
       method<&Transfer::ReceivedBytes>(env, "receivedBytes"),
@@ -101,6 +105,63 @@ Napi::Value Transfer::PostRecvBatch(const Napi::CallbackInfo &info) {
   const std::vector<core::PostOp> arg_ops = to_post_op_array(info[0], Where(kWhere, "ops"));
   const int32_t err = call_core(env, kWhere, [&] {
     return self->core_->post_recv_batch(arg_ops);
+  });
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
+  return env.Undefined();
+}
+
+Napi::Value Transfer::PostWrite(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Transfer.postWrite";
+  Napi::Env env = info.Env();
+  Transfer *self = unwrap_this<Transfer>(info, kWhere);
+  const std::shared_ptr<core::MemoryRegionApi> arg_region = MemoryRegion::FromValue(info[0], Where(kWhere, "region"));
+  const uint64_t arg_offset = to_int<uint64_t>(info[1], Where(kWhere, "offset"));
+  const uint64_t arg_size = to_int<uint64_t>(info[2], Where(kWhere, "size"));
+  const abi::MemoryDescriptor arg_remote = to_record<abi::MemoryDescriptor>(info[3], Where(kWhere, "remote"));
+  const uint64_t arg_remote_offset = to_int<uint64_t>(info[4], Where(kWhere, "remoteOffset"));
+  const int32_t err = call_core(env, kWhere, [&] {
+    return self->core_->post_write(arg_region, arg_offset, arg_size, arg_remote, arg_remote_offset);
+  });
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
+  return env.Undefined();
+}
+
+Napi::Value Transfer::PostRead(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Transfer.postRead";
+  Napi::Env env = info.Env();
+  Transfer *self = unwrap_this<Transfer>(info, kWhere);
+  const std::shared_ptr<core::MemoryRegionApi> arg_region = MemoryRegion::FromValue(info[0], Where(kWhere, "region"));
+  const uint64_t arg_offset = to_int<uint64_t>(info[1], Where(kWhere, "offset"));
+  const uint64_t arg_size = to_int<uint64_t>(info[2], Where(kWhere, "size"));
+  const abi::MemoryDescriptor arg_remote = to_record<abi::MemoryDescriptor>(info[3], Where(kWhere, "remote"));
+  const uint64_t arg_remote_offset = to_int<uint64_t>(info[4], Where(kWhere, "remoteOffset"));
+  const int32_t err = call_core(env, kWhere, [&] {
+    return self->core_->post_read(arg_region, arg_offset, arg_size, arg_remote, arg_remote_offset);
+  });
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
+  return env.Undefined();
+}
+
+Napi::Value Transfer::PostWriteBatch(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Transfer.postWriteBatch";
+  Napi::Env env = info.Env();
+  Transfer *self = unwrap_this<Transfer>(info, kWhere);
+  const std::vector<core::RemoteOp> arg_ops = to_remote_op_array(info[0], Where(kWhere, "ops"));
+  const core::WriteBatchOptions arg_options = to_write_batch_options(info[1], Where(kWhere, "options"));
+  const int32_t err = call_core(env, kWhere, [&] {
+    return self->core_->post_write_batch(arg_ops, arg_options);
+  });
+  if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
+  return env.Undefined();
+}
+
+Napi::Value Transfer::PostReadBatch(const Napi::CallbackInfo &info) {
+  static constexpr const char *kWhere = "Transfer.postReadBatch";
+  Napi::Env env = info.Env();
+  Transfer *self = unwrap_this<Transfer>(info, kWhere);
+  const std::vector<core::RemoteOp> arg_ops = to_remote_op_array(info[0], Where(kWhere, "ops"));
+  const int32_t err = call_core(env, kWhere, [&] {
+    return self->core_->post_read_batch(arg_ops);
   });
   if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
   return env.Undefined();

@@ -38,6 +38,10 @@ class Transfer : public Napi::ObjectWrap<Transfer> {
   static Napi::Value PostRecv(const Napi::CallbackInfo &info);
   static Napi::Value PostSendBatch(const Napi::CallbackInfo &info);
   static Napi::Value PostRecvBatch(const Napi::CallbackInfo &info);
+  static Napi::Value PostWrite(const Napi::CallbackInfo &info);
+  static Napi::Value PostRead(const Napi::CallbackInfo &info);
+  static Napi::Value PostWriteBatch(const Napi::CallbackInfo &info);
+  static Napi::Value PostReadBatch(const Napi::CallbackInfo &info);
   static Napi::Value Wait(const Napi::CallbackInfo &info);
   static Napi::Value IsComplete(const Napi::CallbackInfo &info);
   static Napi::Value ReceivedBytes(const Napi::CallbackInfo &info);

@@ -63,12 +63,75 @@ class TransferApi {
   virtual int32_t post_recv_batch(const std::vector<PostOp> &ops) = 0;
 
   /**
+   * One-sided WRITE: `size` bytes at `offset` of `region` into `remote_offset` of the peer's region
+   * `remote`; the peer's application takes no part. Completes once the bytes are in the peer's
+   * memory. The peer refuses a descriptor whose key is wrong (EACCES), a region deregistered or
+   * never registered (ESTALE), a range past its end (EFAULT) or a region not registered for
+   * receiving (EPERM); that operation alone fails, and nothing is written there.
+   *
+   * `region`: Source memory.
+   * `offset`: Offset in the region.
+   * `size`: Bytes.
+   * `remote`: The peer's region (its `memory_descriptor`).
+   * `remote_offset`: Offset in the peer's region.
+   *
+   * Returns 0, or a negative errno (-EINVAL, -ENOTCONN, -ECANCELED).
+   */
+  virtual int32_t post_write(const std::shared_ptr<MemoryRegionApi> &region,
+                             uint64_t offset,
+                             uint64_t size,
+                             const abi::MemoryDescriptor &remote,
+                             uint64_t remote_offset) = 0;
+
+  /**
+   * One-sided READ: `size` bytes at `remote_offset` of the peer's region `remote` into `offset` of
+   * `region` (registered for receiving); the peer's application takes no part. Completes once the
+   * bytes are here. Refused by the peer as `post_write` is (EPERM: a region not registered for
+   * sending).
+   *
+   * `region`: Destination memory.
+   * `offset`: Offset in the region.
+   * `size`: Bytes.
+   * `remote`: The peer's region (its `memory_descriptor`).
+   * `remote_offset`: Offset in the peer's region.
+   *
+   * Returns 0, or a negative errno (-EINVAL, -ENOTCONN, -ECANCELED).
+   */
+  virtual int32_t post_read(const std::shared_ptr<MemoryRegionApi> &region,
+                            uint64_t offset,
+                            uint64_t size,
+                            const abi::MemoryDescriptor &remote,
+                            uint64_t remote_offset) = 0;
+
+  /**
+   * One-sided WRITEs of a descriptor list, striped over the channels; `options.notify` sends a
+   * notification once all of them have landed.
+   *
+   * `ops`: The operations.
+   * `options`: The notification. (optional)
+   *
+   * Returns 0, or a negative errno (-EINVAL, -ENOTCONN, -ECANCELED).
+   */
+  virtual int32_t post_write_batch(const std::vector<RemoteOp> &ops,
+                                   const WriteBatchOptions &options) = 0;
+
+  /**
+   * One-sided READs of a descriptor list, striped over the channels.
+   *
+   * `ops`: The operations.
+   *
+   * Returns 0, or a negative errno (-EINVAL, -ENOTCONN, -ECANCELED).
+   */
+  virtual int32_t post_read_batch(const std::vector<RemoteOp> &ops) = 0;
+
+  /**
    * Resolves when every posted operation completed; ETIMEDOUT leaves the transfer active.
    *
    * `options`: Timeout and cancellation. (optional)
    *
-   * Async: call `done(0)` or `done(-errno)` (-EPROTO, -EMSGSIZE, -ECONNRESET, -ETIMEDOUT,
-   * -ECANCELED) exactly once, from any thread; the glue settles the promise on the JS thread.
+   * Async: call `done(0)` or `done(-errno)` (-EPERM, -EACCES, -EFAULT, -EPROTO, -EMSGSIZE,
+   * -ECONNRESET, -ETIMEDOUT, -ESTALE, -ECANCELED) exactly once, from any thread; the glue settles
+   * the promise on the JS thread.
    */
   virtual void wait(const WaitOptions &options, DoneVoid done) = 0;
 

@@ -110,6 +110,7 @@ static void hw_values(void) {
   hw_i("ETIMEDOUT", (long long)(SPEAR_ETIMEDOUT));
   hw_i("ECONNREFUSED", (long long)(SPEAR_ECONNREFUSED));
   hw_i("EHOSTUNREACH", (long long)(SPEAR_EHOSTUNREACH));
+  hw_i("ESTALE", (long long)(SPEAR_ESTALE));
   hw_i("ECANCELED", (long long)(SPEAR_ECANCELED));
   hw_close();
 
@@ -191,6 +192,9 @@ static void hw_values(void) {
   hw_u("EAGER", (unsigned long long)(SPEAR_FRAME_EAGER));
   hw_u("CANCEL", (unsigned long long)(SPEAR_FRAME_CANCEL));
   hw_u("READY", (unsigned long long)(SPEAR_FRAME_READY));
+  hw_u("WRITE_REQ", (unsigned long long)(SPEAR_FRAME_WRITE_REQ));
+  hw_u("READ_REQ", (unsigned long long)(SPEAR_FRAME_READ_REQ));
+  hw_u("NOTIF", (unsigned long long)(SPEAR_FRAME_NOTIF));
   hw_close();
   hw_open("user_stream_dir");
   hw_i("INBOUND", (long long)(SPEAR_USER_STREAM_DIR_INBOUND));
@@ -286,6 +290,12 @@ static void hw_values(void) {
   hw_u("CONN_INFO_MAX_ADDRS", (unsigned long long)(SPEAR_CONN_INFO_MAX_ADDRS));
   hw_u("PEER_NAME_MAX", (unsigned long long)(SPEAR_PEER_NAME_MAX));
   hw_u("FRAME_VERSION", (unsigned long long)(SPEAR_FRAME_VERSION));
+  hw_u("FRAME_FLAG_INITIATOR", (unsigned long long)(SPEAR_FRAME_FLAG_INITIATOR));
+  hw_u("FRAME_FLAG_TARGET", (unsigned long long)(SPEAR_FRAME_FLAG_TARGET));
+  hw_u("NOTIF_MAX_BYTES", (unsigned long long)(SPEAR_NOTIF_MAX_BYTES));
+  hw_u("NOTIF_QUEUE_MAX", (unsigned long long)(SPEAR_NOTIF_QUEUE_MAX));
+  hw_u("NOTIF_QUEUE_MAX_BYTES", (unsigned long long)(SPEAR_NOTIF_QUEUE_MAX_BYTES));
+  hw_u("ONE_SIDED_MAX_ACTIVE", (unsigned long long)(SPEAR_ONE_SIDED_MAX_ACTIVE));
   hw_u("SSF_V1_MAGIC", (unsigned long long)(SPEAR_SSF_V1_MAGIC_SPST));
   hw_u("SSF_V1_VERSION", (unsigned long long)(SPEAR_SSF_V1_VERSION));
   hw_u("SSF_V1_HEADER_LEN", (unsigned long long)(SPEAR_SSF_V1_HEADER_LEN));
@@ -405,6 +415,28 @@ static void hw_layouts(void) {
   hw_open("rkey");
   hw_n("offset", offsetof(sp_memory_descriptor_t, rkey));
   hw_n("size", sizeof(((sp_memory_descriptor_t *)0)->rkey));
+  hw_close();
+  hw_close();
+  hw_close();
+  hw_open("remote_access");
+  hw_n("size", sizeof(sp_remote_access_t));
+  hw_n("align", _Alignof(sp_remote_access_t));
+  hw_open("fields");
+  hw_open("region_id");
+  hw_n("offset", offsetof(sp_remote_access_t, region_id));
+  hw_n("size", sizeof(((sp_remote_access_t *)0)->region_id));
+  hw_close();
+  hw_open("flags");
+  hw_n("offset", offsetof(sp_remote_access_t, flags));
+  hw_n("size", sizeof(((sp_remote_access_t *)0)->flags));
+  hw_close();
+  hw_open("size");
+  hw_n("offset", offsetof(sp_remote_access_t, size));
+  hw_n("size", sizeof(((sp_remote_access_t *)0)->size));
+  hw_close();
+  hw_open("reply_rkey");
+  hw_n("offset", offsetof(sp_remote_access_t, reply_rkey));
+  hw_n("size", sizeof(((sp_remote_access_t *)0)->reply_rkey));
   hw_close();
   hw_close();
   hw_close();
@@ -802,6 +834,41 @@ static void hw_vector_memory_descriptor__host_region(void) {
   hw_close();
 }
 
+/* remote_access vector read_request: read the bytes into sp_remote_access_t, print the fields, copy them back;
+   then store the expected fields into a zeroed struct and compare with the bytes. */
+static void hw_vector_remote_access__read_request(void) {
+  static const unsigned char bytes[24] = {
+    0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
+  };
+  sp_remote_access_t r;
+  hw_open("read_request");
+  if (sizeof r != sizeof bytes) {
+    hw_n("size", sizeof r);
+    hw_close();
+    return;
+  }
+  memcpy(&r, bytes, sizeof r);
+  hw_open("fields");
+  hw_u("region_id", (unsigned long long)(r.region_id));
+  hw_u("flags", (unsigned long long)(r.flags));
+  hw_u("size", (unsigned long long)(r.size));
+  hw_u("reply_rkey", (unsigned long long)(r.reply_rkey));
+  hw_close();
+  {
+    unsigned char back[sizeof r];
+    memcpy(back, &r, sizeof r);
+    hw_b("memcpy_identical", memcmp(back, bytes, sizeof r) == 0);
+  }
+  memset(&r, 0, sizeof r);
+  r.region_id = 3u;
+  r.flags = 0u;
+  r.size = UINT64_C(16384);
+  r.reply_rkey = UINT64_C(72623859790382856);
+  hw_b("assigned_identical", memcmp(&r, bytes, sizeof r) == 0);
+  hw_close();
+}
+
 /* frame_header vector data_chunk: read the bytes into sp_frame_header_t, print the fields, copy them back;
    then store the expected fields into a zeroed struct and compare with the bytes. */
 static void hw_vector_frame_header__data_chunk(void) {
@@ -982,6 +1049,9 @@ static void hw_vectors(void) {
   hw_close();
   hw_open("memory_descriptor");
   hw_vector_memory_descriptor__host_region();
+  hw_close();
+  hw_open("remote_access");
+  hw_vector_remote_access__read_request();
   hw_close();
   hw_open("frame_header");
   hw_vector_frame_header__data_chunk();

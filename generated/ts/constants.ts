@@ -6,11 +6,11 @@ export const ABI = {
   /** The ABI name. */
   name: 'spear',
   /** The version, `major.minor.patch`. */
-  version: '1.10.0',
+  version: '1.11.0',
   /** Incremented by incompatible changes. */
   major: 1,
   /** Incremented by compatible additions. */
-  minor: 10,
+  minor: 11,
   /** Incremented by fixes. */
   patch: 0,
   /** The wasm import module of the hostcalls. */
@@ -24,11 +24,11 @@ export const PROTOCOLS = {
     /** The protocol name. */
     name: 'transfer',
     /** The version, `major.minor.patch`. */
-    version: '2.1.0',
+    version: '2.2.0',
     /** Incremented by incompatible changes. */
     major: 2,
     /** Incremented by compatible additions. */
-    minor: 1,
+    minor: 2,
     /** Incremented by fixes. */
     patch: 0,
   },
@@ -63,6 +63,24 @@ export const PEER_NAME_MAX = 255;
 
 /** Version of the transfer frame header. (`u8`) */
 export const FRAME_VERSION = 1;
+
+/** Frame flag: the frame concerns a one-sided operation its sender initiated (its `tag` is in the one-sided space of that initiator). (`u16`) */
+export const FRAME_FLAG_INITIATOR = 1;
+
+/** Frame flag: the frame concerns a one-sided operation its sender serves as the target (the receiver initiated it). (`u16`) */
+export const FRAME_FLAG_TARGET = 2;
+
+/** Longest notification message. (`u32`) */
+export const NOTIF_MAX_BYTES = 65536;
+
+/** Notifications a session keeps per peer until they are drained (`getNotifs`, `waitNotif`), within NOTIF_QUEUE_MAX_BYTES; a notification past either bound is dropped and counted (`notifsDropped` in `metrics()`). (`u32`) */
+export const NOTIF_QUEUE_MAX = 4096;
+
+/** Message bytes a session keeps per peer until they are drained. (`u32`) */
+export const NOTIF_QUEUE_MAX_BYTES = 16777216;
+
+/** One-sided operations a target serves at once per peer (a request past it is EPROTO); an initiator keeps the rest of its requests until earlier ones finish. (`u32`) */
+export const ONE_SIDED_MAX_ACTIVE = 65536;
 
 /** SSF v1 magic: the bytes `SPST`. (`u32`) */
 export const SSF_V1_MAGIC = 1414746195;
@@ -308,6 +326,12 @@ export const FrameType = {
   CANCEL: 9,
   /** The connector's last handshake frame on a channel, sent on every channel once every channel's HELLO was answered: the session is established on both sides, and any frame may follow. */
   READY: 10,
+  /** A one-sided WRITE into the receiver's memory: `tag` the operation's one-sided tag, `msg_id` the initiator's send id, `offset` the offset in the target region, `rkey` the target region's key; its payload a `remote_access` record. The target checks it against its live regions and answers RTR (or ERROR); the bytes follow as for a send. */
+  WRITE_REQ: 11,
+  /** A one-sided READ of the receiver's memory: `tag` the one-sided tag, `msg_id` the initiator's receive id, `offset` the offset in the target region, `rkey` the target region's key; its payload a `remote_access` record whose `reply_rkey` is the initiator's destination key. The target checks it and sends the bytes as for a send matched with that receive (or ERROR). */
+  READ_REQ: 12,
+  /** A notification: `length` bytes of message, every other field 0; at most NOTIF_MAX_BYTES. */
+  NOTIF: 13,
 } as const;
 
 /** A value of enum `frame_type`. */
@@ -318,7 +342,7 @@ export type FrameType = (typeof FrameType)[keyof typeof FrameType];
  * @param value Anything, e.g. an enum argument of a hostcall.
  */
 export function isFrameType(value: unknown): value is FrameType {
-  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8 || value === 9 || value === 10;
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 5 || value === 6 || value === 7 || value === 8 || value === 9 || value === 10 || value === 11 || value === 12 || value === 13;
 }
 
 /** Direction of a user stream. (enum `user_stream_dir`, `i32`) */

@@ -17,9 +17,9 @@ export const Errno = {
   EAGAIN: 11,
   /** The host could not allocate what the call needs. */
   ENOMEM: 12,
-  /** Refused by the host's policy (SPEAR's MCP rules: a `mcp.task_*` chat param, enabling MCP or selecting a server the policy does not allow). */
+  /** Refused by the host's policy (SPEAR's MCP rules: a `mcp.task_*` chat param, enabling MCP or selecting a server the policy does not allow), or a one-sided transfer named a region with the wrong key. */
   EACCES: 13,
-  /** A pointer range lies outside the guest's linear memory. */
+  /** A pointer range lies outside the guest's linear memory, or a one-sided transfer's range outside the peer's region. */
   EFAULT: 14,
   /** The resource is in use by an active operation. */
   EBUSY: 16,
@@ -49,6 +49,8 @@ export const Errno = {
   ECONNREFUSED: 111,
   /** No route to the peer's address. */
   EHOSTUNREACH: 113,
+  /** A one-sided transfer named a region the peer does not have registered (deregistered, or never registered). */
+  ESTALE: 116,
   /** The operation was cancelled. */
   ECANCELED: 125,
 } as const;
@@ -112,6 +114,8 @@ export function errnoName(n: number): ErrnoName | undefined {
       return 'ECONNREFUSED';
     case 113:
       return 'EHOSTUNREACH';
+    case 116:
+      return 'ESTALE';
     case 125:
       return 'ECANCELED';
     default:
@@ -128,8 +132,8 @@ export const errnoDoc: { readonly [K in ErrnoName]: string } = {
   EBADF: 'The fd was never opened in this instance, is closed, or is the wrong kind for the call.',
   EAGAIN: 'Not ready, and the fd is O_NONBLOCK: try again later.',
   ENOMEM: 'The host could not allocate what the call needs.',
-  EACCES: 'Refused by the host\'s policy (SPEAR\'s MCP rules: a `mcp.task_*` chat param, enabling MCP or selecting a server the policy does not allow).',
-  EFAULT: 'A pointer range lies outside the guest\'s linear memory.',
+  EACCES: 'Refused by the host\'s policy (SPEAR\'s MCP rules: a `mcp.task_*` chat param, enabling MCP or selecting a server the policy does not allow), or a one-sided transfer named a region with the wrong key.',
+  EFAULT: 'A pointer range lies outside the guest\'s linear memory, or a one-sided transfer\'s range outside the peer\'s region.',
   EBUSY: 'The resource is in use by an active operation.',
   EEXIST: 'The entry already exists (tag already in flight).',
   EINVAL: 'An argument is invalid (unknown command, malformed JSON, bad op).',
@@ -144,6 +148,7 @@ export const errnoDoc: { readonly [K in ErrnoName]: string } = {
   ETIMEDOUT: 'The operation did not finish within its timeout.',
   ECONNREFUSED: 'Nothing listens at the peer\'s address.',
   EHOSTUNREACH: 'No route to the peer\'s address.',
+  ESTALE: 'A one-sided transfer named a region the peer does not have registered (deregistered, or never registered).',
   ECANCELED: 'The operation was cancelled.',
 };
 

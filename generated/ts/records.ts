@@ -463,13 +463,85 @@ export const MemoryDescriptorCodec: RecordCodec<MemoryDescriptor> = {
   },
 };
 
+/** The payload of a WRITE_REQ or READ_REQ frame: which registered region of the target, how many bytes, and (READ) the key of the initiator's destination. (record `remote_access`: 24 bytes, packed, align 1) */
+export interface RemoteAccess {
+  /** The target's region id, from its `memory_descriptor`. (`u32` at offset 0) */
+  region_id: number;
+  /** Bit 0 (WRITE): the bytes follow in one EAGER frame, so the target sends no RTR. (`u32` at offset 4; in 0..1) */
+  flags: number;
+  /** Bytes to move. (`u64` at offset 8) */
+  size: bigint;
+  /** READ: the key of the initiator's destination region, echoed in the DATA frames; WRITE: 0. (`u64` at offset 16) */
+  reply_rkey: bigint;
+}
+
+/** Decodes `remote_access` at `offset`, which the caller has checked holds 24 bytes. */
+function readRemoteAccess(view: DataView, offset: number, record: string, path: string): RemoteAccess {
+  const region_id = view.getUint32(offset, true);
+  const flags = view.getUint32(offset + 4, true);
+  if (flags < 0 || flags > 1) throw new RecordError('range', record, `${path}flags`, `${show(flags)} is outside 0..1`);
+  const size = view.getBigUint64(offset + 8, true);
+  const reply_rkey = view.getBigUint64(offset + 16, true);
+  return { region_id, flags, size, reply_rkey };
+}
+
+/** Throws a RecordError unless `v` is a valid `remote_access`. */
+function checkRemoteAccess(v: RemoteAccess, record: string, path: string): void {
+  if (typeof v !== 'object' || v === null) throw new RecordError('range', record, path.slice(0, -1), `expected a remote_access object, got ${show(v)}`);
+  const region_id = v.region_id;
+  if (!(Number.isInteger(region_id) && region_id >= 0 && region_id <= 4294967295)) throw new RecordError('range', record, `${path}region_id`, `${show(region_id)} is not a u32 (0..4294967295)`);
+  const flags = v.flags;
+  if (!(Number.isInteger(flags) && flags >= 0 && flags <= 4294967295)) throw new RecordError('range', record, `${path}flags`, `${show(flags)} is not a u32 (0..4294967295)`);
+  if (flags < 0 || flags > 1) throw new RecordError('range', record, `${path}flags`, `${show(flags)} is outside 0..1`);
+  const size = v.size;
+  if (!(typeof size === 'bigint' && size >= 0n && size <= 18446744073709551615n)) throw new RecordError('range', record, `${path}size`, `${show(size)} is not a u64 (0..18446744073709551615)`);
+  const reply_rkey = v.reply_rkey;
+  if (!(typeof reply_rkey === 'bigint' && reply_rkey >= 0n && reply_rkey <= 18446744073709551615n)) throw new RecordError('range', record, `${path}reply_rkey`, `${show(reply_rkey)} is not a u64 (0..18446744073709551615)`);
+}
+
+/** Writes a checked `remote_access` at `offset`, which the caller has checked has room for 24 bytes. */
+function writeRemoteAccess(v: RemoteAccess, view: DataView, offset: number): void {
+  view.setUint32(offset, v.region_id, true);
+  view.setUint32(offset + 4, v.flags, true);
+  view.setBigUint64(offset + 8, v.size, true);
+  view.setBigUint64(offset + 16, v.reply_rkey, true);
+}
+
+/** The codec of `remote_access` (24 bytes, little-endian). */
+export const RemoteAccessCodec: RecordCodec<RemoteAccess> = {
+  name: 'remote_access',
+  size: 24,
+  align: 1,
+  fields: {
+    region_id: { offset: 0, size: 4 },
+    flags: { offset: 4, size: 4 },
+    size: { offset: 8, size: 8 },
+    reply_rkey: { offset: 16, size: 8 },
+  },
+  encode(v: RemoteAccess): Uint8Array {
+    checkRemoteAccess(v, 'remote_access', '');
+    const bytes = new Uint8Array(24);
+    writeRemoteAccess(v, new DataView(bytes.buffer), 0);
+    return bytes;
+  },
+  encodeInto(v: RemoteAccess, view: DataView, offset: number): void {
+    need(view.byteLength, offset, 24, 'remote_access');
+    checkRemoteAccess(v, 'remote_access', '');
+    writeRemoteAccess(v, view, offset);
+  },
+  decode(bytes: Uint8Array, offset = 0): RemoteAccess {
+    need(bytes.byteLength, offset, 24, 'remote_access');
+    return readRemoteAccess(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, 'remote_access', '');
+  },
+};
+
 /** The header of every frame on a transfer channel; `length` payload bytes follow it. (record `frame_header`: 40 bytes, packed, align 1) */
 export interface FrameHeader {
   /** Frame version. (`u8` at offset 0; always `0x1`) */
   version: number;
   /** Frame type. (`frame_type` at offset 1) */
   type: FrameType;
-  /** Reserved; zero. (`u16` at offset 2) */
+  /** 0 for two-sided operations; FRAME_FLAG_INITIATOR or FRAME_FLAG_TARGET on the RTR, EAGER, DATA, ACK, ERROR and CANCEL frames of a one-sided operation (each side keeps one-sided tags apart from two-sided ones, and the ones it initiated apart from the ones it serves); every other bit is reserved and zero. (`u16` at offset 2) */
   flags: number;
   /** Payload bytes following the header. (`u32` at offset 4) */
   length: number;
@@ -488,7 +560,7 @@ function readFrameHeader(view: DataView, offset: number, record: string, path: s
   const version = view.getUint8(offset);
   if (version !== 0x1) throw new RecordError('const', record, `${path}version`, `0x${version.toString(16)} is not the constant 0x1`);
   const type = view.getUint8(offset + 1);
-  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${type} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9, READY=10)`);
+  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${type} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9, READY=10, WRITE_REQ=11, READ_REQ=12, NOTIF=13)`);
   const flags = view.getUint16(offset + 2, true);
   const length = view.getUint32(offset + 4, true);
   const tag = view.getBigUint64(offset + 8, true);
@@ -505,7 +577,7 @@ function checkFrameHeader(v: FrameHeader, record: string, path: string): void {
   if (!(Number.isInteger(version) && version >= 0 && version <= 255)) throw new RecordError('range', record, `${path}version`, `${show(version)} is not a u8 (0..255)`);
   if (version !== 0x1) throw new RecordError('const', record, `${path}version`, `0x${version.toString(16)} is not the constant 0x1`);
   const type = v.type;
-  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${show(type)} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9, READY=10)`);
+  if (!isFrameType(type)) throw new RecordError('range', record, `${path}type`, `${show(type)} is not a value of enum frame_type (HELLO=1, DATA=2, RTR=3, ACK=4, ERROR=5, HEARTBEAT=6, CLOSE=7, EAGER=8, CANCEL=9, READY=10, WRITE_REQ=11, READ_REQ=12, NOTIF=13)`);
   const flags = v.flags;
   if (!(Number.isInteger(flags) && flags >= 0 && flags <= 65535)) throw new RecordError('range', record, `${path}flags`, `${show(flags)} is not a u16 (0..65535)`);
   const length = v.length;
@@ -832,6 +904,7 @@ export const RECORD_CODECS = {
   conn_info: ConnInfoCodec,
   hello: HelloCodec,
   memory_descriptor: MemoryDescriptorCodec,
+  remote_access: RemoteAccessCodec,
   frame_header: FrameHeaderCodec,
   user_stream_ctl_event: UserStreamCtlEventCodec,
   ssf_v1_wire_header: SsfV1WireHeaderCodec,

@@ -20,6 +20,14 @@ export const ACCEPT_OPTIONS_DEFAULTS = {
   timeoutMs: -1,
 } as const satisfies Partial<AcceptOptions>;
 
+/** A notification received from a peer. (dictionary `notif`) */
+export interface Notif {
+  /** The name of the peer that sent it. */
+  peer: string;
+  /** Its message. */
+  msg: Uint8Array;
+}
+
 /** One operation of a batch post. (dictionary `post_op`) */
 export interface PostOp {
   /** The registered memory. */
@@ -35,12 +43,12 @@ export interface PostOp {
 /** How registered memory may be used. (dictionary `register_options`) */
 export interface RegisterOptions {
   /**
-   * Receives may land in the region.
+   * Receives may land in the region, and a peer holding its descriptor may WRITE into it (one-sided).
    * @defaultValue false
    */
   recv?: boolean;
   /**
-   * Sends may read from the region.
+   * Sends may read from the region, and a peer holding its descriptor may READ it (one-sided).
    * @defaultValue true
    */
   send?: boolean;
@@ -51,6 +59,20 @@ export const REGISTER_OPTIONS_DEFAULTS = {
   recv: false,
   send: true,
 } as const satisfies Partial<RegisterOptions>;
+
+/** One operation of a one-sided batch: `size` bytes between `offset` of a local region and `remote_offset` of a peer's region. (dictionary `remote_op`) */
+export interface RemoteOp {
+  /** The local registered memory (READ: registered for receiving). */
+  region: MemoryRegion;
+  /** Offset in the local region. */
+  offset: number;
+  /** Bytes. */
+  size: number;
+  /** The peer's region: the `memory_descriptor` bytes its `descriptor()` gave. */
+  remote: Uint8Array;
+  /** Offset in the peer's region. */
+  remoteOffset: number;
+}
 
 /** Options of a new Session. (dictionary `session_options`) */
 export interface SessionOptions {
@@ -126,6 +148,24 @@ export const SESSION_OPTIONS_DEFAULTS = {
   minProgressBytes: 65536,
 } as const satisfies Partial<SessionOptions>;
 
+/** Which notification to wait for, and how long. (dictionary `wait_notif_options`) */
+export interface WaitNotifOptions {
+  /** Only a notification from this peer (absent: from any). */
+  peer?: string;
+  /**
+   * Milliseconds; < 0 waits until one arrives or the session closes.
+   * @defaultValue -1
+   */
+  timeoutMs?: number;
+  /** Gives up the wait (ECANCELED) when aborted. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `WaitNotifOptions`, as the IDL gives them. */
+export const WAIT_NOTIF_OPTIONS_DEFAULTS = {
+  timeoutMs: -1,
+} as const satisfies Partial<WaitNotifOptions>;
+
 /** How long to wait for a transfer. (dictionary `wait_options`) */
 export interface WaitOptions {
   /**
@@ -141,6 +181,12 @@ export interface WaitOptions {
 export const WAIT_OPTIONS_DEFAULTS = {
   timeoutMs: -1,
 } as const satisfies Partial<WaitOptions>;
+
+/** Options of a one-sided WRITE batch. (dictionary `write_batch_options`) */
+export interface WriteBatchOptions {
+  /** A notification the peer receives once every byte of the batch has landed in its memory (not at all when an operation of the batch fails); at most NOTIF_MAX_BYTES. */
+  notify?: Uint8Array;
+}
 
 /** An endpoint that listens for and connects to peers, owns registered memory and creates transfers. */
 export interface Session {
@@ -201,6 +247,21 @@ export interface Session {
    * @throws {HostwireError} With code ENOENT, ENOTCONN.
    */
   createTransfer(name: string): Transfer;
+  /**
+   * Send notification `msg` to peer `name` (NIXL's genNotif); it is queued behind what this session already sent that peer.
+   * @param name The peer's name.
+   * @param msg The message, at most NOTIF_MAX_BYTES.
+   * @throws {HostwireError} With code ENOENT, EINVAL, ENOTCONN.
+   */
+  genNotif(name: string, msg: Uint8Array): void;
+  /** Take every notification received and not yet taken, oldest first (NIXL's getNotifs). */
+  getNotifs(): Notif[];
+  /**
+   * Resolve with the oldest notification not yet taken (from `peer` when given), waiting for one when there is none; ETIMEDOUT when `timeout_ms` passes first, ECANCELED when the signal aborts or the session closes.
+   * @param options Peer, timeout and cancellation.
+   * @throws {HostwireError} The promise rejects with ETIMEDOUT, ECANCELED.
+   */
+  waitNotif(options?: WaitNotifOptions): Promise<Notif>;
   /** Bytes and operations per peer, errors by code and a latency histogram, as JSON. */
   metrics(): string;
   /** Close every channel and fail every pending operation with ECANCELED. */
@@ -265,9 +326,42 @@ export interface Transfer {
    */
   postRecvBatch(ops: readonly PostOp[]): void;
   /**
+   * One-sided WRITE: `size` bytes at `offset` of `region` into `remote_offset` of the peer's region `remote`; the peer's application takes no part. Completes once the bytes are in the peer's memory. The peer refuses a descriptor whose key is wrong (EACCES), a region deregistered or never registered (ESTALE), a range past its end (EFAULT) or a region not registered for receiving (EPERM); that operation alone fails, and nothing is written there.
+   * @param region Source memory.
+   * @param offset Offset in the region.
+   * @param size Bytes.
+   * @param remote The peer's region (its `memory_descriptor`).
+   * @param remoteOffset Offset in the peer's region.
+   * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   */
+  postWrite(region: MemoryRegion, offset: number, size: number, remote: Uint8Array, remoteOffset: number): void;
+  /**
+   * One-sided READ: `size` bytes at `remote_offset` of the peer's region `remote` into `offset` of `region` (registered for receiving); the peer's application takes no part. Completes once the bytes are here. Refused by the peer as `post_write` is (EPERM: a region not registered for sending).
+   * @param region Destination memory.
+   * @param offset Offset in the region.
+   * @param size Bytes.
+   * @param remote The peer's region (its `memory_descriptor`).
+   * @param remoteOffset Offset in the peer's region.
+   * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   */
+  postRead(region: MemoryRegion, offset: number, size: number, remote: Uint8Array, remoteOffset: number): void;
+  /**
+   * One-sided WRITEs of a descriptor list, striped over the channels; `options.notify` sends a notification once all of them have landed.
+   * @param ops The operations.
+   * @param options The notification.
+   * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   */
+  postWriteBatch(ops: readonly RemoteOp[], options?: WriteBatchOptions): void;
+  /**
+   * One-sided READs of a descriptor list, striped over the channels.
+   * @param ops The operations.
+   * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   */
+  postReadBatch(ops: readonly RemoteOp[]): void;
+  /**
    * Resolves when every posted operation completed; ETIMEDOUT leaves the transfer active.
    * @param options Timeout and cancellation.
-   * @throws {HostwireError} The promise rejects with EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ECANCELED.
+   * @throws {HostwireError} The promise rejects with EPERM, EACCES, EFAULT, EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ESTALE, ECANCELED.
    */
   wait(options?: WaitOptions): Promise<void>;
   /** Whether every posted operation completed. */

@@ -58,6 +58,19 @@ int32_t Session::create_transfer(const std::string &name, std::shared_ptr<Transf
   return 0;
 }
 
+int32_t Session::gen_notif(const std::string &name, const uint8_t *msg, size_t msg_len) {
+  return engine_->gen_notif(name, msg, msg_len);
+}
+
+int32_t Session::get_notifs(std::vector<Notif> &result) {
+  engine_->get_notifs(result);
+  return 0;
+}
+
+void Session::wait_notif(const WaitNotifOptions &options, Done<Notif> done) {
+  engine_->wait_notif(options, std::move(done));
+}
+
 int32_t Session::metrics(std::string &result) {
   result = engine_->metrics_json();
   return 0;

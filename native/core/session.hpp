@@ -36,6 +36,9 @@ class Session final : public SessionApi {
                        std::shared_ptr<MemoryRegionApi> &result) override;
   int32_t deregister_memory(const std::shared_ptr<MemoryRegionApi> &region) override;
   int32_t create_transfer(const std::string &name, std::shared_ptr<TransferApi> &result) override;
+  int32_t gen_notif(const std::string &name, const uint8_t *msg, size_t msg_len) override;
+  int32_t get_notifs(std::vector<Notif> &result) override;
+  void wait_notif(const WaitNotifOptions &options, Done<Notif> done) override;
   int32_t metrics(std::string &result) override;
   void close(DoneVoid done) override;
 

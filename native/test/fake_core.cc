@@ -104,6 +104,24 @@ class FakeTransfer final : public TransferApi {
   int32_t post_recv_batch(const std::vector<PostOp> &ops) override {
     return ops.empty() ? -abi::kEINVAL : post_send_batch(ops);
   }
+  /** One-sided posts record (region, offset, size) with the remote region id as the tag. */
+  int32_t post_write(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size,
+                     const abi::MemoryDescriptor &remote, uint64_t /*remote_offset*/) override {
+    return record(region, offset, size, remote.region_id);
+  }
+  int32_t post_read(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size,
+                    const abi::MemoryDescriptor &remote, uint64_t remote_offset) override {
+    return post_write(region, offset, size, remote, remote_offset);
+  }
+  /** EINVAL for an empty list; a notification longer than 3 bytes is EINVAL too. */
+  int32_t post_write_batch(const std::vector<RemoteOp> &ops, const WriteBatchOptions &options) override {
+    if (ops.empty() || (options.notify && options.notify->size() > 3)) return -abi::kEINVAL;
+    for (const RemoteOp &op : ops) record(op.region, op.offset, op.size, op.remote.region_id);
+    return 0;
+  }
+  int32_t post_read_batch(const std::vector<RemoteOp> &ops) override {
+    return post_write_batch(ops, WriteBatchOptions{});
+  }
   /** Completes from another thread: ECANCELED once `signal` aborts, ETIMEDOUT after the timeout. */
   void wait(const WaitOptions &options, DoneVoid done) override {
     std::shared_ptr<AbortToken> signal = options.signal;
@@ -222,6 +240,30 @@ class FakeSession final : public SessionApi {
     result = std::make_shared<FakeTransfer>();
     return 0;
   }
+  /** Notifications "sent" come back from get_notifs, with the name as the peer. */
+  int32_t gen_notif(const std::string &name, const uint8_t *msg, size_t msg_len) override {
+    if (name.empty()) return -abi::kENOENT;
+    Notif n;
+    n.peer = name;
+    n.msg.assign(msg, msg + msg_len);
+    std::lock_guard<std::mutex> lock(mu_);
+    notifs_.push_back(std::move(n));
+    return 0;
+  }
+  int32_t get_notifs(std::vector<Notif> &result) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    result.swap(notifs_);
+    notifs_.clear();
+    return 0;
+  }
+  /** Resolves from another thread with {peer: the option's peer or "any", msg: [1, 2, 3]}; ETIMEDOUT for timeout 0. */
+  void wait_notif(const WaitNotifOptions &options, Done<Notif> done) override {
+    Notif n;
+    n.peer = options.peer.value_or("any");
+    n.msg = {1, 2, 3};
+    const bool timeout = options.timeout_ms == 0;
+    Threads::get().run([done, n, timeout] { done(timeout ? -abi::kETIMEDOUT : 0, timeout ? Notif{} : n); });
+  }
   int32_t metrics(std::string &result) override {
     result = "{\"channels\":" + std::to_string(options_.channels) + ",\"host\":\"" + options_.host + "\"}";
     return 0;
@@ -232,6 +274,8 @@ class FakeSession final : public SessionApi {
   SessionOptions options_;
   uint32_t last_id_ = 0;
   std::vector<std::shared_ptr<MemoryRegionApi>> regions_;
+  std::mutex mu_;
+  std::vector<Notif> notifs_;
 };
 
 class FakeGuest final : public GuestInstanceApi {

@@ -101,7 +101,7 @@ describe('IDL limits', function () {
     it('refuses a default of another type (the N-API back end once threw "Cannot convert u64[100000000] to a BigInt")', () => {
       const texts = edit({ 'transfer.yaml': [['{ name: offset, type: u64, doc: Offset in the region. }', '{ name: offset, type: u64, default: "u64[100000000]", doc: Offset in the region. }']] });
       assert.deepEqual(refusal(texts), [
-        `idl/transfer.yaml:${lineOf(texts, 'transfer.yaml', 'u64[100000000]')}: /dictionaries/4/fields/1/default: default "u64[100000000]" of a u64 field; expected an integer (a number, not a string)`,
+        `idl/transfer.yaml:${lineOf(texts, 'transfer.yaml', 'u64[100000000]')}: /dictionaries/8/fields/1/default: default "u64[100000000]" of a u64 field; expected an integer (a number, not a string)`,
       ]);
       const texts2 = peerTimeout('null');
       assert.deepEqual(refusal(texts2), [`${at(texts2)}: default null of a u32 field; expected an integer (a number, not a string)`]);
@@ -152,7 +152,7 @@ describe('IDL limits', function () {
       const line = (marker: string) => lineOf(texts, 'transfer.yaml', marker);
       assert.deepEqual(refusal(texts), [
         `idl/transfer.yaml:${line('name: conn_info_codec')}: /records/2/name: record 'conn_info_codec' collides with the codec of record 'conn_info' (ConnInfoCodec) (idl/transfer.yaml:${line('  - name: conn_info')}) in the generated TypeScript and C++: 'conn_info_codec' and 'ConnInfoCodec' differ only in case and underscores, which the target languages' casing does not keep apart; expected another name`,
-        `idl/transfer.yaml:${line('name: record_error')}: /records/4/name: record 'record_error' collides with 'RecordError', which the generated TypeScript declares itself in the generated TypeScript and C++: 'record_error' and 'RecordError' differ only in case and underscores, which the target languages' casing does not keep apart; expected another name`,
+        `idl/transfer.yaml:${line('name: record_error')}: /records/5/name: record 'record_error' collides with 'RecordError', which the generated TypeScript declares itself in the generated TypeScript and C++: 'record_error' and 'RecordError' differ only in case and underscores, which the target languages' casing does not keep apart; expected another name`,
       ]);
     });
 

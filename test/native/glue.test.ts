@@ -152,6 +152,40 @@ describe('native glue on a fake core', () => {
     assert.throws(() => s.createTransfer('nobody'), errnoOf('ENOENT', 'Session.createTransfer'));
   });
 
+  it('results that are dictionaries and arrays of them come back as objects with camelCase keys (getNotifs, waitNotif)', async () => {
+    const s = new (glue().Session)();
+    assert.deepEqual(s.getNotifs(), []);
+    s.genNotif('a', Uint8Array.of(1, 2));
+    s.genNotif('b', new Uint8Array(0));
+    const got = s.getNotifs() as Array<{ peer: string; msg: Uint8Array }>;
+    assert.equal(got.length, 2);
+    assert.deepEqual(got.map((n) => [n.peer, [...n.msg], n.msg instanceof Uint8Array]), [['a', [1, 2], true], ['b', [], true]]);
+    assert.deepEqual(s.getNotifs(), []);
+    assert.throws(() => s.genNotif('', Uint8Array.of(1)), errnoOf('ENOENT', 'Session.genNotif'));
+    const n = (await s.waitNotif({ peer: 'p' })) as { peer: string; msg: Uint8Array };
+    assert.deepEqual({ peer: n.peer, msg: [...n.msg] }, { peer: 'p', msg: [1, 2, 3] });
+    assert.equal(((await s.waitNotif()) as { peer: string }).peer, 'any');
+    await assert.rejects(s.waitNotif({ timeoutMs: 0 }) as Promise<void>, errnoOf('ETIMEDOUT', 'Session.waitNotif'));
+  });
+
+  it('Transfer one-sided posts: remote_op arrays, a descriptor decoded strictly, and their TypeErrors', () => {
+    const s = new (glue().Session)();
+    const region = s.allocMemory(64);
+    const remote = (region as unknown as { descriptor(): Uint8Array }).descriptor();
+    const t = s.createTransfer('peer') as Obj;
+    t.postWrite(region, 0, 8, remote, 0);
+    t.postWriteBatch([{ region, offset: 8, size: 8, remote, remoteOffset: 0 }], { notify: Uint8Array.of(1) });
+    t.postReadBatch([{ region, offset: 16, size: 4, remote, remoteOffset: 0 }]);
+    const id = (region as unknown as { id(): number }).id();
+    assert.equal(t.receivedBytes(id), 8 + 16 + 20);
+    assert.throws(() => t.postWriteBatch([{ region, offset: 0, size: 8, remote, remoteOffset: 0 }], { notify: Uint8Array.of(1, 2, 3, 4) }), errnoOf('EINVAL', 'Transfer.postWriteBatch'));
+    throwsTypeError(() => t.postWrite(region, 0, 8, remote.subarray(0, 8), 0), 'Transfer.postWrite: remote must be a valid memory_descriptor record (truncated)');
+    throwsTypeError(
+      () => t.postReadBatch([{ region, offset: 0, size: 8, remoteOffset: 0 }]),
+      'Transfer.postReadBatch: ops[0].remote must be a Uint8Array',
+    );
+  });
+
   it('Transfer.wait: timeoutMs reaches the core; an AbortSignal cancels it from JS', async () => {
     const s = new (glue().Session)();
     const t = s.createTransfer('peer') as Obj;

@@ -202,6 +202,16 @@ const commands: Record<string, (a: Args) => unknown> = {
     xfer(a).release();
     return {};
   },
+  descriptor: (a) => ({ hex: Buffer.from(region(a).descriptor()).toString('hex') }),
+  genNotif: (a) => {
+    s().genNotif(a.peer as string, Buffer.from(a.msg as string, 'hex'));
+    return {};
+  },
+  notifs: () => ({ notifs: s().getNotifs().map((n) => ({ peer: n.peer, msg: Buffer.from(n.msg).toString('hex') })) }),
+  waitNotif: async (a) => {
+    const n = await s().waitNotif({ peer: a.peer as string | undefined, timeoutMs: (a.timeoutMs as number | undefined) ?? -1 });
+    return { peer: n.peer, msg: Buffer.from(n.msg).toString('hex') };
+  },
   sha: (a) => ({ sha: createHash('sha256').update(view(a)).digest('hex') }),
   bytes: (a) => ({ hex: view(a).toString('hex') }),
   metrics: () => JSON.parse(s().metrics()) as unknown,

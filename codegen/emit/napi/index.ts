@@ -22,7 +22,7 @@ import { headerLine, ident, kName, pascal, snake, templateRenderer } from '../cp
 import { hostcallView } from './hostcalls';
 import { BLOCKING_CODES } from '../../resolve/plan';
 import { dictionaryView, interfaceView, typeTag } from './interfaces';
-import { arrayConverter, arrayTypes, cppType, dictReader, fromJs } from './types';
+import { arrayConverter, arrayFromCore, arrayTypes, cppType, dictFromCore, dictReader, fromJs, jsName, toJs } from './types';
 
 const render = templateRenderer('napi');
 
@@ -35,6 +35,38 @@ function apiTypes(model: Model): ApiType[] {
     ]),
     ...model.dictionaries.flatMap((d) => d.fields.map((f) => f.type)),
   ];
+}
+
+/**
+ * What the API returns that the glue turns into JS objects and arrays: the dictionaries
+ * (in model order) and arrays that are results, or inside one.
+ */
+function returnedTypes(model: Model) {
+  const dicts = new Set<string>();
+  const arrays = new Map<string, ApiType>();
+  const visit = (t: ApiType): void => {
+    if (t.kind === 'array') {
+      arrays.set(arrayFromCore(t), t);
+      visit(t.element);
+    } else if (t.kind === 'dictionary' && !dicts.has(t.def.name)) {
+      dicts.add(t.def.name);
+      t.def.fields.forEach((f) => visit(f.type));
+    }
+  };
+  model.interfaces.forEach((i) => i.methods.forEach((m) => visit(m.returns)));
+  const results = model.dictionaries
+    .filter((d) => dicts.has(d.name))
+    .map((d) => ({
+      name: pascal(d.name),
+      idl: d.name,
+      from: dictFromCore(d),
+      fields: d.fields.map((f) => ({ key: jsName(f.name), value: toJs(f.type, `value.${ident(f.name)}`, `"${d.name}.${jsName(f.name)}"`) })),
+    }));
+  const resultArrays = [...arrays.values()].map((t) => {
+    const element = (t as Extract<ApiType, { kind: 'array' }>).element;
+    return { type: cppType(t, 'core::'), from: arrayFromCore(t), element: toJs(element, 'value[i]', `"${arrayFromCore(t)}"`) };
+  });
+  return { results, resultArrays };
 }
 
 function abiView(model: Model) {
@@ -109,8 +141,9 @@ export function emitNapi(model: Model): GeneratedFile[] {
   }
   add('completion.hpp', 'completion.hpp', {});
   add('wrap.hpp', 'wrap.hpp', {});
-  add('dictionaries.hpp', 'dictionaries.hpp', { dictionaries, arrays });
-  add('dictionaries.cc', 'dictionaries.cc', { dictionaries, arrays, keys, includes: classFiles });
+  const { results, resultArrays } = returnedTypes(model);
+  add('dictionaries.hpp', 'dictionaries.hpp', { dictionaries, arrays, results, resultArrays });
+  add('dictionaries.cc', 'dictionaries.cc', { dictionaries, arrays, keys, includes: classFiles, results, resultArrays });
   add('guest_instance.hpp', 'guest_instance.hpp', { module: model.abi.module, hostcalls, tag: typeTag('GuestInstance') });
   add('guest_instance.cc', 'guest_instance.cc', { hostcalls });
   for (const i of interfaces) {

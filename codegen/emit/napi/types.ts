@@ -53,6 +53,10 @@ function typeKey(t: ApiType): string {
 }
 
 export const arrayConverter = (t: ApiType): string => `to_${typeKey(t)}`;
+/** The glue's converter of a core dictionary (a result) into a JS object (`from_notif`). */
+export const dictFromCore = (d: DictionaryDef): string => `from_${d.name}`;
+/** The glue's converter of a core vector (a result) into a JS array (`from_notif_array`). */
+export const arrayFromCore = (t: ApiType): string => `from_${typeKey(t)}`;
 
 /**
  * The C++ type of a value of `t` held by the core (dictionary fields, vector elements,
@@ -156,6 +160,10 @@ export function toJs(t: ApiType, r: string, where: string): string {
       return `${glueClass(t.name)}::NewInstance(env, ${r}, ${where})`;
     case 'record':
       return `from_record(env, ${r})`;
+    case 'dictionary':
+      return `${dictFromCore(t.def)}(env, ${r})`;
+    case 'array':
+      return `${arrayFromCore(t)}(env, ${r})`;
     case 'void':
       return 'env.Undefined()';
     default:

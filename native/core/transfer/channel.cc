@@ -127,6 +127,13 @@ void Channel::send(const Frame &f, const uint8_t *payload, std::shared_ptr<Op> k
   }
 }
 
+void Channel::send_owned(const Frame &f, std::shared_ptr<const std::vector<uint8_t>> payload) {
+  if (fd_ < 0) return;
+  const uint8_t *bytes = payload->empty() ? nullptr : payload->data();
+  send(f, bytes);
+  if (!out_.empty()) out_.back().owned = std::move(payload);
+}
+
 void Channel::flush_all(std::vector<Channel *> &dirty, size_t budget) {
   // flush() may queue more frames (chunk callbacks), on this or other channels: loop.
   while (!dirty.empty()) {

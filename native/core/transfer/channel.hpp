@@ -73,6 +73,8 @@ class Channel final : public Handler {
    * `keep`) and write what the socket takes now. `chunk` frames count against the window.
    */
   void send(const Frame &f, const uint8_t *payload = nullptr, std::shared_ptr<Op> keep = nullptr, bool chunk = false);
+  /** Queue a frame whose payload is `payload`'s bytes, held until written. */
+  void send_owned(const Frame &f, std::shared_ptr<const std::vector<uint8_t>> payload);
 
   /** Within on_frame: read the payload into `dest` (of operation `op`). */
   void expect_direct(uint8_t *dest, std::shared_ptr<Op> op);
@@ -154,6 +156,7 @@ class Channel final : public Handler {
     uint32_t length = 0;
     size_t done = 0;  // bytes of header + payload written
     std::shared_ptr<Op> keep;
+    std::shared_ptr<const std::vector<uint8_t>> owned;  // a payload the frame owns (NOTIF)
     bool chunk = false;
   };
   enum class Rx : uint8_t { kHeader, kPayload };

@@ -220,6 +220,7 @@ void Engine::stop_locked(int32_t err) {
   for (auto &kv : attempts_) ids.push_back(kv.first);
   for (uint64_t id : ids) fail_attempt(id, err);
   while (!accepts_.empty()) end_accept(accepts_.begin(), err, "the session is closed");
+  while (!notif_waiters_.empty()) end_notif_wait(notif_waiters_.begin(), -abi::kECANCELED);
   for (auto &kv : peers_) kv.second->disconnect(err);
   timers_.cancel(tick_timer_);
   tick_timer_ = 0;
@@ -318,6 +319,8 @@ int32_t Engine::deregister_memory(const std::shared_ptr<MemoryRegionApi> &region
   if (st->busy > 0) return -abi::kEBUSY;
   st->registered = false;
   regions_.erase(st->id);
+  // What peers are moving in or out of it fails there (ESTALE) and here; no byte lands after.
+  for (auto &kv : peers_) kv.second->drop_served(st.get(), -abi::kESTALE);
   return 0;
 }
 
@@ -394,6 +397,12 @@ void Engine::finish_op(Op &op, int32_t err) {
   if (op.finished) return;
   op.finished = true;
   op.err = err;
+  // A one-sided operation we serve belongs to no transfer of ours and does not hold its region
+  // (deregistering it fails the operation instead); nor is it timed here.
+  if (op.space == Space::kTarget) {
+    if (err != 0) metrics_.error(err);
+    return;
+  }
   if (op.region->busy > 0) --op.region->busy;
   if (err == 0) {
     metrics_.latency_us(static_cast<uint64_t>(std::max<int64_t>(0, now_us() - op.posted_us)));

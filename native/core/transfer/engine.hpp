@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -63,8 +64,16 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   std::string metrics_json();
   void close(DoneVoid done);
 
+  // ---- notifications (engine_one_sided.cc) -------------------------------------------
+  int32_t gen_notif(const std::string &name, const uint8_t *msg, size_t n);
+  void get_notifs(std::vector<Notif> &out);
+  void wait_notif(const WaitNotifOptions &options, Done<Notif> done);
+
   // ---- Transfer ----------------------------------------------------------------------
   int32_t post(XferState &x, bool is_recv, const std::vector<PostOp> &ops);
+  /** One-sided READs (`read`) or WRITEs of a descriptor list; `notify`: a WRITE batch's notification. */
+  int32_t post_one_sided(XferState &x, bool read, const std::vector<RemoteOp> &ops,
+                         const std::optional<std::vector<uint8_t>> &notify);
   void wait(const std::shared_ptr<XferState> &x, const WaitOptions &options, DoneVoid done);
   int32_t is_complete(XferState &x, bool &result);
   int32_t received_bytes(XferState &x, uint64_t tag, uint64_t &result);
@@ -96,6 +105,16 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
    * section, its object, its name and (past the last few) its metrics entry.
    */
   void peer_gone(uint64_t id) { gone_.push_back(id); }
+  /**
+   * A peer's one-sided request names our region `region_id` with key `rkey`: 0 with `out` set
+   * when it may move `size` bytes at `offset` (WRITE: into it), else -ESTALE (no such live
+   * region), -EACCES (wrong key), -EINVAL (the range wraps), -EFAULT (past its end), -EPERM
+   * (not registered for that use).
+   */
+  int32_t check_served(uint32_t region_id, uint64_t rkey, uint64_t offset, uint64_t size, bool write,
+                       std::shared_ptr<RegionState> &out) const;
+  /** A notification from `p`: to the oldest waiter that wants it, else queued (bounded per peer). */
+  void on_notif(Peer &p, std::vector<uint8_t> msg);
   /** Peer objects held (connected, or gone and not yet forgotten): for tests. */
   size_t peer_count();
   const SocketTuning &tuning() const { return tuning_; }
@@ -220,6 +239,27 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   uint64_t next_send_ = 0;
   uint64_t next_recv_ = 0;
   uint64_t next_attempt_ = 0;
+  uint64_t next_one_sided_tag_ = 0;
+
+  // Notifications received and not taken, oldest first; per peer, how many and their bytes.
+  struct NotifWaiter {
+    uint64_t id = 0;
+    std::optional<std::string> peer;
+    Done<Notif> done;
+    uint64_t timer = 0;
+    std::shared_ptr<AbortToken> token;
+    uint64_t abort_id = 0;
+  };
+  std::deque<Notif> notifs_;
+  std::unordered_map<std::string, std::pair<size_t, uint64_t>> notifs_held_;
+  std::list<NotifWaiter> notif_waiters_;
+  /** Take the oldest notification from `peer` (any when empty) into `out`. */
+  bool take_notif(const std::optional<std::string> &peer, Notif &out);
+  /** End a waiting wait_notif with `err`. */
+  void end_notif_wait(std::list<NotifWaiter>::iterator it, int32_t err);
+  /** The signal of wait_notif `id` aborted. */
+  void cancel_notif_wait(uint64_t id);
+  std::atomic<uint64_t> next_notif_wait_{0};
 };
 
 }  // namespace hostwire::core::transfer

@@ -97,7 +97,10 @@ std::string Metrics::json() const {
          ",\"sendsCompleted\":" + std::to_string(p.sends_completed) +
          ",\"recvsCompleted\":" + std::to_string(p.recvs_completed) + ",\"opsFailed\":" + std::to_string(p.ops_failed) +
          ",\"framesSent\":" + std::to_string(p.frames_sent) + ",\"framesReceived\":" + std::to_string(p.frames_received) +
-         "}";
+         ",\"oneSidedServed\":" + std::to_string(p.one_sided_served) +
+         ",\"oneSidedRefused\":" + std::to_string(p.one_sided_refused) +
+         ",\"notifsReceived\":" + std::to_string(p.notifs_received) +
+         ",\"notifsDropped\":" + std::to_string(p.notifs_dropped) + "}";
     sent += p.bytes_sent;
     received += p.bytes_received;
     sends += p.sends_completed;

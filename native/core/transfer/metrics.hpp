@@ -18,6 +18,10 @@ struct PeerStats {
   uint64_t ops_failed = 0;
   uint64_t frames_sent = 0;
   uint64_t frames_received = 0;
+  uint64_t one_sided_served = 0;   // the peer's READ/WRITE requests we accepted
+  uint64_t one_sided_refused = 0;  // ... and refused (wrong key, stale region, bad range, not allowed)
+  uint64_t notifs_received = 0;
+  uint64_t notifs_dropped = 0;  // past the queue's bound (NOTIF_QUEUE_MAX, NOTIF_QUEUE_MAX_BYTES)
   uint32_t channels = 0;
   std::string state = "connecting";
   std::string congestion;  // the channels' TCP congestion control

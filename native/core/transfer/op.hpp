@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/transfer/region.hpp"
+#include "core/transfer/wire.hpp"
 #include "napi/core_types.hpp"
 
 namespace hostwire::core::transfer {
@@ -29,7 +30,17 @@ enum class RecvPhase : uint8_t {
   kData,      // DATA chunks arriving
 };
 
-/** One posted send or receive. */
+/** The notification of a one-sided WRITE batch: sent once every operation of it succeeded. */
+struct BatchNotify {
+  size_t remaining = 0;
+  bool failed = false;
+  std::vector<uint8_t> msg;
+};
+
+/**
+ * One posted send or receive. A one-sided WRITE is a send (and its target's part a receive),
+ * a READ a receive (its target's part a send), each in its own tag space (wire.hpp).
+ */
 struct Op {
   uint64_t id = 0;  // bit 63 set for receives (wire.hpp)
   bool is_recv = false;
@@ -58,6 +69,16 @@ struct Op {
   bool rtr_out = false;     // its RTR is sent and counts against the peer's kMaxStoredRtrs
   uint64_t received = 0;
   uint64_t total = UINT64_MAX;  // the message's real length, once the end marker came
+
+  // One-sided.
+  Space space = Space::kTwoSided;
+  /** Initiator: the WRITE_REQ/READ_REQ payload (a remote_access record), kept until written. */
+  uint8_t request[abi::RemoteAccess::kSize] = {};
+  uint32_t remote_region = 0;
+  uint64_t remote_offset = 0;
+  uint64_t remote_rkey = 0;
+  bool request_out = false;  // initiator: its request is sent (counts in the peer's one-sided limit)
+  std::shared_ptr<BatchNotify> notify;
 
   uint8_t *base() const { return region->data + offset; }
 };

@@ -12,6 +12,13 @@ namespace {
 
 using T = abi::FrameType;
 
+/** A frame about operation `op` (tag, one-sided flags). */
+Frame op_frame(const Op &op, uint8_t type, uint64_t msg_id, uint64_t offset = 0, uint64_t rkey = 0, uint32_t length = 0) {
+  Frame f = make_frame(type, op.tag, msg_id, offset, rkey, length);
+  f.flags = space_flags(op.space);
+  return f;
+}
+
 }  // namespace
 
 Peer::Peer(Engine &engine, uint64_t id, std::vector<std::unique_ptr<Channel>> channels)
@@ -36,6 +43,10 @@ void Peer::set_name(const std::string &name, std::shared_ptr<PeerStats> stats) {
   stats->bytes_received += stats_->bytes_received;
   stats->frames_sent += stats_->frames_sent;
   stats->frames_received += stats_->frames_received;
+  stats->one_sided_served += stats_->one_sided_served;
+  stats->one_sided_refused += stats_->one_sided_refused;
+  stats->notifs_received += stats_->notifs_received;
+  stats->notifs_dropped += stats_->notifs_dropped;
   stats->channels = stats_->channels;
   stats->state = stats_->state;
   stats->congestion = stats_->congestion;
@@ -52,7 +63,7 @@ void Peer::control(const Frame &f, const uint8_t *payload, std::shared_ptr<Op> k
 
 void Peer::finish(const std::shared_ptr<Op> &op, int32_t err) {
   if (op->finished) return;
-  tags_.remove(*op);
+  tags(op->space).remove(*op);
   if (op->eager_credit) {
     eager_out_ -= std::min(eager_out_, op->size + kEagerEntryBytes);
     op->eager_credit = false;
@@ -76,17 +87,53 @@ void Peer::finish(const std::shared_ptr<Op> &op, int32_t err) {
   } else {
     ++stats_->ops_failed;
   }
+  const bool request_back = op->request_out;
+  if (request_back) {
+    op->request_out = false;
+    --one_sided_out_;
+  }
   engine_.finish_op(*op, err);
+  if (op->notify) {
+    // The batch's notification goes once its last WRITE is ACKed: every byte is in place there.
+    std::shared_ptr<BatchNotify> n = std::move(op->notify);
+    if (err != 0) n->failed = true;
+    if (n->remaining > 0 && --n->remaining == 0 && !n->failed) {
+      send_notif(std::make_shared<const std::vector<uint8_t>>(std::move(n->msg)));
+    }
+  }
   if (rtr_back) announce_held();
+  if (request_back) start_held_one_sided();
 }
 
 // ---- posting -----------------------------------------------------------------------------
 
+bool Peer::eager_fits(uint64_t size) const {
+  // Each eager message costs the receiver its bytes and an entry (kEagerEntryBytes) while it
+  // is unexpected there: the credit counts both, as the receiver's budget does.
+  return size <= engine_.options().eager_max_bytes && eager_out_ + size + kEagerEntryBytes <= kEagerCreditBytes;
+}
+
+void Peer::send_eager(const std::shared_ptr<Op> &op) {
+  op->send_phase = SendPhase::kEagerSent;
+  op->eager_credit = true;
+  eager_out_ += op->size + kEagerEntryBytes;
+  stats_->bytes_sent += op->size;
+  control(op_frame(*op, T::kEAGER, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr, op);
+}
+
 void Peer::post(const std::shared_ptr<Op> &op) {
-  tags_.add(op);
+  TagTable &table = tags(op->space);
+  table.add(op);
+  if (op->space == Space::kInitiator) {
+    if (one_sided_out_ >= kMaxOneSidedActive) {
+      held_one_sided_.push_back(op);  // its request goes once an earlier one finishes
+      return;
+    }
+    return start_one_sided(op);
+  }
   if (op->is_recv) {
     UnexpectedEager m;
-    if (tags_.take_eager(op->tag, m)) return deliver_buffered(op, m);
+    if (table.take_eager(op->tag, m)) return deliver_buffered(op, m);
     if (rtrs_out_ >= kMaxStoredRtrs) {
       held_rtrs_.push_back(op);  // announced once an earlier receive finishes
       return;
@@ -94,25 +141,103 @@ void Peer::post(const std::shared_ptr<Op> &op) {
     return announce(op);
   }
   StoredRtr r;
-  if (tags_.take_rtr(op->tag, r)) return match_send(op, r);
-  // Each eager message costs the receiver its bytes and an entry (kEagerEntryBytes) while it
-  // is unexpected there: the credit counts both, as the receiver's budget does.
-  if (op->size <= engine_.options().eager_max_bytes && eager_out_ + op->size + kEagerEntryBytes <= kEagerCreditBytes) {
-    op->send_phase = SendPhase::kEagerSent;
-    op->eager_credit = true;
-    eager_out_ += op->size + kEagerEntryBytes;
-    stats_->bytes_sent += op->size;
-    control(make_frame(T::kEAGER, op->tag, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr,
-            op);
+  if (table.take_rtr(op->tag, r)) return match_send(op, r);
+  if (eager_fits(op->size)) return send_eager(op);
+  op->send_phase = SendPhase::kWaitRtr;
+}
+
+void Peer::start_one_sided(const std::shared_ptr<Op> &op) {
+  op->request_out = true;
+  ++one_sided_out_;
+  const bool eager = !op->is_recv && eager_fits(op->size);
+  abi::RemoteAccess a{};
+  a.region_id = op->remote_region;
+  a.flags = eager ? kAccessEager : 0;
+  a.size = op->size;
+  a.reply_rkey = op->is_recv ? op->region->rkey : 0;
+  abi::encode(a, op->request);
+  control(make_frame(op->is_recv ? T::kREAD_REQ : T::kWRITE_REQ, op->tag, op->id, op->remote_offset, op->remote_rkey,
+                     static_cast<uint32_t>(abi::RemoteAccess::kSize)),
+          op->request, op);
+  if (op->is_recv) return;  // a READ: the target streams into the receive, as if matched by an RTR
+  if (eager) return send_eager(op);
+  op->send_phase = SendPhase::kWaitRtr;  // the target's RTR says it accepted the request
+}
+
+void Peer::start_held_one_sided() {
+  while (alive_ && one_sided_out_ < kMaxOneSidedActive && !held_one_sided_.empty()) {
+    std::shared_ptr<Op> op = std::move(held_one_sided_.front());
+    held_one_sided_.pop_front();
+    if (!op->finished) start_one_sided(op);
+  }
+}
+
+void Peer::serve(const Frame &f, const std::vector<uint8_t> &payload) {
+  abi::RemoteAccess a{};
+  if (abi::decode(payload.data(), payload.size(), a) != abi::DecodeStatus::kOk) {
+    return fail(-abi::kEPROTO, "a malformed remote_access record");
+  }
+  const bool write = f.type == T::kWRITE_REQ;
+  // Our part: a WRITE is a receive (id S | bit 63), a READ a send (id R without it).
+  const uint64_t id = write ? (f.msg_id | kRecvIdBit) : (f.msg_id & ~kRecvIdBit);
+  TagTable &table = tags(Space::kTarget);
+  if (table.has(write, f.tag) || (write && table.recv_by_id(id))) {
+    return fail(-abi::kEPROTO, "a second one-sided request with one tag or id");
+  }
+  auto refuse = [&](int32_t err) {
+    Frame e = make_frame(T::kERROR, f.tag, id, static_cast<uint64_t>(-err));
+    e.flags = kFlagTarget;
+    ++stats_->one_sided_refused;
+    control(e);
+  };
+  if (table.active() >= kMaxOneSidedActive) return refuse(-abi::kEBUSY);
+  std::shared_ptr<RegionState> region;
+  if (const int32_t err = engine_.check_served(a.region_id, f.rkey, f.offset, a.size, write, region); err != 0) {
+    return refuse(err);
+  }
+  auto op = std::make_shared<Op>();
+  op->space = Space::kTarget;
+  op->is_recv = write;
+  op->id = id;
+  op->tag = f.tag;
+  op->region = std::move(region);
+  op->offset = f.offset;
+  op->size = a.size;
+  op->peer_id = id_;
+  table.add(op);
+  ++stats_->one_sided_served;
+  if (write) {
+    // The bytes follow: in one EAGER frame (right behind the request on channel 0), or, once
+    // our RTR is there, as DATA chunks on every channel.
+    if ((a.flags & kAccessEager) == 0) control(op_frame(*op, T::kRTR, op->id, op->size, op->region->rkey));
     return;
   }
-  op->send_phase = SendPhase::kWaitRtr;
+  StoredRtr r;
+  r.recv_id = f.msg_id;
+  r.capacity = a.size;
+  r.rkey = a.reply_rkey;
+  match_send(op, r);
+}
+
+void Peer::drop_served(const RegionState *region, int32_t err) {
+  for (auto &op : tags(Space::kTarget).on_region(region)) {
+    if (op->finished) continue;
+    if (alive_) control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(-err)));
+    finish(op, err);
+  }
+}
+
+void Peer::send_notif(std::shared_ptr<const std::vector<uint8_t>> msg) {
+  if (!alive_) return;
+  ++stats_->frames_sent;
+  const Frame f = make_frame(T::kNOTIF, 0, 0, 0, 0, static_cast<uint32_t>(msg->size()));
+  channels_[0]->send_owned(f, std::move(msg));
 }
 
 void Peer::announce(const std::shared_ptr<Op> &op) {
   op->rtr_out = true;
   ++rtrs_out_;
-  control(make_frame(T::kRTR, op->tag, op->id, op->size, op->region->rkey));
+  control(op_frame(*op, T::kRTR, op->id, op->size, op->region->rkey));
 }
 
 void Peer::announce_held() {
@@ -127,14 +252,14 @@ void Peer::announce_held() {
 
 void Peer::cancel(const std::shared_ptr<Op> &op, int32_t err) {
   if (op->finished) return;
-  if (alive_) control(make_frame(T::kCANCEL, op->tag, op->id));
+  if (alive_) control(op_frame(*op, T::kCANCEL, op->id));
   finish(op, err);
 }
 
 void Peer::match_send(const std::shared_ptr<Op> &op, const StoredRtr &r) {
   op->matched_recv = r.recv_id;
   if (op->size > r.capacity) {
-    control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+    control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
     finish(op, -abi::kEMSGSIZE);
     return;
   }
@@ -160,7 +285,7 @@ void Peer::pump() {
       const uint64_t len = std::min(chunk, op->size - op->next_offset);
       if (len > 0) {
         ++stats_->frames_sent;
-        ch.send(make_frame(T::kDATA, op->tag, op->matched_recv, op->next_offset, op->rkey, static_cast<uint32_t>(len)),
+        ch.send(op_frame(*op, T::kDATA, op->matched_recv, op->next_offset, op->rkey, static_cast<uint32_t>(len)),
                 op->base() + op->next_offset, op, true);
         op->next_offset += len;
       }
@@ -168,11 +293,15 @@ void Peer::pump() {
       if (op->next_offset == op->size && !op->finished && op->send_phase == SendPhase::kStreaming) {
         // The end marker: the real length, behind the last chunk on the same channel.
         ++stats_->frames_sent;
-        ch.send(make_frame(T::kDATA, op->tag, op->matched_recv, op->size, op->rkey, 0));
-        op->send_phase = SendPhase::kAwaitAck;
-        await_ack(op);
-        auto it = std::find(streams_.begin(), streams_.end(), op);
-        if (it != streams_.end()) streams_.erase(it);
+        ch.send(op_frame(*op, T::kDATA, op->matched_recv, op->size, op->rkey, 0));
+        if (op->space == Space::kTarget) {
+          finish(op, 0);  // a READ served: its bytes are queued, and its receive sends no ACK
+        } else {
+          op->send_phase = SendPhase::kAwaitAck;
+          await_ack(op);
+          auto it = std::find(streams_.begin(), streams_.end(), op);
+          if (it != streams_.end()) streams_.erase(it);
+        }
       }
       next_channel_ = (next_channel_ + i + 1) % n;
       progress = true;
@@ -189,7 +318,7 @@ void Peer::deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m) {
   op->bound_send = m.send_id;
   op->recv_phase = RecvPhase::kEager;
   if (m.data.size() > op->size) {
-    control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
+    control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
     finish(op, -abi::kEMSGSIZE);
     return;
   }
@@ -199,8 +328,14 @@ void Peer::deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m) {
 }
 
 void Peer::complete_recv(const std::shared_ptr<Op> &op, uint64_t ack_id) {
-  control(make_frame(T::kACK, op->tag, ack_id, op->received));
+  // A READ's receive is not ACKed: its target finished when it queued the last byte.
+  if (op->space != Space::kInitiator) control(op_frame(*op, T::kACK, ack_id, op->received));
   finish(op, 0);
+}
+
+void Peer::fail_op(const std::shared_ptr<Op> &op, int32_t err) {
+  control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(-err)));
+  finish(op, err);
 }
 
 void Peer::check_recv_done(const std::shared_ptr<Op> &op) {
@@ -225,33 +360,40 @@ void Peer::on_frame(Channel &ch, const Frame &f) {
       return on_failure(f, abi::errno_name(e) ? e : -abi::kEPROTO, false);
     }
     case T::kCANCEL: return on_failure(f, -abi::kECANCELED, true);
+    case T::kWRITE_REQ:
+    case T::kREAD_REQ: return ch.expect_buffer();  // served once its remote_access record is in
+    case T::kNOTIF:
+      if (f.length == 0) return engine_.on_notif(*this, std::vector<uint8_t>());
+      return ch.expect_buffer();
     default: return fail(-abi::kEPROTO, "unexpected frame type");
   }
 }
 
 void Peer::on_eager(Channel &ch, const Frame &f) {
-  std::shared_ptr<Op> op = tags_.recv(f.tag);
+  const Space space = frame_space(f.flags);
+  TagTable &table = tags(space);
+  std::shared_ptr<Op> op = table.recv(f.tag);
   if (op) {
     if (op->recv_phase != RecvPhase::kWaitData || op->received != 0) {
       return fail(-abi::kEPROTO, "EAGER for a receive that is already matched");
     }
     op->bound_send = f.msg_id;
     op->recv_phase = RecvPhase::kEager;
-    if (f.length > op->size) {  // the payload is read and dropped
-      control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
-      finish(op, -abi::kEMSGSIZE);
-      return;
-    }
+    // A one-sided operation moves exactly its size; the payload is read and dropped.
+    if (space != Space::kTwoSided && f.length != op->size) return fail_op(op, -abi::kEPROTO);
+    if (f.length > op->size) return fail_op(op, -abi::kEMSGSIZE);
     if (f.length == 0) return complete_recv(op, f.msg_id);
     ch.expect_direct(op->base(), op);
     return;
   }
-  if (tags_.has_eager(f.tag)) return fail(-abi::kEPROTO, "a second unexpected EAGER for one tag");
-  if (!tags_.eager_fits(f.length)) return fail(-abi::kEPROTO, "unexpected EAGER messages beyond the eager credit");
+  // A one-sided operation that ended (refused, cancelled): its bytes are read and dropped.
+  if (space != Space::kTwoSided) return;
+  if (table.has_eager(f.tag)) return fail(-abi::kEPROTO, "a second unexpected EAGER for one tag");
+  if (!table.eager_fits(f.length)) return fail(-abi::kEPROTO, "unexpected EAGER messages beyond the eager credit");
   if (f.length == 0) {
     UnexpectedEager m;
     m.send_id = f.msg_id;
-    tags_.store_eager(f.tag, std::move(m));
+    table.store_eager(f.tag, std::move(m));
     return;
   }
   ch.expect_buffer();
@@ -259,25 +401,28 @@ void Peer::on_eager(Channel &ch, const Frame &f) {
 
 void Peer::on_payload(Channel &ch, const Frame &f, bool buffered) {
   stats_->bytes_received += f.length;
+  if (f.type == T::kWRITE_REQ || f.type == T::kREAD_REQ) return serve(f, ch.take_buffer());
+  if (f.type == T::kNOTIF) return engine_.on_notif(*this, ch.take_buffer());
+  TagTable &table = tags(frame_space(f.flags));
   if (f.type == T::kEAGER) {
-    if (buffered) {
+    if (buffered) {  // two-sided only (on_eager)
       UnexpectedEager m;
       m.send_id = f.msg_id;
       m.data = ch.take_buffer();
-      std::shared_ptr<Op> op = tags_.recv(f.tag);
+      std::shared_ptr<Op> op = table.recv(f.tag);
       if (op && op->recv_phase == RecvPhase::kWaitData && op->received == 0) return deliver_buffered(op, m);
-      if (!tags_.store_eager(f.tag, std::move(m))) {
+      if (!table.store_eager(f.tag, std::move(m))) {
         return fail(-abi::kEPROTO, "unexpected EAGER messages beyond the eager credit");
       }
       return;
     }
-    std::shared_ptr<Op> op = tags_.recv(f.tag);
+    std::shared_ptr<Op> op = table.recv(f.tag);
     if (!op || op->bound_send != f.msg_id || op->finished) return;
     op->received = f.length;
     return complete_recv(op, f.msg_id);
   }
   if (f.type == T::kDATA) {
-    std::shared_ptr<Op> op = tags_.recv_by_id(f.msg_id);
+    std::shared_ptr<Op> op = table.recv_by_id(f.msg_id);
     if (!op || op->finished) return;
     op->received += f.length;
     check_recv_done(op);
@@ -289,7 +434,18 @@ void Peer::on_rtr(const Frame &f) {
   r.recv_id = f.msg_id;
   r.capacity = f.offset;
   r.rkey = f.rkey;
-  std::shared_ptr<Op> op = tags_.send(f.tag);
+  const Space space = frame_space(f.flags);
+  // Only a one-sided operation's target sends RTRs for it, and only for a WRITE it accepted.
+  if (space == Space::kTarget) return fail(-abi::kEPROTO, "RTR from the initiator of a one-sided operation");
+  TagTable &table = tags(space);
+  std::shared_ptr<Op> op = table.send(f.tag);
+  if (space == Space::kInitiator) {
+    if (!op) return;  // a WRITE that ended (cancelled): nothing to stream
+    if (op->send_phase != SendPhase::kWaitRtr || op->matched_recv != f.msg_id) {
+      return fail(-abi::kEPROTO, "RTR that does not answer a WRITE request");
+    }
+    return match_send(op, r);
+  }
   if (op) {
     switch (op->send_phase) {
       case SendPhase::kWaitRtr: return match_send(op, r);
@@ -300,12 +456,12 @@ void Peer::on_rtr(const Frame &f) {
       default: return fail(-abi::kEPROTO, "RTR for a send that is already matched");
     }
   }
-  if (!tags_.rtr_fits()) return fail(-abi::kEPROTO, "more stored RTRs than kMaxStoredRtrs");
-  if (!tags_.store_rtr(f.tag, r)) fail(-abi::kEPROTO, "a second RTR for one tag");
+  if (!table.rtr_fits()) return fail(-abi::kEPROTO, "more stored RTRs than kMaxStoredRtrs");
+  if (!table.store_rtr(f.tag, r)) fail(-abi::kEPROTO, "a second RTR for one tag");
 }
 
 void Peer::on_data(Channel &ch, const Frame &f) {
-  std::shared_ptr<Op> op = tags_.recv_by_id(f.msg_id);
+  std::shared_ptr<Op> op = tags(frame_space(f.flags)).recv_by_id(f.msg_id);
   if (!op) return;  // a receive that ended (cancelled, failed): its late chunks are dropped
   if (op->tag != f.tag) return fail(-abi::kEPROTO, "DATA tag does not match its receive");
   if (f.rkey != op->region->rkey) return fail(-abi::kEPROTO, "DATA with a wrong rkey");
@@ -315,6 +471,8 @@ void Peer::on_data(Channel &ch, const Frame &f) {
     ++recvs_streaming_;
   }
   if (f.length == 0) {
+    // A one-sided operation moves exactly its size (a READ's reply cut short fails it alone).
+    if (op->space != Space::kTwoSided && f.offset != op->size) return fail_op(op, -abi::kEPROTO);
     if (f.offset > op->size) return fail(-abi::kEPROTO, "message longer than the posted receive");
     if (op->total != UINT64_MAX) return fail(-abi::kEPROTO, "a second end of message");
     op->total = f.offset;
@@ -330,7 +488,7 @@ void Peer::on_data(Channel &ch, const Frame &f) {
 }
 
 void Peer::on_ack(const Frame &f) {
-  std::shared_ptr<Op> op = tags_.send(f.tag);
+  std::shared_ptr<Op> op = tags(frame_space(f.flags)).send(f.tag);
   if (!op) return;  // stale: the send ended already
   const bool by_recv_id = (f.msg_id & kRecvIdBit) != 0;
   if (by_recv_id ? op->matched_recv != f.msg_id : op->id != f.msg_id) return;
@@ -342,10 +500,11 @@ void Peer::on_ack(const Frame &f) {
 }
 
 void Peer::on_failure(const Frame &f, int32_t err, bool cancel) {
+  TagTable &table = tags(frame_space(f.flags));
   if ((f.msg_id & kRecvIdBit) != 0) {
     // The peer's receive failed: our send with that tag.
-    if (cancel) tags_.drop_rtr(f.tag, f.msg_id);
-    std::shared_ptr<Op> op = tags_.send(f.tag);
+    if (cancel) table.drop_rtr(f.tag, f.msg_id);
+    std::shared_ptr<Op> op = table.send(f.tag);
     if (!op) return;
     if (op->matched_recv == f.msg_id || (op->send_phase == SendPhase::kEagerSent && op->matched_recv == 0)) {
       finish(op, err);
@@ -353,8 +512,8 @@ void Peer::on_failure(const Frame &f, int32_t err, bool cancel) {
     return;
   }
   // The peer's send failed: our receive with that tag.
-  if (cancel) tags_.drop_eager(f.tag, f.msg_id);
-  std::shared_ptr<Op> op = tags_.recv(f.tag);
+  if (cancel) table.drop_eager(f.tag, f.msg_id);
+  std::shared_ptr<Op> op = table.recv(f.tag);
   if (op && (op->bound_send == 0 || op->bound_send == f.msg_id)) finish(op, err);
 }
 
@@ -379,15 +538,21 @@ void Peer::fail(int32_t err, const char *why) {
   streams_.clear();
   held_rtrs_.clear();
   rtrs_out_ = 0;
+  held_one_sided_.clear();
+  one_sided_out_ = 0;
   acks_due_.clear();
   recvs_streaming_ = 0;
-  tags_.clear_unexpected();
   eager_out_ = 0;
-  for (auto &op : tags_.take_all()) {
-    op->eager_credit = false;
-    if (op->finished) continue;
-    ++stats_->ops_failed;
-    engine_.finish_op(*op, err);
+  for (TagTable &table : tags_) {
+    table.clear_unexpected();
+    for (auto &op : table.take_all()) {
+      op->eager_credit = false;
+      op->request_out = false;
+      op->notify.reset();
+      if (op->finished) continue;
+      ++stats_->ops_failed;
+      engine_.finish_op(*op, err);
+    }
   }
 }
 
@@ -448,8 +613,7 @@ void Peer::check_progress(int64_t now_ms) {
   acks_due_.swap(due);
   for (const auto &op : late) {
     if (op->finished || !alive_) continue;
-    control(make_frame(T::kERROR, op->tag, op->id, static_cast<uint64_t>(abi::kETIMEDOUT)));
-    finish(op, -abi::kETIMEDOUT);
+    fail_op(op, -abi::kETIMEDOUT);
   }
 }
 

@@ -36,10 +36,14 @@ class Peer final : public ChannelOwner {
   bool alive() const { return alive_; }
   size_t channel_count() const { return channels_.size(); }
 
-  /** Whether an active operation of this direction has `tag`. */
-  bool has_active(bool is_recv, uint64_t tag) const { return tags_.has(is_recv, tag); }
-  /** Start a validated operation (its tag is free). */
+  /** Whether an active two-sided operation of this direction has `tag`. */
+  bool has_active(bool is_recv, uint64_t tag) const { return tags(Space::kTwoSided).has(is_recv, tag); }
+  /** Start a validated operation (its tag is free): two-sided, or one-sided as its initiator. */
   void post(const std::shared_ptr<Op> &op);
+  /** Send notification `msg` (a NOTIF frame, behind what channel 0 already holds). */
+  void send_notif(std::shared_ptr<const std::vector<uint8_t>> msg);
+  /** `region` is being deregistered: fail the one-sided operations we serve on it with `err`, both sides. */
+  void drop_served(const RegionState *region, int32_t err);
   /** Cancel an active operation: it fails with `err` here and the peer is told (CANCEL). */
   void cancel(const std::shared_ptr<Op> &op, int32_t err);
   /** The link is lost or the peer misbehaved: close every channel, fail every operation with `err`. */
@@ -57,6 +61,18 @@ class Peer final : public ChannelOwner {
 
  private:
   void control(const Frame &f, const uint8_t *payload = nullptr, std::shared_ptr<Op> keep = nullptr);
+  TagTable &tags(Space s) { return tags_[static_cast<size_t>(s)]; }
+  const TagTable &tags(Space s) const { return tags_[static_cast<size_t>(s)]; }
+  /** Send a small send whole in an EAGER frame (it holds eager credit until ACKed). */
+  void send_eager(const std::shared_ptr<Op> &op);
+  /** Whether a send of `size` bytes goes eagerly now. */
+  bool eager_fits(uint64_t size) const;
+  /** Send a one-sided operation's request (WRITE_REQ / READ_REQ), then a WRITE's bytes when eager. */
+  void start_one_sided(const std::shared_ptr<Op> &op);
+  /** Start held one-sided operations while fewer than kMaxOneSidedActive are out. */
+  void start_held_one_sided();
+  /** A request of the peer's: check it against our regions, then serve it or refuse it (ERROR). */
+  void serve(const Frame &f, const std::vector<uint8_t> &payload);
   void finish(const std::shared_ptr<Op> &op, int32_t err);
   void match_send(const std::shared_ptr<Op> &op, const StoredRtr &r);
   /** Send a receive's RTR (it counts in rtrs_out_ until the receive finishes). */
@@ -65,6 +81,8 @@ class Peer final : public ChannelOwner {
   void announce_held();
   void deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m);
   void complete_recv(const std::shared_ptr<Op> &op, uint64_t ack_id);
+  /** Fail one operation with `err` here and tell the peer (ERROR); the peer stays connected. */
+  void fail_op(const std::shared_ptr<Op> &op, int32_t err);
   void check_recv_done(const std::shared_ptr<Op> &op);
   void pump();
   void on_eager(Channel &ch, const Frame &f);
@@ -83,7 +101,7 @@ class Peer final : public ChannelOwner {
   std::shared_ptr<PeerStats> stats_;
   std::vector<std::unique_ptr<Channel>> channels_;
   bool alive_ = true;
-  TagTable tags_;
+  TagTable tags_[kSpaces];  // by Space: two-sided, one-sided initiated, one-sided served
   std::deque<std::shared_ptr<Op>> streams_;  // sends matched and not fully queued
   size_t next_channel_ = 0;
   bool pumping_ = false;
@@ -92,6 +110,10 @@ class Peer final : public ChannelOwner {
   // Past kMaxStoredRtrs, later receives wait here for their RTR (they still match EAGERs).
   size_t rtrs_out_ = 0;
   std::deque<std::shared_ptr<Op>> held_rtrs_;
+  // One-sided operations we initiated whose request is out (the peer serves at most
+  // kMaxOneSidedActive at once); later ones wait here for their request.
+  size_t one_sided_out_ = 0;
+  std::deque<std::shared_ptr<Op>> held_one_sided_;
 
   // Progress (check_progress, at each tick).
   struct Drain {

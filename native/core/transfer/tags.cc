@@ -49,6 +49,16 @@ std::vector<std::shared_ptr<Op>> TagTable::take_all() {
   return all;
 }
 
+std::vector<std::shared_ptr<Op>> TagTable::on_region(const RegionState *region) const {
+  std::vector<std::shared_ptr<Op>> out;
+  for (const auto *table : {&sends_, &recvs_}) {
+    for (const auto &kv : *table) {
+      if (kv.second->region.get() == region) out.push_back(kv.second);
+    }
+  }
+  return out;
+}
+
 bool TagTable::store_rtr(uint64_t tag, const StoredRtr &r) { return rtr_fits() && rtrs_.emplace(tag, r).second; }
 
 bool TagTable::take_rtr(uint64_t tag, StoredRtr &out) {

@@ -55,6 +55,8 @@ class TagTable {
   /** Every active operation, removed from the table. */
   std::vector<std::shared_ptr<Op>> take_all();
   size_t active() const { return sends_.size() + recvs_.size(); }
+  /** The active operations on `region`. */
+  std::vector<std::shared_ptr<Op>> on_region(const RegionState *region) const;
 
   /** Remember the peer's RTR; false when one is already stored for the tag (the caller checks rtr_fits first). */
   bool store_rtr(uint64_t tag, const StoredRtr &r);

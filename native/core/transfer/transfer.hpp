@@ -25,6 +25,12 @@ class TransferImpl final : public TransferApi {
                     uint64_t tag) override;
   int32_t post_send_batch(const std::vector<PostOp> &ops) override;
   int32_t post_recv_batch(const std::vector<PostOp> &ops) override;
+  int32_t post_write(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size,
+                     const abi::MemoryDescriptor &remote, uint64_t remote_offset) override;
+  int32_t post_read(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size,
+                    const abi::MemoryDescriptor &remote, uint64_t remote_offset) override;
+  int32_t post_write_batch(const std::vector<RemoteOp> &ops, const WriteBatchOptions &options) override;
+  int32_t post_read_batch(const std::vector<RemoteOp> &ops) override;
   void wait(const WaitOptions &options, DoneVoid done) override;
   int32_t is_complete(bool &result) override;
   int32_t received_bytes(uint64_t tag, uint64_t &result) override;

@@ -39,12 +39,38 @@ int32_t parse_frame(const uint8_t *p, Frame &out, const char **why) {
   out.msg_id = h.msg_id;
   out.offset = h.offset;
   out.rkey = h.rkey;
-  if (out.flags != 0) {
-    *why = "reserved frame flags are set";
-    return -abi::kEPROTO;
-  }
   using T = abi::FrameType;
+  if (out.flags != 0) {
+    // The one-sided flags, one at a time, on the frames of an operation.
+    const bool op_frame = out.type == T::kRTR || out.type == T::kEAGER || out.type == T::kDATA || out.type == T::kACK ||
+                          out.type == T::kERROR || out.type == T::kCANCEL;
+    if ((out.flags != kFlagInitiator && out.flags != kFlagTarget) || !op_frame) {
+      *why = "reserved frame flags are set";
+      return -abi::kEPROTO;
+    }
+  }
   switch (out.type) {
+    case T::kWRITE_REQ:
+    case T::kREAD_REQ:
+      if (out.length != abi::RemoteAccess::kSize) {
+        *why = "WRITE_REQ/READ_REQ without its remote_access record";
+        return -abi::kEPROTO;
+      }
+      if (((out.msg_id & kRecvIdBit) != 0) != (out.type == T::kREAD_REQ)) {
+        *why = "WRITE_REQ/READ_REQ with an id of the wrong direction";
+        return -abi::kEPROTO;
+      }
+      return 0;
+    case T::kNOTIF:
+      if (out.length > abi::kNOTIF_MAX_BYTES) {
+        *why = "NOTIF longer than NOTIF_MAX_BYTES";
+        return -abi::kEPROTO;
+      }
+      if (out.tag != 0 || out.msg_id != 0 || out.offset != 0 || out.rkey != 0) {
+        *why = "NOTIF with fields other than its length";
+        return -abi::kEPROTO;
+      }
+      return 0;
     case T::kEAGER:
       if (out.length > kMaxEagerBytes) {
         *why = "EAGER payload larger than the eager limit";

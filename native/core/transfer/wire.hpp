@@ -23,6 +23,21 @@
 //              errno (positive).
 //   CANCEL     an operation was cancelled: tag, msg_id = the canceller's own op id.
 //   HEARTBEAT  liveness, every field 0 but the type. CLOSE: orderly shutdown.
+//   WRITE_REQ  a one-sided WRITE (flags INITIATOR): tag = the one-sided tag, msg_id = the
+//              initiator's send S, offset/rkey = where in which target region; payload: a
+//              `remote_access` record (region id, size, whether one EAGER frame follows). The
+//              target's receive for it has id S | bit 63; it answers RTR (none when EAGER
+//              follows) or ERROR, and ACKs as for a send.
+//   READ_REQ   a one-sided READ (flags INITIATOR): tag, msg_id = the initiator's receive R,
+//              offset/rkey as above; payload: a `remote_access` record whose reply_rkey is
+//              R's region key. The target's send (id R without bit 63) streams as if matched
+//              by an RTR; the receive completes with its bytes, and is not ACKed.
+//   NOTIF      a notification: `length` message bytes, every other field 0.
+//
+// One-sided operations keep their own tags: each side has three tag spaces (two-sided, the
+// one-sided operations it initiated, the ones it serves). RTR, EAGER, DATA, ACK, ERROR and
+// CANCEL of a one-sided operation carry FRAME_FLAG_INITIATOR when its initiator sends them,
+// FRAME_FLAG_TARGET when its target does.
 //
 // Op ids carry their direction: a receive's id has bit 63 set, a send's id has it clear, so
 // ERROR and CANCEL say which of the peer's two operations with that tag they concern.
@@ -65,6 +80,24 @@ constexpr uint64_t kEagerEntryBytes = 256;
 constexpr size_t kMaxStoredRtrs = 65536;
 /** Largest DATA chunk (the IDL's top of chunk_bytes). */
 constexpr uint32_t kMaxChunkBytes = 67108864;
+
+/** The tag space of an operation: two-sided, or one-sided as its initiator or its target. */
+enum class Space : uint8_t { kTwoSided = 0, kInitiator = 1, kTarget = 2 };
+constexpr size_t kSpaces = 3;
+constexpr uint16_t kFlagInitiator = static_cast<uint16_t>(abi::kFRAME_FLAG_INITIATOR);
+constexpr uint16_t kFlagTarget = static_cast<uint16_t>(abi::kFRAME_FLAG_TARGET);
+/** The flags of a frame about an operation of ours in `s`. */
+constexpr uint16_t space_flags(Space s) {
+  return s == Space::kInitiator ? kFlagInitiator : s == Space::kTarget ? kFlagTarget : 0;
+}
+/** Our space of the operation a received frame with `flags` concerns (the sender's other side). */
+constexpr Space frame_space(uint16_t flags) {
+  return flags == kFlagInitiator ? Space::kTarget : flags == kFlagTarget ? Space::kInitiator : Space::kTwoSided;
+}
+/** One-sided operations a target serves at once per peer; an initiator keeps that many out. */
+constexpr size_t kMaxOneSidedActive = abi::kONE_SIDED_MAX_ACTIVE;
+/** remote_access.flags bit 0: the WRITE's bytes follow in one EAGER frame. */
+constexpr uint32_t kAccessEager = 1;
 
 /** A decoded frame header, as plain (unpacked) fields. */
 struct Frame {

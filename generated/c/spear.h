@@ -206,8 +206,8 @@ enum {
 /** Message bytes a session keeps per peer until they are drained. */
 #define SPEAR_NOTIF_QUEUE_MAX_BYTES 0x1000000u
 /**
- * One-sided operations a target serves at once per peer (a request past it is EPROTO); an initiator
- * keeps the rest of its requests until earlier ones finish.
+ * One-sided operations a target serves at once per peer (a request past it fails with EBUSY); an
+ * initiator keeps the rest of its requests until earlier ones finish.
  */
 #define SPEAR_ONE_SIDED_MAX_ACTIVE 65536u
 

@@ -241,8 +241,8 @@ constexpr uint32_t kNOTIF_QUEUE_MAX = UINT32_C(4096);
 constexpr uint32_t kNOTIF_QUEUE_MAX_BYTES = UINT32_C(0x1000000);
 
 /**
- * One-sided operations a target serves at once per peer (a request past it is EPROTO); an initiator
- * keeps the rest of its requests until earlier ones finish.
+ * One-sided operations a target serves at once per peer (a request past it fails with EBUSY); an
+ * initiator keeps the rest of its requests until earlier ones finish.
  */
 constexpr uint32_t kONE_SIDED_MAX_ACTIVE = UINT32_C(65536);
 

@@ -67,7 +67,8 @@ class TransferApi {
    * `remote`; the peer's application takes no part. Completes once the bytes are in the peer's
    * memory. The peer refuses a descriptor whose key is wrong (EACCES), a region deregistered or
    * never registered (ESTALE), a range past its end (EFAULT) or a region not registered for
-   * receiving (EPERM); that operation alone fails, and nothing is written there.
+   * receiving (EPERM), and answers EBUSY while it serves ONE_SIDED_MAX_ACTIVE operations of this
+   * peer; that operation alone fails, and nothing is written there.
    *
    * `region`: Source memory.
    * `offset`: Offset in the region.
@@ -129,7 +130,7 @@ class TransferApi {
    *
    * `options`: Timeout and cancellation. (optional)
    *
-   * Async: call `done(0)` or `done(-errno)` (-EPERM, -EACCES, -EFAULT, -EPROTO, -EMSGSIZE,
+   * Async: call `done(0)` or `done(-errno)` (-EPERM, -EACCES, -EFAULT, -EBUSY, -EPROTO, -EMSGSIZE,
    * -ECONNRESET, -ETIMEDOUT, -ESTALE, -ECANCELED) exactly once, from any thread; the glue settles
    * the promise on the JS thread.
    */

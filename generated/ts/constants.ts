@@ -79,7 +79,7 @@ export const NOTIF_QUEUE_MAX = 4096;
 /** Message bytes a session keeps per peer until they are drained. (`u32`) */
 export const NOTIF_QUEUE_MAX_BYTES = 16777216;
 
-/** One-sided operations a target serves at once per peer (a request past it is EPROTO); an initiator keeps the rest of its requests until earlier ones finish. (`u32`) */
+/** One-sided operations a target serves at once per peer (a request past it fails with EBUSY); an initiator keeps the rest of its requests until earlier ones finish. (`u32`) */
 export const ONE_SIDED_MAX_ACTIVE = 65536;
 
 /** SSF v1 magic: the bytes `SPST`. (`u32`) */

@@ -326,7 +326,7 @@ export interface Transfer {
    */
   postRecvBatch(ops: readonly PostOp[]): void;
   /**
-   * One-sided WRITE: `size` bytes at `offset` of `region` into `remote_offset` of the peer's region `remote`; the peer's application takes no part. Completes once the bytes are in the peer's memory. The peer refuses a descriptor whose key is wrong (EACCES), a region deregistered or never registered (ESTALE), a range past its end (EFAULT) or a region not registered for receiving (EPERM); that operation alone fails, and nothing is written there.
+   * One-sided WRITE: `size` bytes at `offset` of `region` into `remote_offset` of the peer's region `remote`; the peer's application takes no part. Completes once the bytes are in the peer's memory. The peer refuses a descriptor whose key is wrong (EACCES), a region deregistered or never registered (ESTALE), a range past its end (EFAULT) or a region not registered for receiving (EPERM), and answers EBUSY while it serves ONE_SIDED_MAX_ACTIVE operations of this peer; that operation alone fails, and nothing is written there.
    * @param region Source memory.
    * @param offset Offset in the region.
    * @param size Bytes.
@@ -361,7 +361,7 @@ export interface Transfer {
   /**
    * Resolves when every posted operation completed; ETIMEDOUT leaves the transfer active.
    * @param options Timeout and cancellation.
-   * @throws {HostwireError} The promise rejects with EPERM, EACCES, EFAULT, EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ESTALE, ECANCELED.
+   * @throws {HostwireError} The promise rejects with EPERM, EACCES, EFAULT, EBUSY, EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ESTALE, ECANCELED.
    */
   wait(options?: WaitOptions): Promise<void>;
   /** Whether every posted operation completed. */

@@ -58,10 +58,12 @@ export async function main(argv: string[]): Promise<number> {
       return main([topic, '--help']);
     }
     case undefined:
+      console.error(USAGE);
+      return 2;
     case '--help':
     case '-h':
       console.log(USAGE);
-      return cmd === undefined ? 2 : 0;
+      return 0;
     default:
       console.error(`hostwire: unknown command '${cmd}'\n${USAGE}`);
       return 2;

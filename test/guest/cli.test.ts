@@ -71,6 +71,15 @@ describe('hostwire command line', () => {
       assert.match(diff.stdout, /^usage: hostwire diff OLD NEW \[--json\]\n/);
     });
 
+    it('no command is bad usage: the usage on stderr, exit 2; --help prints it on stdout, exit 0', async () => {
+      const none = await runCli([]);
+      const help = await runCli(['--help']);
+      assert.equal(none.code, 2);
+      assert.equal(none.stdout, '');
+      assert.match(none.stderr, /^usage: hostwire <command> \[options\]\n/);
+      assert.deepEqual({ code: help.code, stdout: help.stdout, stderr: help.stderr }, { code: 0, stdout: none.stderr, stderr: '' });
+    });
+
     it('help with an unknown command exits 2 naming the commands', async () => {
       const r = await runCli(['help', 'frobnicate']);
       assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, {

@@ -25,6 +25,7 @@ Options come before GUEST.wasm; everything after it goes to the guest as its arg
   --env NAME=VALUE        a guest environment variable (repeatable; none by default)
   --timeout DURATION      stop the guest once it has run this long (wall clock) and exit 124;
                           DURATION is a number with ms, s (the default), m or h: 500ms, 30, 2m
+                          (0: no limit, the default)
   --backend stub|openai   chat backend (default: stub, offline and deterministic)
   --backend-url URL       OpenAI-compatible API root (openai; default $HOSTWIRE_OPENAI_BASE_URL,
                           $OPENAI_BASE_URL or https://api.openai.com/v1; the key is $OPENAI_API_KEY)

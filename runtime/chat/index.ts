@@ -4,7 +4,7 @@ export { ChatError, toChatError } from './errors';
 export type { JsonObject, JsonValue } from './json';
 export { runChat, type CallTool, type ChatRunResult, type RunChatOptions, type ToolResult } from './loop';
 export type { ChatRunMetrics, Clock, ModelCallMetrics, ToolCallMetrics } from './metrics';
-export { createOpenAIBackend, OPENAI_DEFAULT_BASE_URL, type OpenAIBackendOptions } from './openai';
+export { createOpenAIBackend, OPENAI_DEFAULT_BASE_URL, type OpenAIBackend, type OpenAIBackendOptions } from './openai';
 export { errnoForStatus } from './openai-errors';
 export {
   applyChatParam,
@@ -18,6 +18,7 @@ export {
 export {
   createChatBackend,
   createChatBackends,
+  DEFAULT_BACKEND_TIMEOUT_MS,
   type ChatBackendKind,
   type ChatBackendRegistry,
   type ChatEnv,

@@ -28,7 +28,8 @@
  * A limit param that is not a non-negative integer is its default.
  *
  * A failed model call (backend error, timeout, a reply that is not a chat completion) is a
- * readable response too, as in SPEAR: `{"error":{"message":"..."}}`. The only errors
+ * readable response too, as in SPEAR: `{"error":{"message":"..."}}` (and `opts.onModelError` is
+ * told of it). The only errors
  * `runChat` throws are `ChatError`s ECANCELED when `opts.signal` aborts, and the error of a
  * `callTool` that throws (the guest ended while its tool was wanted).
  *
@@ -69,6 +70,11 @@ export interface RunChatOptions {
   clock?: Clock;
   /** The host's MCP servers (none: MCP-named calls fail with "mcp registry not available"). */
   mcp?: ChatMcp;
+  /**
+   * Told of each failed model call (the backend's error, a timeout, a reply that is not a chat
+   * completion) before its message becomes the error body; not of a cancellation.
+   */
+  onModelError?: (error: ChatError) => void;
 }
 
 export interface ChatRunResult {
@@ -189,7 +195,9 @@ export async function runChat(
       return reply;
     } catch (e) {
       checkAbort();
-      return toChatError(e, source).message;
+      const error = toChatError(e, source);
+      opts.onModelError?.(error);
+      return error.message;
     }
   }
 

@@ -92,7 +92,13 @@ async function readBody(res: Response, max: number, where: string): Promise<stri
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function createOpenAIBackend(options: OpenAIBackendOptions): ChatBackend {
+/** The `openai` backend: a `ChatBackend` that also tells its timeout. */
+export interface OpenAIBackend extends ChatBackend {
+  /** The timeout of a call whose caller gives none, in ms; undefined for none. */
+  readonly defaultTimeoutMs: number | undefined;
+}
+
+export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBackend {
   const url = chatCompletionsUrl(options.baseUrl);
   const apiKey = options.apiKey !== undefined && options.apiKey !== '' ? options.apiKey : undefined;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -150,6 +156,7 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): ChatBackend 
   return {
     name: 'openai',
     defaultModel: options.defaultModel,
+    defaultTimeoutMs: options.defaultTimeoutMs,
     complete,
   };
 }

@@ -24,9 +24,15 @@ export interface ChatHostOptions {
   apiKey?: string;
   /** The model when the guest sets none. */
   model?: string;
-  /** Timeout of a model call when the guest sets no `timeout_ms`, in ms (`openai` only). */
+  /**
+   * Timeout of a model call when the guest sets no `timeout_ms`, in ms (`openai` only);
+   * `DEFAULT_BACKEND_TIMEOUT_MS` (2 minutes) by default, 0 for none.
+   */
   timeoutMs?: number;
 }
+
+/** How long the `openai` backend waits for an answer when neither the host nor the guest says: 2 minutes. */
+export const DEFAULT_BACKEND_TIMEOUT_MS = 120_000;
 
 /** The environment variables read; `process.env` by default. */
 export type ChatEnv = Readonly<Record<string, string | undefined>>;
@@ -83,7 +89,7 @@ export function createChatBackends(options: ChatHostOptions = {}, env: ChatEnv =
       baseUrl: options.backendUrl ?? envValue(env, 'HOSTWIRE_OPENAI_BASE_URL', 'OPENAI_BASE_URL') ?? OPENAI_DEFAULT_BASE_URL,
       apiKey: options.apiKey ?? envValue(env, 'OPENAI_API_KEY'),
       defaultModel: model,
-      defaultTimeoutMs: options.timeoutMs,
+      ...(options.timeoutMs === 0 ? {} : { defaultTimeoutMs: options.timeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS }),
     });
   } else if (typeof kind === 'string') {
     throw new ChatError('EINVAL', `chat backend '${kind}': expected "stub", "openai", a function or an object with complete()`);

@@ -88,6 +88,8 @@ export class GuestChatService {
     private readonly backends: ChatBackendRegistry,
     private readonly instanceId: number,
     private readonly mcp?: ChatMcp,
+    /** Told of each failed model call (the guest gets its error body all the same). */
+    private readonly onBackendError?: (error: ChatError) => void,
   ) {}
 
   /** A `chat-request` from the guest's worker: serve it (asynchronously). */
@@ -133,6 +135,7 @@ export class GuestChatService {
         metrics,
         signal: this.stop.signal,
         ...(this.mcp ? { mcp: this.mcp } : {}),
+        ...(this.onBackendError ? { onModelError: this.onBackendError } : {}),
       });
       const usage = result.usage === undefined ? '' : JSON.stringify(result.usage);
       const appended = result.appended.length === 0 ? '' : JSON.stringify(result.appended);

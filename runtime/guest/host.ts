@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createChatBackends, type ChatBackendRegistry, type ChatHostOptions } from '../chat';
+import { createChatBackends, type ChatBackendRegistry, type ChatError, type ChatHostOptions } from '../chat';
 import { loadNative } from '../native';
 import type { GuestAbi } from './abi-version';
 import type { ErrnoAudit } from './audit';
@@ -52,6 +52,13 @@ export interface GuestOptions extends ChatHostOptions {
   onLog?: (entry: GuestLogEntry) => void;
   /** Receives what the host operator should know (a tool that could not be called); stderr by default. */
   onWarning?: (message: string) => void;
+  /**
+   * Told of each failed chat model call: an HTTP error status, a refused connection, no
+   * answer within the timeout, a reply that is not a chat completion. The guest gets its error
+   * body all the same (`{"error":{"message":"EIO: ..."}}`, as SPEAR). By default the message
+   * goes to `onWarning` as `chat backend failed: EIO: ...`.
+   */
+  onBackendError?: (error: ChatError) => void;
   /** Check every hostcall result against the errnos the IDL documents (`GuestResult.audit`). */
   auditErrnos?: boolean;
   /** Aborting it stops the guest as `kill()` does. */
@@ -224,7 +231,14 @@ export class Guest {
         case 'ready':
           ready = true;
           this.id = m.instanceId;
-          service = new GuestChatService(bridge, this.backends, m.instanceId, this.mcp);
+          service = new GuestChatService(bridge, this.backends, m.instanceId, this.mcp, (error) => {
+            try {
+              if (o.onBackendError) o.onBackendError(error);
+              else warn(`chat backend failed: ${error.message}`);
+            } catch (e) {
+              warn(`onBackendError threw: ${e instanceof Error ? e.message : String(e)}`);
+            }
+          });
           rtasr = new GuestRtasrService(bridge, this.options.realtimeAsr, m.instanceId);
           streams?.attach(bridge, m.instanceId).then(
             (info) => {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import * as util from 'node:util';
 import { ChatError } from '../../runtime/chat/errors';
-import { createChatBackend, createChatBackends } from '../../runtime/chat/registry';
+import type { OpenAIBackend } from '../../runtime/chat/openai';
+import { createChatBackend, createChatBackends, DEFAULT_BACKEND_TIMEOUT_MS } from '../../runtime/chat/registry';
 import type { BackendCallOptions, BackendChatRequest, ChatCompletion } from '../../runtime/chat/types';
 import { completion, sendJson, startFakeServer, type FakeServer } from './helpers/fake-openai';
 import { textReply } from './helpers/scripted';
@@ -53,6 +54,15 @@ describe('chat backend registry', () => {
     assert.equal(b.defaultModel, 'opt');
     await b.complete(ask, opts());
     assert.equal(server.seen[0].headers.authorization, 'Bearer sk-option');
+  });
+
+  it('openai waits 2 minutes for a call by default; the timeoutMs option changes it, 0 removes it', () => {
+    const timeout = (timeoutMs?: number): number | undefined =>
+      (createChatBackend(timeoutMs === undefined ? { backend: 'openai' } : { backend: 'openai', timeoutMs }, {}) as OpenAIBackend).defaultTimeoutMs;
+    assert.equal(DEFAULT_BACKEND_TIMEOUT_MS, 120_000);
+    assert.equal(timeout(), 120_000);
+    assert.equal(timeout(1500), 1500);
+    assert.equal(timeout(0), undefined);
   });
 
   it('openai without a model anywhere has no default model', () => {

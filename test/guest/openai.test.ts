@@ -34,7 +34,7 @@ describe('guest host: the openai backend via hostwire run', () => {
       }
     });
     const wasm = buildExample('chat_tool_sum', dir, [...EXPORT_TABLE, ...STDIO_TO_STDOUT]);
-    const r = await runCli(['run', wasm, '--backend', 'openai', '--backend-url', server.baseUrl], { env: env() });
+    const r = await runCli(['run', '--backend', 'openai', '--backend-url', server.baseUrl, wasm], { env: env() });
     assert.equal(r.stderr, '');
     const response = JSON.parse(r.stdout.replace(/^chat response \(\d+ bytes\): /, '')) as { choices: { message: { content: string } }[]; model: string; _spear: unknown };
     assert.equal(response.choices[0].message.content, 'the tool said {"sum":42}');
@@ -62,7 +62,7 @@ describe('guest host: the openai backend via hostwire run', () => {
 
   it('chat_completion.c: a server error reaches the guest as a readable {"error":{"message":...}} body, as SPEAR', async () => {
     server.handle((_req, res) => sendJson(res, 500, { error: { message: 'overloaded' } }));
-    const r = await runCli(['run', buildExample('chat_completion', dir), '--backend', 'openai', '--backend-url', server.baseUrl], { env: env() });
+    const r = await runCli(['run', '--backend', 'openai', '--backend-url', server.baseUrl, buildExample('chat_completion', dir)], { env: env() });
     assert.match(r.stdout, /^response \(\d+ bytes\): \{"error":\{"message":"EIO: openai backend \(POST http:\/\/127\.0\.\n$/);
     assert.equal(r.code, 0);
   });

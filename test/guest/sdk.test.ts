@@ -34,6 +34,23 @@ describe('guest host: the SDK', () => {
     assert.deepEqual({ exitCode, stdout, stderr, logs }, { exitCode: 0, stdout: `response (${full.length} bytes): ${full.slice(0, 60)}\n`, stderr: '', logs: [] });
   });
 
+  it('onBackendError is told of a failed model call, with its errno, while the guest gets the error body; no warning', async () => {
+    const seen: [string, string][] = [];
+    const warnings: string[] = [];
+    const backend: ChatCompleteFn = async () => {
+      throw new sdk.ChatError('EIO', 'the model is down');
+    };
+    const r = await runGuest(buildExample('chat_completion', dir), {
+      backend,
+      onBackendError: (e) => seen.push([e.code, e.message]),
+      onWarning: (m) => warnings.push(m),
+    });
+    assert.deepEqual(seen, [['EIO', 'EIO: the model is down']]);
+    assert.deepEqual(warnings, []);
+    assert.equal(r.stdout, 'response (46 bytes): {"error":{"message":"EIO: the model is down"}}\n');
+    assert.equal(r.exitCode, 0);
+  });
+
   it('runGuest(path, options) is load + run', async () => {
     const r = await runGuest(buildExample('hello', dir), { onLog: () => undefined });
     assert.deepEqual({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, { exitCode: 0, stdout: 'hello from a hostwire guest\nputs line\n', stderr: 'fprintf to stderr\n' });

@@ -51,7 +51,7 @@ describe('guest host: WASI stdio, args, env, exit code', () => {
   });
 
   it('CLI: hostwire run writes the guest stdio to its own and exits with the guest exit code', async () => {
-    const r = await runCli(['run', guest, '--env', 'GREETING=from the cli', '--', 'exit', '5', '--not-an-option']);
+    const r = await runCli(['run', '--env', 'GREETING=from the cli', guest, 'exit', '5', '--not-an-option']);
     assert.equal(r.stdout, `argc=4\nargv[0]=stdio.wasm\nargv[1]=exit\nargv[2]=5\nargv[3]=--not-an-option\nGREETING=from the cli\nHOME=(unset)\n`);
     assert.equal(r.stderr, 'to stderr\n');
     assert.equal(r.code, 5);
@@ -67,8 +67,8 @@ describe('guest host: WASI stdio, args, env, exit code', () => {
   it('CLI: bad usage exits 2 with the usage', async () => {
     const none = await runCli(['run']);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /^hostwire run: no guest given\nusage: hostwire run GUEST\.wasm/);
-    const bad = await runCli(['run', guest, '--backend', 'carrier-pigeon']);
+    assert.match(none.stderr, /^hostwire run: no guest given\nusage: hostwire run \[options\] GUEST\.wasm \[ARGS\.\.\.\]\n/);
+    const bad = await runCli(['run', '--backend', 'carrier-pigeon', guest]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^hostwire run: --backend must be stub or openai, not 'carrier-pigeon'\n/);
     const missing = await runCli(['run', `${dir}/nope.wasm`]);

@@ -226,12 +226,12 @@ describe('MCP tool servers for chat (c/mcp_chat.c)', () => {
   });
 
   it('hostwire run --mcp-dir: the servers of the directory may be selected, skipped files are warned about', async () => {
-    const r = await runCli(['run', wasm, '--mcp-dir', mcpDir, '--', 'policy']);
+    const r = await runCli(['run', '--mcp-dir', mcpDir, wasm, 'policy']);
     assert.equal(r.code, 0);
     assert.deepEqual(lines(r.stdout).slice(4, 9), ['enabled true: 0', 'server_ids not an array: -22', 'server_ids [fs]: 0', 'server_ids [other]: -13', 'server_ids [unknown]: -13']);
     const warned = lines(r.stderr).map((l) => l.replace(/ skipped: .*$/, ''));
     assert.deepEqual(warned, ['bad.toml', 'nocmd.json', 'ws.json'].map((f) => `hostwire: warning: MCP server file ${path.join(mcpDir, f)}`));
-    const missing = await runCli(['run', wasm, '--mcp-dir', path.join(dir, 'nope'), '--', 'policy']);
+    const missing = await runCli(['run', '--mcp-dir', path.join(dir, 'nope'), wasm, 'policy']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^hostwire: cannot read the MCP directory .*nope: ENOENT/);
   });

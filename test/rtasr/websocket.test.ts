@@ -112,7 +112,7 @@ describe('rtasr: the WebSocket transport (runtime/rtasr) against a local realtim
     try {
       const env: NodeJS.ProcessEnv = { ...process.env, HOSTWIRE_RTASR_API_KEY: 'cli-key' };
       delete env.HOSTWIRE_RTASR_URL;
-      const r = await runCli(['run', guest, '--rtasr-url', `http://127.0.0.1:${server.port}/v1`], { env, timeoutMs: 30000 });
+      const r = await runCli(['run', '--rtasr-url', `http://127.0.0.1:${server.port}/v1`, guest], { env, timeoutMs: 30000 });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(lines(r.stdout), [...PREFIX, `event: ${DELTA}`, 'events: 0x10', 'read at the end: -11', status('Connected', null, 0), 'write at the end: 3', 'close: 0']);
       assert.equal(server.seen.authorization, 'Bearer cli-key');

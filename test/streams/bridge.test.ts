@@ -270,7 +270,7 @@ describe('user streams: the WebSocket bridge (runtime/streams) with an echo gues
     let url: string | undefined;
     let ready!: () => void;
     const seenUrl = new Promise<void>((r) => (ready = r));
-    const run = runCli(['run', wasm, '--streams', '127.0.0.1:0'], {
+    const run = runCli(['run', '--streams', '127.0.0.1:0', wasm], {
       onStderr: (soFar) => {
         const m = /hostwire: user streams: (ws:\/\/\S+)\n/.exec(soFar);
         if (m && url === undefined && soFar.includes('[guest INFO] ready')) {
@@ -292,7 +292,7 @@ describe('user streams: the WebSocket bridge (runtime/streams) with an echo gues
   });
 
   it('hostwire run --streams refuses a bad address', async () => {
-    const r = await runCli(['run', wasm, '--streams', 'nohostport']);
+    const r = await runCli(['run', '--streams', 'nohostport', wasm]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--streams needs HOST:PORT/);
   });

@@ -73,11 +73,11 @@ function plan(size: number): { batch: number; total: number } {
 }
 
 /**
- * Post `count` messages of `size` (as receives or sends) in batches, two batches in flight,
- * over a region of two batches (or, `hot`, every message at offset 0 of a one-message
- * region: the working set of iperf3's single buffer); resolves when all completed.
+ * Post `count` operations in batches of `batch`, two batches in flight, each batch a transfer
+ * made by `post(first, n, half)` (`half`: 0 or 1, which half of a two-batch region it uses);
+ * resolves when all completed.
  */
-async function stream(s: Session, peer: string, region: MemoryRegion, dir: 'send' | 'recv', size: number, count: number, batch: number, tagBase: number, hot = false) {
+async function pipeline(count: number, batch: number, post: (first: number, n: number, half: number) => Transfer) {
   const inflight: Transfer[] = [];
   for (let first = 0, k = 0; first < count; first += batch, k++) {
     if (inflight.length === 2) {
@@ -85,19 +85,28 @@ async function stream(s: Session, peer: string, region: MemoryRegion, dir: 'send
       await t.wait();
       t.release();
     }
-    const n = Math.min(batch, count - first);
-    const ops = [];
-    const half = (k % 2) * batch * size;
-    for (let i = 0; i < n; i++) ops.push({ region, offset: hot ? 0 : half + i * size, size, tag: tagBase + first + i });
-    const t = s.createTransfer(peer);
-    if (dir === 'send') t.postSendBatch(ops);
-    else t.postRecvBatch(ops);
-    inflight.push(t);
+    inflight.push(post(first, Math.min(batch, count - first), k % 2));
   }
   for (const t of inflight) {
     await t.wait();
     t.release();
   }
+}
+
+/**
+ * Post `count` messages of `size` (as receives or sends) in batches, two batches in flight,
+ * over a region of two batches (or, `hot`, every message at offset 0 of a one-message
+ * region: the working set of iperf3's single buffer); resolves when all completed.
+ */
+async function stream(s: Session, peer: string, region: MemoryRegion, dir: 'send' | 'recv', size: number, count: number, batch: number, tagBase: number, hot = false) {
+  await pipeline(count, batch, (first, n, half) => {
+    const ops = [];
+    for (let i = 0; i < n; i++) ops.push({ region, offset: hot ? 0 : (half * batch + i) * size, size, tag: tagBase + first + i });
+    const t = s.createTransfer(peer);
+    if (dir === 'send') t.postSendBatch(ops);
+    else t.postRecvBatch(ops);
+    return t;
+  });
 }
 
 // ---- the peer process (sender) ---------------------------------------------------------------
@@ -415,25 +424,17 @@ async function oneSided(peer: Peer, channels: number, dir: 'write' | 'read', siz
   const runs: number[] = [];
   for (let r = 0; r < repeat; r++) {
     const t0 = now();
-    const inflight: Transfer[] = [];
-    for (let first = 0, k = 0; first < count; first += batch, k++) {
-      if (inflight.length === 2) {
-        const t = inflight.shift()!;
-        await t.wait();
-        t.release();
-      }
-      const half = (k % 2) * batch * size;
+    await pipeline(count, batch, (_first, n, half) => {
       const ops = [];
-      for (let i = 0; i < Math.min(batch, count - first); i++) ops.push({ region: local, offset: half + i * size, size, remote, remoteOffset: half + i * size });
+      for (let i = 0; i < n; i++) {
+        const at = (half * batch + i) * size;
+        ops.push({ region: local, offset: at, size, remote, remoteOffset: at });
+      }
       const t = s.createTransfer('client');
       if (dir === 'write') t.postWriteBatch(ops);
       else t.postReadBatch(ops);
-      inflight.push(t);
-    }
-    for (const t of inflight) {
-      await t.wait();
-      t.release();
-    }
+      return t;
+    });
     runs.push(now() - t0);
   }
   await peer.call('hwClose');

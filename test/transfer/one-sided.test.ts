@@ -19,11 +19,25 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 
 /** Two sessions of this process, connected: `target` knows `initiator` as 'initiator' and the other way round. */
 async function pair(channels = 2): Promise<{ initiator: Session; target: Session }> {
-  const target = newSession({ channels, name: 'target' });
-  const initiator = newSession({ channels, name: 'initiator' });
-  initiator.loadRemoteConnInfo('target', await target.listen());
-  await Promise.all([initiator.connect('target'), target.accept('initiator')]);
-  return { initiator, target };
+  const t = newSession({ channels, name: 'target' });
+  const i = newSession({ channels, name: 'initiator' });
+  i.loadRemoteConnInfo('target', await t.listen());
+  await Promise.all([i.connect('target'), t.accept('initiator')]);
+  return { initiator: i, target: t };
+}
+
+let initiator: Session;
+let target: Session;
+
+async function closePair(): Promise<void> {
+  await initiator.close();
+  await target.close();
+}
+
+/** A fresh connected 1-channel pair (`initiator`, `target`) for each test of the enclosing describe. */
+function eachPair(): void {
+  beforeEach(async () => ({ initiator, target } = await pair(1)));
+  afterEach(closePair);
 }
 
 /** A target buffer of `size` bytes between canary pages, registered; its descriptor. */
@@ -122,7 +136,7 @@ describe('transfer: one-sided operations', function () {
   });
 
   it('one large WRITE and READ striped over 4 channels, and zero-byte operations', async () => {
-    const { initiator, target } = await pair(4);
+    ({ initiator, target } = await pair(4));
     try {
       const size = 24 * 1024 * 1024 + 123;
       const t = guarded(target, size);
@@ -140,19 +154,12 @@ describe('transfer: one-sided operations', function () {
       await x.wait({ timeoutMs: 30000 });
       assert.ok(dst.view().equals(t.inner));
     } finally {
-      await initiator.close();
-      await target.close();
+      await closePair();
     }
   });
 
   describe('the target refuses, and only that operation fails', () => {
-    let initiator: Session;
-    let target: Session;
-    beforeEach(async () => ({ initiator, target } = await pair(1)));
-    afterEach(async () => {
-      await initiator.close();
-      await target.close();
-    });
+    eachPair();
 
     /** `post` fails with `code` and leaves the target's buffer as it was; a good WRITE then still works. */
     async function refused(code: string, post: (x: ReturnType<Session['createTransfer']>, src: MemoryRegion, t: ReturnType<typeof guarded>) => void, options?: { recv?: boolean; send?: boolean }) {
@@ -222,7 +229,7 @@ describe('transfer: one-sided operations', function () {
   });
 
   it('checks at post time: local ranges, remote ranges against the descriptor, wrapping offsets, malformed descriptors', async () => {
-    const { initiator, target } = await pair(1);
+    ({ initiator, target } = await pair(1));
     try {
       const t = guarded(target, PAGE);
       const src = source(initiator, PAGE);
@@ -237,13 +244,12 @@ describe('transfer: one-sided operations', function () {
       throwsWith(() => x.postWriteBatch([{ region: src.region, offset: 0, size: 16, remote: t.desc, remoteOffset: 0 }], { notify: Buffer.alloc(NOTIF_MAX_BYTES + 1) }), 'EINVAL');
       assert.equal(x.isComplete(), true);
     } finally {
-      await initiator.close();
-      await target.close();
+      await closePair();
     }
   });
 
   it('deregistering a target region fails the operations served on it (ESTALE), and new ones; local ones keep it EBUSY', async () => {
-    const { initiator, target } = await pair(1);
+    ({ initiator, target } = await pair(1));
     try {
       const t = guarded(target, PAGE);
       target.deregisterMemory(t.region);
@@ -261,19 +267,12 @@ describe('transfer: one-sided operations', function () {
       await y.wait({ timeoutMs: 30000 });
       initiator.deregisterMemory(big.region);
     } finally {
-      await initiator.close();
-      await target.close();
+      await closePair();
     }
   });
 
   describe('notifications', () => {
-    let initiator: Session;
-    let target: Session;
-    beforeEach(async () => ({ initiator, target } = await pair(1)));
-    afterEach(async () => {
-      await initiator.close();
-      await target.close();
-    });
+    eachPair();
 
     it('genNotif / getNotifs: in order, each with its peer, drained once', async () => {
       initiator.genNotif('target', Buffer.from('one'));

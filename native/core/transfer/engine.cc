@@ -358,17 +358,13 @@ static size_t first_repeated_tag(const std::vector<PostOp> &ops) {
 int32_t Engine::post(XferState &x, bool is_recv, const std::vector<PostOp> &ops) {
   const size_t repeated = first_repeated_tag(ops);
   Guard g(*this);
-  if (x.released || x.cancelled) return -abi::kECANCELED;
-  Peer *p = peer_by_id(x.peer_id);
-  if (p == nullptr || !p->alive()) return -abi::kENOTCONN;
+  Peer *p = nullptr;
+  if (int32_t err = postable(x, p); err != 0) return err;
   // Check the whole batch before posting any of it.
   std::vector<std::shared_ptr<RegionState>> regions(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     const PostOp &o = ops[i];
-    if (int32_t err = check_region(o.region, regions[i]); err != 0) return err;
-    const RegionState &st = *regions[i];
-    if (o.offset > st.size || o.size > st.size - o.offset) return -abi::kEINVAL;
-    if (is_recv ? !st.allow_recv : !st.allow_send) return -abi::kEINVAL;
+    if (int32_t err = check_local(o.region, o.offset, o.size, is_recv, regions[i]); err != 0) return err;
     if (p->has_active(is_recv, o.tag) || i == repeated) return -abi::kEEXIST;
   }
   const int64_t posted_us = now_us();  // one reading for the batch
@@ -384,13 +380,32 @@ int32_t Engine::post(XferState &x, bool is_recv, const std::vector<PostOp> &ops)
     op->xfer = &x;
     op->peer_id = x.peer_id;
     op->posted_us = posted_us;
-    ++op->region->busy;
-    ++x.active;
-    x.ops.push_back(op);
-    p->post(op);
-    if (!p->alive()) break;  // the post failed the peer (a socket error): its ops are failed
+    if (!start_op(x, *p, op)) break;
   }
   return 0;
+}
+
+int32_t Engine::postable(const XferState &x, Peer *&p) const {
+  if (x.released || x.cancelled) return -abi::kECANCELED;
+  p = peer_by_id(x.peer_id);
+  if (p == nullptr || !p->alive()) return -abi::kENOTCONN;
+  return 0;
+}
+
+int32_t Engine::check_local(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size, bool recv,
+                            std::shared_ptr<RegionState> &out) {
+  if (int32_t err = check_region(region, out); err != 0) return err;
+  if (offset > out->size || size > out->size - offset) return -abi::kEINVAL;
+  if (recv ? !out->allow_recv : !out->allow_send) return -abi::kEINVAL;
+  return 0;
+}
+
+bool Engine::start_op(XferState &x, Peer &p, const std::shared_ptr<Op> &op) {
+  ++op->region->busy;
+  ++x.active;
+  x.ops.push_back(op);
+  p.post(op);
+  return p.alive();  // false: the post failed the peer (a socket error), and its ops with it
 }
 
 void Engine::finish_op(Op &op, int32_t err) {

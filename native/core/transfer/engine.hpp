@@ -155,6 +155,13 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   /** Forget the peers gone (peer_gone); at the end of a locked section, with no peer on the stack. */
   void forget_gone_peers();
   int32_t check_region(const std::shared_ptr<MemoryRegionApi> &r, std::shared_ptr<RegionState> &out);
+  /** A region of ours with `size` bytes at `offset` for receiving (`recv`) or sending: 0, or -EINVAL. */
+  int32_t check_local(const std::shared_ptr<MemoryRegionApi> &region, uint64_t offset, uint64_t size, bool recv,
+                      std::shared_ptr<RegionState> &out);
+  /** The live peer `x` may post to: 0 with `p` set, -ECANCELED or -ENOTCONN. */
+  int32_t postable(const XferState &x, Peer *&p) const;
+  /** Start checked operation `op` of `x` with `p`; false when that failed the peer (and its operations). */
+  bool start_op(XferState &x, Peer &p, const std::shared_ptr<Op> &op);
   Peer *peer_by_id(uint64_t id) const;
   Peer *peer_by_name(const std::string &name) const;
   void name_peer(Peer &p, const std::string &name);

@@ -16,18 +16,14 @@ int32_t Engine::post_one_sided(XferState &x, bool read, const std::vector<Remote
                                const std::optional<std::vector<uint8_t>> &notify) {
   if (notify && notify->size() > abi::kNOTIF_MAX_BYTES) return -abi::kEINVAL;
   Guard g(*this);
-  if (x.released || x.cancelled) return -abi::kECANCELED;
-  Peer *p = peer_by_id(x.peer_id);
-  if (p == nullptr || !p->alive()) return -abi::kENOTCONN;
+  Peer *p = nullptr;
+  if (int32_t err = postable(x, p); err != 0) return err;
   // Check the whole list before posting any of it: the local ranges, and the remote ones
   // against what the descriptors say (the peer checks them again against its regions).
   std::vector<std::shared_ptr<RegionState>> regions(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     const RemoteOp &o = ops[i];
-    if (int32_t err = check_region(o.region, regions[i]); err != 0) return err;
-    const RegionState &st = *regions[i];
-    if (o.offset > st.size || o.size > st.size - o.offset) return -abi::kEINVAL;
-    if (read ? !st.allow_recv : !st.allow_send) return -abi::kEINVAL;
+    if (int32_t err = check_local(o.region, o.offset, o.size, read, regions[i]); err != 0) return err;
     if (o.remote.kind != abi::MemKind::kHOST) return -abi::kEINVAL;
     if (o.remote_offset > o.remote.size || o.size > o.remote.size - o.remote_offset) return -abi::kEINVAL;
   }
@@ -63,11 +59,7 @@ int32_t Engine::post_one_sided(XferState &x, bool read, const std::vector<Remote
     // A WRITE's target receive has the id of the send with bit 63 (its RTR, ACK and ERROR say so).
     if (!read) op->matched_recv = op->id | kRecvIdBit;
     op->notify = batch;
-    ++op->region->busy;
-    ++x.active;
-    x.ops.push_back(op);
-    p->post(op);
-    if (!p->alive()) break;  // the post failed the peer (a socket error): its ops are failed
+    if (!start_op(x, *p, op)) break;
   }
   return 0;
 }

@@ -71,7 +71,8 @@ export function generateMain(argv: string[], out: (s: string) => void = console.
   for (const p of removed) out(`removed ${path.join(shownOut, p)}`);
   out(`hostwire generate: ${files.length} files, ${written.length} written, ${removed.length} removed`);
   const native = [...written, ...removed].filter((p) => NATIVE_SOURCES.some((dir) => p.startsWith(dir)));
-  if (native.length > 0) {
+  // Only where an addon is built from them: beside native/ (a hostwire checkout or package).
+  if (native.length > 0 && fs.existsSync(path.join(outDir, '..', 'native', 'CMakeLists.txt'))) {
     out(
       `hostwire generate: ${native.length} source${native.length === 1 ? '' : 's'} of the native addon changed (${shownOut}/cpp, ${shownOut}/napi); ` +
         'an addon built before is stale until rebuilt: `npm run build:native` in a hostwire checkout (`npm run generate` rebuilds it itself)',

@@ -17,8 +17,11 @@ describe('hostwire generate: the run around the generator', () => {
     assert.deepStrictEqual(fs.readdirSync(dir), []);
   });
 
-  it("says the native addon is stale when the addon's generated sources were written, and not after a no-op", () => {
-    const out = path.join(tmpDir('gen'), 'generated');
+  it("beside native/, says the native addon is stale when the addon's generated sources were written, and not after a no-op", () => {
+    const root = tmpDir('gen');
+    fs.mkdirSync(path.join(root, 'native'));
+    fs.writeFileSync(path.join(root, 'native', 'CMakeLists.txt'), '');
+    const out = path.join(root, 'generated');
     const first = hostwire(['generate', '--idl', IDL, '--out', out]);
     assert.equal(first.status, 0, first.stderr);
     const nativeFiles = ['cpp', 'napi'].reduce((n, d) => n + fs.readdirSync(path.join(out, d), { recursive: true }).filter((f) => fs.statSync(path.join(out, d, String(f))).isFile()).length, 0);
@@ -31,6 +34,13 @@ describe('hostwire generate: the run around the generator', () => {
     const again = hostwire(['generate', '--idl', IDL, '--out', out]);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout.trim().split('\n').pop()!, /^hostwire generate: \d+ files, 0 written, 0 removed$/);
+  });
+
+  it('elsewhere (no native/ beside the output), writes the addon sources without a note', () => {
+    const out = path.join(tmpDir('gen'), 'generated');
+    const r = hostwire(['generate', '--idl', IDL, '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout.trim().split('\n').pop()!, /^hostwire generate: (\d+) files, \1 written, 0 removed$/);
   });
 
   it('names the packages a feature misses and the npm command that installs them', () => {

@@ -40,7 +40,7 @@ function findPrebuild() {
   }
 }
 
-/** Why `file` does not load, or undefined when it loads and matches the package's ABI. */
+/** Why `file` does not load, or undefined when it loads and matches the package's ABI and protocol versions. */
 function loadProblem(file) {
   let binding;
   try {
@@ -54,8 +54,12 @@ function loadProblem(file) {
   } catch {
     return undefined; // no compiled bindings to compare with (a checkout before `tsc`)
   }
-  const built = binding.abi().version;
-  return built === constants.ABI.version ? undefined : `built for ABI ${built}, the package is ${constants.ABI.version}`;
+  const versions = (abi, protocols) =>
+    [`ABI ${abi}`, ...Object.keys(protocols).sort().map((name) => `${name} ${protocols[name].version}`)].join(', ');
+  const built = binding.abi();
+  const theirs = versions(built.version, built.protocols ?? {});
+  const ours = versions(constants.ABI.version, constants.PROTOCOLS);
+  return theirs === ours ? undefined : `built for ${theirs}, the package is ${ours}`;
 }
 
 function fail(message) {

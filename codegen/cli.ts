@@ -1,4 +1,5 @@
 /** `hostwire generate [--idl PATH] [--out DIR] [--check]` */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, IdlError } from './diagnostics';
@@ -15,6 +16,9 @@ export const GENERATE_USAGE = `usage: hostwire generate [--idl PATH] [--out DIR]
   --idl PATH   IDL file or folder (default: ./idl)
   --out DIR    output folder (default: ./generated)
   --check      write nothing; exit 1 and name every file that differs from the IDL`;
+
+/** The generated folders the native addon is compiled from. */
+const NATIVE_SOURCES = ['cpp/', 'napi/'];
 
 /** Run the generate command; returns the process exit code (0 ok, 1 drift, 2 bad input). */
 export function generateMain(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): number {
@@ -36,6 +40,10 @@ export function generateMain(argv: string[], out: (s: string) => void = console.
   }
   const idl = path.resolve(args.idl ?? 'idl');
   const outDir = path.resolve(args.out ?? 'generated');
+  if (args.idl === undefined && !fs.existsSync(idl)) {
+    err(`hostwire generate: no IDL to read: ${process.cwd()} has no idl/ folder; pass --idl PATH (an IDL file or a folder of them)\n${GENERATE_USAGE}`);
+    return 2;
+  }
   let files;
   try {
     files = emitAll(buildModel(idl));
@@ -62,5 +70,13 @@ export function generateMain(argv: string[], out: (s: string) => void = console.
   for (const p of written) out(`wrote ${path.join(shownOut, p)}`);
   for (const p of removed) out(`removed ${path.join(shownOut, p)}`);
   out(`hostwire generate: ${files.length} files, ${written.length} written, ${removed.length} removed`);
+  const native = [...written, ...removed].filter((p) => NATIVE_SOURCES.some((dir) => p.startsWith(dir)));
+  // Only where an addon is built from them: beside native/ (a hostwire checkout or package).
+  if (native.length > 0 && fs.existsSync(path.join(outDir, '..', 'native', 'CMakeLists.txt'))) {
+    out(
+      `hostwire generate: ${native.length} source${native.length === 1 ? '' : 's'} of the native addon changed (${shownOut}/cpp, ${shownOut}/napi); ` +
+        'an addon built before is stale until rebuilt: `npm run build:native` in a hostwire checkout (`npm run generate` rebuilds it itself)',
+    );
+  }
   return 0;
 }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ABI, PROTOCOLS } from '../generated/ts/constants';
+import { GENERATOR_PACKAGES, MissingPackageError, requirePackages } from './optional';
 
 const USAGE = `usage: hostwire <command> [options]
 
@@ -29,10 +30,12 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'generate': {
       // Loaded on demand: the generator's dependencies are not needed to host guests.
+      if (!generatorInstalled('hostwire generate')) return 2;
       const { generateMain } = await import('../codegen/cli');
       return generateMain(rest);
     }
     case 'diff': {
+      if (!generatorInstalled('hostwire diff')) return 2;
       const { diffMain } = await import('../codegen/diff/cli');
       return diffMain(rest);
     }
@@ -67,5 +70,17 @@ export async function main(argv: string[]): Promise<number> {
     default:
       console.error(`hostwire: unknown command '${cmd}'\n${USAGE}`);
       return 2;
+  }
+}
+
+/** Whether the generator's packages (optional peer dependencies) are installed; prints what to install when not. */
+function generatorInstalled(command: string): boolean {
+  try {
+    requirePackages(command, GENERATOR_PACKAGES);
+    return true;
+  } catch (e) {
+    if (!(e instanceof MissingPackageError)) throw e;
+    console.error(e.message);
+    return false;
   }
 }

@@ -1,14 +1,16 @@
 /**
  * The native addon (`hostwire.node`): its loader, typed by the binding the generator declares.
  *
- * `npm install` builds it with cmake-js into `build/Release/hostwire.node` at the package root
- * (`npm run build:native` rebuilds it). `HOSTWIRE_ADDON` may name another build to load.
+ * Where it comes from, first found wins: `HOSTWIRE_ADDON` (a path); a build compiled here with
+ * cmake-js, `build/Release/hostwire.node` at the package root (`npm run build:native`, or the
+ * install's fallback when no prebuild loads); the prebuilt addon the package carries,
+ * `prebuilds/<platform>-<arch>/hostwire.napi.<libc>.node`, chosen by node-gyp-build.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ABI } from '../generated/ts/constants';
+import { ABI, PROTOCOLS } from '../generated/ts/constants';
 import { HostwireError } from '../generated/ts/errno';
-import type { NativeBinding } from '../generated/ts/sdk';
+import type { NativeAbiInfo, NativeBinding } from '../generated/ts/sdk';
 
 /** The package root: this file runs from `dist/runtime/`. */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,7 +24,7 @@ interface NativeExtras {
   setErrorClass?(ctor: (new (errno: number, message: string) => Error) | undefined): void;
 }
 
-/** The addon cannot be loaded (not built, or built for another Node or ABI). */
+/** The addon cannot be loaded (not built, or built for another Node, ABI or protocol version). */
 export class NativeLoadError extends Error {
   readonly code = 'HOSTWIRE_NATIVE';
   constructor(message: string, options?: { cause?: unknown }) {
@@ -31,16 +33,55 @@ export class NativeLoadError extends Error {
   }
 }
 
+/** A checkout of the repository (with the native tests), rather than the installed package. */
+const CHECKOUT = fs.existsSync(path.join(ROOT, 'native', 'test'));
+
+/** What to run to compile the addon, where this package is. */
+const REBUILD = CHECKOUT
+  ? '`npm run build:native` (cmake-js compile -d native -O build)'
+  : '`npm rebuild hostwire --build-from-source` (needs cmake-js and node-addon-api from npm, and cmake, make, g++ and nlohmann-json3-dev)';
+
+/** The prebuilt addon node-gyp-build picks for this platform, arch, libc and runtime, if the package has one. */
+export function prebuildPath(root: string = ROOT): string | undefined {
+  let file: string;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const gypBuild = require('node-gyp-build') as { path(dir: string): string };
+    file = gypBuild.path(root);
+  } catch {
+    return undefined;
+  }
+  // node-gyp-build also looks in build/, which holds the glue-test addon beside ours.
+  return file.startsWith(path.join(root, 'prebuilds') + path.sep) ? file : undefined;
+}
+
 function addonPath(): string {
-  return process.env.HOSTWIRE_ADDON ? path.resolve(process.env.HOSTWIRE_ADDON) : ADDON_PATH;
+  if (process.env.HOSTWIRE_ADDON) return path.resolve(process.env.HOSTWIRE_ADDON);
+  if (fs.existsSync(ADDON_PATH)) return ADDON_PATH;
+  return prebuildPath() ?? ADDON_PATH;
+}
+
+/** The version domains an addon is built for, `ABI 1.10.0, transfer 2.1.0`. */
+function versions(abi: string, protocols: Record<string, { version: string }>): string {
+  return [`ABI ${abi}`, ...Object.keys(protocols).sort().map((name) => `${name} ${protocols[name].version}`)].join(', ');
+}
+
+/**
+ * Why `built` (the addon's `abi()`) does not match these bindings: the ABI's or a protocol's
+ * version differs. Undefined when they match.
+ */
+export function staleReason(built: Pick<NativeAbiInfo, 'version' | 'protocols'>): string | undefined {
+  const ours = versions(ABI.version, PROTOCOLS);
+  const theirs = versions(built.version, built.protocols ?? {});
+  return ours === theirs ? undefined : `it was built for ${theirs}; these bindings are ${ours}`;
 }
 
 function load(file: string): NativeBinding & NativeExtras {
   const shown = path.relative(process.cwd(), file) || file;
   if (!fs.existsSync(file)) {
     throw new NativeLoadError(
-      `hostwire: the native addon is not built (${shown} is missing); ` +
-        'run `npm run build:native` (cmake-js compile -d native -O build) after `npm run generate`',
+      `hostwire: no native addon for ${process.platform}-${process.arch}: ${shown} is missing and the package has no prebuilt addon ` +
+        `that loads here; compile it with ${REBUILD}`,
     );
   }
   let binding: NativeBinding & NativeExtras;
@@ -48,16 +89,13 @@ function load(file: string): NativeBinding & NativeExtras {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     binding = require(file) as NativeBinding & NativeExtras;
   } catch (e) {
-    throw new NativeLoadError(`hostwire: cannot load the native addon ${shown}: ${(e as Error).message}; rebuild it with \`npm run build:native\``, {
+    throw new NativeLoadError(`hostwire: cannot load the native addon ${shown}: ${(e as Error).message}; compile it with ${REBUILD}`, {
       cause: e,
     });
   }
-  const built = binding.abi();
-  if (built.version !== ABI.version) {
-    throw new NativeLoadError(
-      `hostwire: the native addon ${shown} was built for ABI ${built.version}, these bindings are ${ABI.version}; ` +
-        'rebuild it with `npm run build:native`',
-    );
+  const stale = staleReason(binding.abi());
+  if (stale) {
+    throw new NativeLoadError(`hostwire: the native addon ${shown} is stale: ${stale}; rebuild it with ${REBUILD}`);
   }
   // Errno errors thrown and rejected by the addon are HostwireError instances from here on.
   binding.setErrorClass?.(HostwireError);

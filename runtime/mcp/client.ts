@@ -9,6 +9,7 @@
  *
  * The MCP SDK is loaded on first use, so a host without MCP servers never loads it.
  */
+import { requireOptional } from '../optional';
 import type { McpServerRecord } from './config';
 import type { McpListedTool } from './policy';
 
@@ -55,10 +56,10 @@ let sdk: Sdk | undefined;
 
 function loadSdk(): Sdk {
   if (sdk === undefined) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { Client } = require('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js');
-    const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js') as typeof import('@modelcontextprotocol/sdk/client/stdio.js');
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    // An optional peer dependency: installed by those who use MCP servers.
+    const pkg = '@modelcontextprotocol/sdk';
+    const { Client } = requireOptional<typeof import('@modelcontextprotocol/sdk/client/index.js')>(`${pkg}/client/index.js`, 'MCP servers', pkg);
+    const { StdioClientTransport } = requireOptional<typeof import('@modelcontextprotocol/sdk/client/stdio.js')>(`${pkg}/client/stdio.js`, 'MCP servers', pkg);
     sdk = { Client, StdioClientTransport };
   }
   return sdk;

@@ -30,6 +30,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { requireOptional } from '../optional';
 
 export interface McpStdioConfig {
   command: string;
@@ -203,8 +204,8 @@ export function loadMcpDir(dir: string): McpDirectory {
     }
     let cfg: unknown;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      cfg = ext === 'toml' ? (require('smol-toml') as typeof import('smol-toml')).parse(text) : JSON.parse(text);
+      // smol-toml is an optional peer dependency, installed by those who use MCP servers.
+      cfg = ext === 'toml' ? requireOptional<typeof import('smol-toml')>('smol-toml', 'MCP server .toml files').parse(text) : JSON.parse(text);
     } catch (e) {
       skipped.push({ file, reason: (e as Error).message.split('\n')[0] });
       continue;

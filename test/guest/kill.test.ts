@@ -7,30 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Errno, Guest, loadNative } from '../../runtime';
 import { hostBridge } from '../../runtime/guest/bridge';
-import { runCli, tmpDir, wat } from './helpers';
-
-/** Blocks in spear_epoll_wait(-1) on an empty set after logging `waiting`. */
-const BLOCKED = `(module
-  (import "spear" "spear_epoll_create" (func $create (result i32)))
-  (import "spear" "spear_epoll_wait" (func $wait (param i32 i32 i32 i32) (result i32)))
-  (import "spear" "log" (func $log (param i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "waiting")
-  (func (export "_start") (local $ep i32)
-    (local.set $ep (call $create))
-    (drop (call $log (i32.const 2) (i32.const 0) (i32.const 7)))
-    (i32.store (i32.const 60) (i32.const 64))
-    (drop (call $wait (local.get $ep) (i32.const 64) (i32.const 60) (i32.const -1)))
-    unreachable))`;
-
-/** Loops forever without a hostcall after logging `spinning`. */
-const SPINNING = `(module
-  (import "spear" "log" (func $log (param i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "spinning")
-  (func (export "_start")
-    (drop (call $log (i32.const 2) (i32.const 0) (i32.const 8)))
-    (loop $forever (br $forever))))`;
+import { BLOCKED, runCli, SPINNING, tmpDir, wat } from './helpers';
 
 describe('guest host: stopping a guest', () => {
   let dir: string;

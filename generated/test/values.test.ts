@@ -35,9 +35,9 @@ describe('conformance: spear 1.10.0 values', () => {
     });
   });
 
-  describe('protocol versions (transfer 2.1.0)', () => {
+  describe('protocol versions (transfer 3.0.0)', () => {
     const expected = {
-      transfer: { name: 'transfer', version: '2.1.0', major: 2, minor: 1, patch: 0 },
+      transfer: { name: 'transfer', version: '3.0.0', major: 3, minor: 0, patch: 0 },
     };
 
     it('TS: PROTOCOLS', () => {

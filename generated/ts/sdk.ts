@@ -11,7 +11,7 @@ export interface AcceptOptions {
    * @defaultValue -1
    */
   timeoutMs?: number;
-  /** Gives up the accept (ECANCELED) when aborted; a peer that arrives later waits for another accept. */
+  /** Gives up the accept when aborted (the promise rejects with an AbortError whose `cause` is the signal's reason); a peer that arrives later waits for another accept. */
   signal?: AbortSignal;
 }
 
@@ -19,6 +19,18 @@ export interface AcceptOptions {
 export const ACCEPT_OPTIONS_DEFAULTS = {
   timeoutMs: -1,
 } as const satisfies Partial<AcceptOptions>;
+
+/** Cancellation of a connect. (dictionary `connect_options`) */
+export interface ConnectOptions {
+  /** Gives up the connect when aborted: the promise rejects with an AbortError; the attempt's channels are closed once no other connect to the same peer waits for them. */
+  signal?: AbortSignal;
+}
+
+/** Cancellation of a listen. (dictionary `listen_options`) */
+export interface ListenOptions {
+  /** Gives up the listen when aborted before it finished: the promise rejects with an AbortError and nothing is left listening. */
+  signal?: AbortSignal;
+}
 
 /** One operation of a batch post. (dictionary `post_op`) */
 export interface PostOp {
@@ -133,7 +145,7 @@ export interface WaitOptions {
    * @defaultValue -1
    */
   timeoutMs?: number;
-  /** Cancels the transfer when aborted. */
+  /** Cancels the transfer when aborted: its operations fail with ECANCELED on both sides, and this wait rejects with an AbortError whose `cause` is the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -146,9 +158,10 @@ export const WAIT_OPTIONS_DEFAULTS = {
 export interface Session {
   /**
    * Open the listening channels; resolves with the connection-info blob (a `conn_info` record).
+   * @param options Cancellation.
    * @throws {HostwireError} The promise rejects with EIO, EINVAL.
    */
-  listen(): Promise<Uint8Array>;
+  listen(options?: ListenOptions): Promise<Uint8Array>;
   /**
    * Remember the connection info of peer `name`.
    * @param name The peer's name.
@@ -159,9 +172,10 @@ export interface Session {
   /**
    * Open every channel to peer `name`, trying the addresses of its conn_info in order (the first that answers within `connect_timeout_ms` is used, and named in `metrics()`); resolves when every channel has completed its handshake on both sides. A refused connection is ECONNREFUSED, an unreachable one EHOSTUNREACH or ETIMEDOUT, a peer of another major protocol version EPROTO; the error's message names the addresses tried.
    * @param name The peer's name.
+   * @param options Cancellation.
    * @throws {HostwireError} The promise rejects with ENOENT, EPROTO, ECONNRESET, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH.
    */
-  connect(name: string): Promise<void>;
+  connect(name: string, options?: ConnectOptions): Promise<void>;
   /**
    * Resolve when a peer has connected every channel and announced `name` in its handshake, whichever order peers arrive in; a peer that announced no name goes to the oldest pending accept. The peer is then known as `name`. A peer that announced `name` and broke off its handshake fails this accept with ECONNRESET (EPROTO: another major protocol version).
    * @param name The name of the peer.
@@ -201,8 +215,8 @@ export interface Session {
    * @throws {HostwireError} With code ENOENT, ENOTCONN.
    */
   createTransfer(name: string): Transfer;
-  /** Bytes and operations per peer, errors by code and a latency histogram, as JSON. */
-  metrics(): string;
+  /** Bytes and operations per peer, errors by code and a latency histogram, as an object (the shape of `SessionMetrics`); the core writes it as JSON text. */
+  metrics(): object;
   /** Close every channel and fail every pending operation with ECANCELED. */
   close(): Promise<void>;
 }

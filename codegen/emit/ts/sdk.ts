@@ -21,6 +21,8 @@ export function apiTsType(t: ApiType, dir: Direction): string {
       return dir === 'in' ? 'ArrayBuffer | ArrayBufferView' : 'Buffer';
     case 'abort_signal':
       return 'AbortSignal';
+    case 'json':
+      return 'object';
     case 'void':
       return 'void';
     case 'dictionary':

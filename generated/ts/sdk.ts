@@ -160,6 +160,8 @@ export interface Session {
    * Open the listening channels; resolves with the connection-info blob (a `conn_info` record).
    * @param options Cancellation.
    * @throws {HostwireError} The promise rejects with EIO, EINVAL.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   listen(options?: ListenOptions): Promise<Uint8Array>;
   /**
@@ -167,6 +169,7 @@ export interface Session {
    * @param name The peer's name.
    * @param blob Its `conn_info` blob.
    * @throws {HostwireError} With code EEXIST, EINVAL, EPROTO.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   loadRemoteConnInfo(name: string, blob: Uint8Array): void;
   /**
@@ -174,6 +177,8 @@ export interface Session {
    * @param name The peer's name.
    * @param options Cancellation.
    * @throws {HostwireError} The promise rejects with ENOENT, EPROTO, ECONNRESET, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   connect(name: string, options?: ConnectOptions): Promise<void>;
   /**
@@ -181,12 +186,16 @@ export interface Session {
    * @param name The name of the peer.
    * @param options Timeout and cancellation.
    * @throws {HostwireError} The promise rejects with EEXIST, EINVAL, EPROTO, ECONNRESET, ETIMEDOUT, ECANCELED.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} The promise rejects with a RangeError with code ERR_OUT_OF_RANGE when `options.timeoutMs` is not an integer in its range.
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   accept(name: string, options?: AcceptOptions): Promise<void>;
   /**
    * Close the channels to peer `name`; its pending operations fail with ECONNRESET.
    * @param name The peer's name.
    * @throws {HostwireError} The promise rejects with ENOENT.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   disconnect(name: string): Promise<void>;
   /**
@@ -194,6 +203,7 @@ export interface Session {
    * @param memory A Buffer, ArrayBuffer or typed array.
    * @param options Allowed uses.
    * @throws {HostwireError} With code ENOMEM, EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   registerMemory(memory: ArrayBuffer | ArrayBufferView, options?: RegisterOptions): MemoryRegion;
   /**
@@ -201,18 +211,22 @@ export interface Session {
    * @param size Bytes.
    * @param options Allowed uses.
    * @throws {HostwireError} With code ENOMEM, EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when `size` is not an integer in its range.
    */
   allocMemory(size: number, options?: RegisterOptions): MemoryRegion;
   /**
    * Deregister a region; -EBUSY while an active transfer uses it.
    * @param region The region.
    * @throws {HostwireError} With code EBUSY, EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   deregisterMemory(region: MemoryRegion): void;
   /**
    * Create a transfer with peer `name`.
    * @param name The peer's name.
    * @throws {HostwireError} With code ENOENT, ENOTCONN.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   createTransfer(name: string): Transfer;
   /** Bytes and operations per peer, errors by code and a latency histogram, as an object (the shape of `SessionMetrics`); the core writes it as JSON text. */
@@ -227,6 +241,8 @@ export interface SessionConstructor {
    * Create a session; nothing is opened until `listen` or `connect`.
    * @param options Session options.
    * @throws {HostwireError} With code EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `options.channels`, `options.chunkBytes`, `options.windowChunks`, `options.eagerMaxBytes`, `options.heartbeatMs`, `options.peerTimeoutMs`, `options.connectTimeoutMs`, `options.minProgressBytes` is not an integer in its range.
    */
   new(options?: SessionOptions): Session;
 }
@@ -255,6 +271,8 @@ export interface Transfer {
    * @param size Bytes.
    * @param tag The tag.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `tag` is not an integer in its range.
    */
   postSend(region: MemoryRegion, offset: number, size: number, tag: number): void;
   /**
@@ -264,24 +282,33 @@ export interface Transfer {
    * @param size Capacity in bytes.
    * @param tag The tag.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `tag` is not an integer in its range.
    */
   postRecv(region: MemoryRegion, offset: number, size: number, tag: number): void;
   /**
    * Post many sends at once.
    * @param ops The operations.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `ops[].offset`, `ops[].size`, `ops[].tag` is not an integer in its range.
    */
   postSendBatch(ops: readonly PostOp[]): void;
   /**
    * Post many receives at once.
    * @param ops The operations.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `ops[].offset`, `ops[].size`, `ops[].tag` is not an integer in its range.
    */
   postRecvBatch(ops: readonly PostOp[]): void;
   /**
    * Resolves when every posted operation completed; ETIMEDOUT leaves the transfer active.
    * @param options Timeout and cancellation.
    * @throws {HostwireError} The promise rejects with EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ECANCELED.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} The promise rejects with a RangeError with code ERR_OUT_OF_RANGE when `options.timeoutMs` is not an integer in its range.
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   wait(options?: WaitOptions): Promise<void>;
   /** Whether every posted operation completed. */
@@ -290,6 +317,8 @@ export interface Transfer {
    * Bytes received by the receive with `tag` (a smaller send completes it with its real length).
    * @param tag The tag.
    * @throws {HostwireError} With code ENOENT.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when `tag` is not an integer in its range.
    */
   receivedBytes(tag: number): number;
   /** Release the transfer; active operations fail with ECANCELED on both sides. */

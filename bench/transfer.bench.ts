@@ -131,7 +131,7 @@ async function peerMain(): Promise<void> {
       await stream(s!, 'server', region!, 'send', Number(a.size), Number(a.count), Number(a.batch), Number(a.tag), a.hot === 1);
       const ms = now() - t0;
       // The sending side's congestion control: the one that paces the bytes, or not.
-      return { ms, congestion: (JSON.parse(s!.metrics()) as { peers: Record<string, { congestion: string }> }).peers.server.congestion };
+      return { ms, congestion: (s!.metrics() as { peers: Record<string, { congestion: string }> }).peers.server.congestion };
     },
     // The target of one-sided operations: connect, register memory, hand out its descriptor; nothing else.
     async hwTarget(a) {

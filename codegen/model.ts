@@ -392,6 +392,8 @@ export type ApiType =
   | { kind: 'bytes' }
   | { kind: 'memory' }
   | { kind: 'abort_signal' }
+  /** A result only: JSON text from the core, parsed into a plain object for JS. */
+  | { kind: 'json' }
   | { kind: 'void' }
   | { kind: 'dictionary'; def: DictionaryDef }
   | { kind: 'interface'; name: string }

@@ -1,6 +1,7 @@
 /** hostwire: the public SDK. */
-import type { Session as SessionInstance, SessionConstructor } from '../generated/ts/sdk';
+import type { Session as NativeSession, SessionConstructor as NativeSessionConstructor } from '../generated/ts/sdk';
 import { loadNative } from './native';
+import type { SessionMetrics } from './transfer/metrics';
 
 export * from '../generated/ts';
 export { main } from './cli';
@@ -37,8 +38,16 @@ export { streamsPath, type StreamsInfo, type StreamsOptions } from './streams';
 export { ChatError } from './chat';
 export type { BackendCallOptions, BackendChatRequest, ChatBackend, ChatCompleteFn, ChatCompletion, ChatMessage } from './chat';
 
-/** A transfer endpoint (see `SessionOptions`). */
-export type Session = SessionInstance;
+/** A transfer endpoint (see `SessionOptions`); `metrics()` is typed as `SessionMetrics`. */
+export type Session = Omit<NativeSession, 'metrics'> & {
+  /** Bytes and operations per peer, errors by code and a latency histogram. */
+  metrics(): SessionMetrics;
+};
+
+/** The `Session` class (see the generated `SessionConstructor` for its errors). */
+export interface SessionConstructor {
+  new (...args: ConstructorParameters<NativeSessionConstructor>): Session;
+}
 
 /**
  * The native `Session` class, typed by the generated SDK. The addon is loaded on first use,

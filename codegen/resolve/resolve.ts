@@ -304,7 +304,7 @@ export function resolve(raw: RawIdl): Model {
   const apiType = (name: string): ApiType => {
     if (name.endsWith('[]')) return { kind: 'array', element: apiType(name.slice(0, -2)) };
     if (isIntType(name)) return { kind: 'int', int: INTS[name] };
-    if (['bool', 'string', 'bytes', 'memory', 'abort_signal', 'void'].includes(name)) return { kind: name } as ApiType;
+    if (['bool', 'string', 'bytes', 'memory', 'abort_signal', 'json', 'void'].includes(name)) return { kind: name } as ApiType;
     if (interfaceNames.has(name)) return { kind: 'interface', name };
     const r = records.get(name);
     if (r) return { kind: 'record', def: r };

@@ -16,7 +16,10 @@ export const MAX_ARRAY_LENGTH = 65535;
 /** Parameter types a hostcall may use besides enums, flags and integers. */
 export const HOSTCALL_PARAM_KINDS = ['fd', 'fn_index', 'in_bytes', 'in_string', 'out_bytes', 'ctl_arg'] as const;
 /** Types an interface signature or dictionary may use besides dictionaries, interfaces and records. */
-export const API_BUILTINS = ['bool', 'string', 'bytes', 'memory', 'abort_signal', 'void', ...Object.keys(INTS)];
+export const API_BUILTINS = ['bool', 'string', 'bytes', 'memory', 'abort_signal', 'json', 'void', ...Object.keys(INTS)];
+
+/** Built-in types only a method may return (`json`: JSON text from the core, an object in JS). */
+const RESULT_ONLY = ['void', 'json'];
 
 class Checker {
   readonly diags: Diagnostic[] = [];
@@ -344,9 +347,9 @@ export function checkSemantics(raw: RawIdl): Diagnostic[] {
   const apiType = (at: Located, sub: string, t: unknown, allowVoid: boolean): void => {
     const base = String(t).replace(/\[\]$/, '');
     const k = kindOf.get(base);
-    const ok = (API_BUILTINS.includes(base) && (allowVoid || base !== 'void')) || k === 'dictionaries' || k === 'interfaces' || k === 'records';
+    const ok = (API_BUILTINS.includes(base) && (allowVoid || !RESULT_ONLY.includes(base))) || k === 'dictionaries' || k === 'interfaces' || k === 'records';
     if (!ok) {
-      c.report(at, sub, `unknown type '${base}'; expected one of: ${API_BUILTINS.filter((b) => allowVoid || b !== 'void').join(', ')}, or a dictionary, interface or record name`);
+      c.report(at, sub, `unknown type '${base}'; expected one of: ${API_BUILTINS.filter((b) => allowVoid || !RESULT_ONLY.includes(b)).join(', ')}, or a dictionary, interface or record name`);
     }
   };
   /** A dictionary field's range fits its integer type; its default is a value of its type, inside the range. */

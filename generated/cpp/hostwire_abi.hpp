@@ -34,16 +34,16 @@ constexpr uint32_t kAbiVersionMinor = 11;
 constexpr uint32_t kAbiVersionPatch = 0;
 
 /**
- * The transfer protocol 2.2.0, versioned apart from the ABI.
+ * The transfer protocol 3.0.0, versioned apart from the ABI.
  *
  * The transfer wire protocol between hostwire processes: the connection-info blob a session hands
  * its peers, the frames on every channel, the memory descriptors, and the host-side Session,
  * MemoryRegion and Transfer API that speaks it. Versioned apart from the guest ABI: a breaking
  * change to it raises this version's major, not the ABI's.
  */
-constexpr const char *kTransferVersion = "2.2.0";
-constexpr uint32_t kTransferVersionMajor = 2;
-constexpr uint32_t kTransferVersionMinor = 2;
+constexpr const char *kTransferVersion = "3.0.0";
+constexpr uint32_t kTransferVersionMajor = 3;
+constexpr uint32_t kTransferVersionMinor = 0;
 constexpr uint32_t kTransferVersionPatch = 0;
 
 // ---- errno --------------------------------------------------------------------------------

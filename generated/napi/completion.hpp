@@ -29,6 +29,8 @@ class Settlement {
   virtual ~Settlement() = default;
   /** Settle the promise (JS thread, inside a handle scope). Never throws. */
   virtual void Settle(Napi::Env env) = 0;
+  /** It will never be settled (its environment is ending): let go of JS references without N-API. */
+  virtual void Abandon() {}
 };
 
 /**
@@ -68,7 +70,10 @@ class Settler {
   static void CallJs(Napi::Env env, Napi::Function, Settler *settler, Settlement *s) {
     std::unique_ptr<Settlement> own(s);
     // No environment: it ends, and the queue is being emptied.
-    if (static_cast<napi_env>(env) == nullptr || settler == nullptr || !own) return;
+    if (static_cast<napi_env>(env) == nullptr || settler == nullptr || !own) {
+      if (own) own->Abandon();
+      return;
+    }
     own->Settle(env);
     settler->End(env);
   }
@@ -94,6 +99,20 @@ template <class T> class Completion {
       : env_(env), settler_(Settler::Of(env)) {
     link_ = std::make_shared<Link>(std::make_unique<Job>(deferred, where, to_js), settler_, addon_data(env).life);
     settler_->Begin(env);
+  }
+
+  /**
+   * The AbortSignal at key `key` of the options object `options`, if there is one: when the
+   * call fails with ECANCELED and that signal has aborted, the promise rejects with an
+   * AbortError as Node's own APIs do (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the
+   * signal's reason) instead of the errno error. Call it before `Run`, after the options were
+   * converted (so the signal is known to be one). Every async method whose options carry an
+   * `abort_signal` field gets this call from the generator.
+   */
+  void AbortsWith(const Napi::Value &options, const char *key) {
+    if (!options.IsObject()) return;
+    Napi::Value signal = options.As<Napi::Object>().Get(key);
+    if (signal.IsObject()) link_->Watch(signal.As<Napi::Object>());
   }
 
   /** The callback for a core method with a result: call it exactly once, from any thread. */
@@ -146,6 +165,17 @@ template <class T> class Completion {
     T result{};
     /** The core let go of the callback without calling it. */
     bool dropped = false;
+    /** The call's AbortSignal (`AbortsWith`), if any. */
+    Napi::ObjectReference signal;
+
+    void Abandon() override { signal.SuppressDestruct(); }
+
+    /** Whether the call's signal has aborted. */
+    bool signal_aborted() const {
+      if (signal.IsEmpty()) return false;
+      Napi::Value aborted = signal.Value().Get("aborted");
+      return aborted.IsBoolean() && aborted.As<Napi::Boolean>().Value();
+    }
 
     void Settle(Napi::Env env) override {
       // Nothing may escape: an exception thrown into a terminating environment (a worker
@@ -154,6 +184,8 @@ template <class T> class Completion {
         if (dropped) {
           const std::string w = std::string(where) + " (the native core dropped it without completing)";
           deferred.Reject(errno_error(env, w, -abi::kEIO).Value());
+        } else if (err == -abi::kECANCELED && signal_aborted()) {
+          deferred.Reject(abort_error(env, signal.Value().Get("reason")).Value());
         } else if (err < 0) {
           deferred.Reject(errno_error(env, where, err, detail).Value());
         } else {
@@ -182,6 +214,11 @@ template <class T> class Completion {
     /** The last copy of the callback is gone: if it was never called, say so. */
     ~Link() { Send(-abi::kEIO, T{}, true); }
 
+    /** Remember the call's AbortSignal (JS thread, before the core is called). */
+    void Watch(Napi::Object signal) {
+      if (job_) job_->signal = Napi::Persistent(signal);
+    }
+
     void Send(int32_t err, T result, bool dropped) {
       if (sent_.exchange(true)) return;
       Job *job = job_.release();
@@ -196,7 +233,10 @@ template <class T> class Completion {
       }
       bool queued = false;
       life_->IfAlive([&] { queued = settler_->Post(job); });
-      if (!queued) delete job;
+      if (!queued) {
+        job->Abandon();
+        delete job;
+      }
     }
 
     /** The thread inside Run (none outside it), and what was called back there. */

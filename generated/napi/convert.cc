@@ -12,46 +12,165 @@ std::string Where::path() const {
   return out.empty() ? std::string(name_) : out + "." + name_;
 }
 
-void Where::fail(Napi::Env env, const std::string &expected) const {
-  throw Napi::TypeError::New(env, std::string(method_) + ": " + path() + " must be " + expected);
+namespace {
+
+/** A JS number as `util.inspect` shows it (`-0`, `1.5`, `NaN`). */
+std::string number_text(const Napi::Value &v) {
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (d == 0 && std::signbit(d)) return "-0";
+  return v.ToString().Utf8Value();
+}
+
+/** `s` quoted as `util.inspect` quotes a string: single quotes unless it holds one and no double. */
+std::string quoted(const std::string &s) {
+  const char q = s.find('\'') != std::string::npos && s.find('"') == std::string::npos ? '"' : '\'';
+  return q + s + q;
+}
+
+/** Digits of an integer grouped by threes with `_` (Node's addNumericalSeparator). */
+std::string grouped(const std::string &digits) {
+  const size_t start = !digits.empty() && digits[0] == '-' ? 1 : 0;
+  std::string out;
+  size_t i = digits.size();
+  for (; i >= start + 4; i -= 3) out = "_" + digits.substr(i - 3, 3) + out;
+  return digits.substr(0, i) + out;
+}
+
+/**
+ * A primitive as `util.inspect` shows it, cut as Node's messages cut it: a string of more
+ * than 28 characters to its first 25 and `...` (then quoted), anything else the same way
+ * once shown.
+ */
+std::string inspected(const Napi::Value &v) {
+  std::string s;
+  if (v.IsString()) {
+    std::u16string text = v.As<Napi::String>().Utf16Value();
+    if (text.size() > 28) text = text.substr(0, 25) + u"...";
+    return quoted(Napi::String::New(v.Env(), text).Utf8Value());
+  }
+  if (v.IsNumber()) s = number_text(v);
+  else if (v.IsBigInt()) s = v.ToString().Utf8Value() + "n";
+  else if (v.IsBoolean()) s = v.As<Napi::Boolean>().Value() ? "true" : "false";
+  else s = v.ToString().Utf8Value();  // a symbol
+  return s.size() > 28 ? s.substr(0, 25) + "..." : s;
+}
+
+/** The `typeof` of a primitive. */
+const char *type_name(const Napi::Value &v) {
+  switch (v.Type()) {
+    case napi_string: return "string";
+    case napi_number: return "number";
+    case napi_bigint: return "bigint";
+    case napi_boolean: return "boolean";
+    case napi_symbol: return "symbol";
+    default: return "object";
+  }
+}
+
+/** What a value is, in the words of Node's ERR_INVALID_ARG_TYPE (`type string ('2')`, `an instance of Object`). */
+std::string specific_type(const Napi::Value &v) {
+  if (v.IsNull()) return "null";
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsObject()) {
+    Napi::Object o = v.As<Napi::Object>();
+    if (v.IsFunction()) {
+      Napi::Value name = o.Get("name");
+      if (name.IsString() && !name.As<Napi::String>().Utf8Value().empty()) return "function " + name.As<Napi::String>().Utf8Value();
+      return "function";
+    }
+    Napi::Value ctor = o.Get("constructor");
+    if (ctor.IsFunction()) {
+      Napi::Value name = ctor.As<Napi::Object>().Get("name");
+      if (name.IsString() && !name.As<Napi::String>().Utf8Value().empty()) return "an instance of " + name.As<Napi::String>().Utf8Value();
+    }
+    return "an object with no constructor";
+  }
+  return std::string("type ") + type_name(v) + " (" + inspected(v) + ")";
+}
+
+/** An out-of-range value as Node's ERR_OUT_OF_RANGE shows it (`-1`, `9_007_199_254_740_992`, `1n`). */
+std::string range_received(const Napi::Value &v) {
+  if (v.IsNumber()) {
+    const double d = v.As<Napi::Number>().DoubleValue();
+    const std::string s = number_text(v);
+    return std::isfinite(d) && std::trunc(d) == d && std::fabs(d) > 4294967296.0 ? grouped(s) : s;
+  }
+  if (v.IsBigInt()) {
+    // Grouped beyond 2 ** 32, as Node does.
+    const std::string s = v.ToString().Utf8Value();
+    const std::string magnitude = s[0] == '-' ? s.substr(1) : s;
+    const bool big = magnitude.size() > 10 || (magnitude.size() == 10 && magnitude > "4294967296");
+    return (big ? grouped(s) : s) + "n";
+  }
+  return inspected(v);
+}
+
+/** `err` with Node's `code` set, to throw. */
+Napi::Error with_code(Napi::Error err, const char *code) {
+  err.Value().Set("code", Napi::String::New(err.Env(), code));
+  return err;
+}
+
+}  // namespace
+
+std::string Where::noun() const {
+  return path().find('.') != std::string::npos ? "property" : "argument";
+}
+
+void Where::fail_type(Napi::Env env, const std::string &expected, const Napi::Value &received) const {
+  throw with_code(Napi::TypeError::New(env, "The \"" + path() + "\" " + noun() + " must be " + expected + ". Received " +
+                                                specific_type(received)),
+                  "ERR_INVALID_ARG_TYPE");
+}
+
+void Where::fail_range(Napi::Env env, const std::string &range, const Napi::Value &received) const {
+  throw with_code(Napi::RangeError::New(env, "The value of \"" + path() + "\" is out of range. It must be " + range +
+                                                 ". Received " + range_received(received)),
+                  "ERR_OUT_OF_RANGE");
+}
+
+void Where::fail_value(Napi::Env env, const std::string &reason, const Napi::Value &received) const {
+  const std::string shown = received.IsObject() ? specific_type(received) : inspected(received);
+  throw with_code(Napi::TypeError::New(env, "The " + noun() + " '" + path() + "' " + reason + ". Received " + shown),
+                  "ERR_INVALID_ARG_VALUE");
 }
 
 bool to_bool(const Napi::Value &v, const Where &w) {
-  if (!v.IsBoolean()) w.fail(v.Env(), "a boolean");
+  if (!v.IsBoolean()) w.fail_type(v.Env(), "of type boolean", v);
   return v.As<Napi::Boolean>().Value();
 }
 
 std::string to_string(const Napi::Value &v, const Where &w) {
-  if (!v.IsString()) w.fail(v.Env(), "a string");
+  if (!v.IsString()) w.fail_type(v.Env(), "of type string", v);
   return v.As<Napi::String>().Utf8Value();
 }
 
 int64_t to_integer(const Napi::Value &v, const Where &w, int64_t min, int64_t max) {
-  if (v.IsNumber()) {
-    const double d = v.As<Napi::Number>().DoubleValue();
-    if (std::isfinite(d) && std::trunc(d) == d && d >= static_cast<double>(min) && d <= static_cast<double>(max)) {
-      return static_cast<int64_t>(d);
-    }
+  // Node's validateInteger: not a number is a type error; a fraction, NaN or a value outside
+  // min..max is out of range.
+  if (!v.IsNumber()) w.fail_type(v.Env(), "of type number", v);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || std::trunc(d) != d) w.fail_range(v.Env(), "an integer", v);
+  if (d < static_cast<double>(min) || d > static_cast<double>(max)) {
+    w.fail_range(v.Env(), ">= " + std::to_string(min) + " && <= " + std::to_string(max), v);
   }
-  w.fail(v.Env(), "an integer in " + std::to_string(min) + ".." + std::to_string(max));
+  return static_cast<int64_t>(d);
 }
 
 int64_t to_bigint_i64(const Napi::Value &v, const Where &w) {
-  if (v.IsBigInt()) {
-    bool lossless = false;
-    const int64_t n = v.As<Napi::BigInt>().Int64Value(&lossless);
-    if (lossless) return n;
-  }
-  w.fail(v.Env(), "a bigint in -9223372036854775808..9223372036854775807");
+  if (!v.IsBigInt()) w.fail_type(v.Env(), "of type bigint", v);
+  bool lossless = false;
+  const int64_t n = v.As<Napi::BigInt>().Int64Value(&lossless);
+  if (!lossless) w.fail_range(v.Env(), ">= -2n ** 63n && <= 2n ** 63n - 1n", v);
+  return n;
 }
 
 uint64_t to_bigint_u64(const Napi::Value &v, const Where &w) {
-  if (v.IsBigInt()) {
-    bool lossless = false;
-    const uint64_t n = v.As<Napi::BigInt>().Uint64Value(&lossless);
-    if (lossless) return n;
-  }
-  w.fail(v.Env(), "a bigint in 0..18446744073709551615");
+  if (!v.IsBigInt()) w.fail_type(v.Env(), "of type bigint", v);
+  bool lossless = false;
+  const uint64_t n = v.As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless) w.fail_range(v.Env(), ">= 0n && <= 2n ** 64n - 1n", v);
+  return n;
 }
 
 Bytes to_bytes(const Napi::Value &v, const Where &w) {
@@ -66,7 +185,7 @@ Bytes to_bytes(const Napi::Value &v, const Where &w) {
       return Bytes{static_cast<const uint8_t *>(data), length};
     }
   }
-  w.fail(v.Env(), "a Uint8Array");
+  w.fail_type(v.Env(), "an instance of Uint8Array", v);
 }
 
 std::vector<uint8_t> to_byte_vector(const Napi::Value &v, const Where &w) {
@@ -94,18 +213,18 @@ std::shared_ptr<core::AbortToken> to_abort_signal(const Napi::Value &v, const Wh
       return token;
     }
   }
-  w.fail(env, "an AbortSignal");
+  w.fail_type(env, "an instance of AbortSignal", v);
 }
 
 bool to_dictionary(const Napi::Value &v, const Where &w, Napi::Object &out) {
   if (v.IsUndefined() || v.IsNull()) return false;
-  if (!v.IsObject()) w.fail(v.Env(), "an object");
+  if (!v.IsObject()) w.fail_type(v.Env(), "of type object", v);
   out = v.As<Napi::Object>();
   return true;
 }
 
 Napi::Array to_array(const Napi::Value &v, const Where &w) {
-  if (!v.IsArray()) w.fail(v.Env(), "an array");
+  if (!v.IsArray()) w.fail_type(v.Env(), "an instance of Array", v);
   return v.As<Napi::Array>();
 }
 
@@ -127,6 +246,15 @@ Napi::Value from_u64(Napi::Env env, uint64_t v, const char *where) {
 Napi::Value from_i64(Napi::Env env, int64_t v, const char *where) {
   if (v > static_cast<int64_t>(kMaxSafe) || v < -static_cast<int64_t>(kMaxSafe)) unsafe(env, where, std::to_string(v));
   return Napi::Number::New(env, static_cast<double>(v));
+}
+
+Napi::Value from_json(Napi::Env env, const std::string &text, const char *where) {
+  Napi::Object json = env.Global().Get("JSON").As<Napi::Object>();
+  try {
+    return json.Get("parse").As<Napi::Function>().Call(json, {Napi::String::New(env, text)});
+  } catch (const Napi::Error &e) {
+    throw Napi::Error::New(env, std::string(where) + ": the native core wrote malformed JSON: " + e.Message());
+  }
 }
 
 Napi::Uint8Array from_bytes(Napi::Env env, const std::vector<uint8_t> &bytes) {

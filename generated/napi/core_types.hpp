@@ -214,14 +214,43 @@ struct AcceptOptions {
    */
   int32_t timeout_ms = (-INT32_C(1));
   /**
-   * Gives up the accept (ECANCELED) when aborted; a peer that arrives later waits for another
-   * accept. Optional. (JS: `signal`)
+   * Gives up the accept when aborted (the promise rejects with an AbortError whose `cause` is the
+   * signal's reason); a peer that arrives later waits for another accept. Optional. (JS: `signal`)
    */
   std::shared_ptr<AbortToken> signal;
 };
 
 /** Whether every field of `o` is within its IDL range. */
 inline bool valid(const AcceptOptions &/*o*/) {
+  return true;
+}
+
+/** Cancellation of a connect. (dictionary `connect_options`) */
+struct ConnectOptions {
+  /**
+   * Gives up the connect when aborted: the promise rejects with an AbortError; the attempt's
+   * channels are closed once no other connect to the same peer waits for them. Optional. (JS:
+   * `signal`)
+   */
+  std::shared_ptr<AbortToken> signal;
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const ConnectOptions &/*o*/) {
+  return true;
+}
+
+/** Cancellation of a listen. (dictionary `listen_options`) */
+struct ListenOptions {
+  /**
+   * Gives up the listen when aborted before it finished: the promise rejects with an AbortError and
+   * nothing is left listening. Optional. (JS: `signal`)
+   */
+  std::shared_ptr<AbortToken> signal;
+};
+
+/** Whether every field of `o` is within its IDL range. */
+inline bool valid(const ListenOptions &/*o*/) {
   return true;
 }
 
@@ -385,7 +414,10 @@ struct WaitNotifOptions {
    * Milliseconds; < 0 waits until one arrives or the session closes. Default -1. (JS: `timeoutMs`)
    */
   int32_t timeout_ms = (-INT32_C(1));
-  /** Gives up the wait (ECANCELED) when aborted. Optional. (JS: `signal`) */
+  /**
+   * Gives up the wait when aborted (the promise rejects with an AbortError whose `cause` is the
+   * signal's reason). Optional. (JS: `signal`)
+   */
   std::shared_ptr<AbortToken> signal;
 };
 
@@ -398,7 +430,10 @@ inline bool valid(const WaitNotifOptions &/*o*/) {
 struct WaitOptions {
   /** Milliseconds; < 0 waits until done or cancelled. Default -1. (JS: `timeoutMs`) */
   int32_t timeout_ms = (-INT32_C(1));
-  /** Cancels the transfer when aborted. Optional. (JS: `signal`) */
+  /**
+   * Cancels the transfer when aborted: its operations fail with ECANCELED on both sides, and this
+   * wait rejects with an AbortError whose `cause` is the signal's reason. Optional. (JS: `signal`)
+   */
   std::shared_ptr<AbortToken> signal;
 };
 

@@ -86,11 +86,47 @@ core::AcceptOptions to_accept_options(const Napi::Value &value, const Where &whe
   return read_accept_options(value, where, keys);
 }
 
+static core::ConnectOptions read_connect_options(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::ConnectOptions out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    return out;
+  }
+  {
+    const Napi::Value v = keys.get(o, 1);  // signal
+    if (!v.IsUndefined()) out.signal = to_abort_signal(v, where.key("signal"));
+  }
+  return out;
+}
+
+core::ConnectOptions to_connect_options(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_connect_options(value, where, keys);
+}
+
+static core::ListenOptions read_listen_options(const Napi::Value &value, const Where &where, Keys &keys) {
+  core::ListenOptions out;
+  Napi::Object o;
+  if (!to_dictionary(value, where, o)) {
+    return out;
+  }
+  {
+    const Napi::Value v = keys.get(o, 1);  // signal
+    if (!v.IsUndefined()) out.signal = to_abort_signal(v, where.key("signal"));
+  }
+  return out;
+}
+
+core::ListenOptions to_listen_options(const Napi::Value &value, const Where &where) {
+  Keys keys(value.Env());
+  return read_listen_options(value, where, keys);
+}
+
 static core::Notif read_notif(const Napi::Value &value, const Where &where, Keys &keys) {
   core::Notif out;
   Napi::Object o;
   if (!to_dictionary(value, where, o)) {
-    where.fail(value.Env(), "an object");
+    where.fail_type(value.Env(), "of type object", value);
   }
   {
     const Napi::Value v = keys.get(o, 2);  // peer
@@ -112,7 +148,7 @@ static core::PostOp read_post_op(const Napi::Value &value, const Where &where, K
   core::PostOp out;
   Napi::Object o;
   if (!to_dictionary(value, where, o)) {
-    where.fail(value.Env(), "an object");
+    where.fail_type(value.Env(), "of type object", value);
   }
   {
     const Napi::Value v = keys.get(o, 4);  // region
@@ -164,7 +200,7 @@ static core::RemoteOp read_remote_op(const Napi::Value &value, const Where &wher
   core::RemoteOp out;
   Napi::Object o;
   if (!to_dictionary(value, where, o)) {
-    where.fail(value.Env(), "an object");
+    where.fail_type(value.Env(), "of type object", value);
   }
   {
     const Napi::Value v = keys.get(o, 4);  // region

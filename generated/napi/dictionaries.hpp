@@ -17,6 +17,12 @@ namespace hostwire::glue {
 /** `accept_options` from `value` (undefined or null: every default). */
 core::AcceptOptions to_accept_options(const Napi::Value &value, const Where &where);
 
+/** `connect_options` from `value` (undefined or null: every default). */
+core::ConnectOptions to_connect_options(const Napi::Value &value, const Where &where);
+
+/** `listen_options` from `value` (undefined or null: every default). */
+core::ListenOptions to_listen_options(const Napi::Value &value, const Where &where);
+
 /** `notif` from `value` (undefined or null: a TypeError, it has required keys). */
 core::Notif to_notif(const Napi::Value &value, const Where &where);
 

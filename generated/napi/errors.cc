@@ -29,6 +29,16 @@ Napi::Error errno_error(Napi::Env env, const std::string &where, int32_t err, co
   return e;
 }
 
+Napi::Error abort_error(Napi::Env env, const Napi::Value &reason) {
+  Napi::Error e = Napi::Error::New(env, "The operation was aborted");
+  Napi::Object o = e.Value();
+  o.Set("name", Napi::String::New(env, "AbortError"));
+  o.Set("code", Napi::String::New(env, "ABORT_ERR"));
+  // Like `new Error(message, { cause })`: an own property that is not enumerable.
+  o.DefineProperty(Napi::PropertyDescriptor::Value("cause", reason, static_cast<napi_property_attributes>(napi_configurable | napi_writable)));
+  return e;
+}
+
 Napi::Value SetErrorClass(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   AddonData &data = addon_data(env);

@@ -43,6 +43,13 @@ template <class F> auto call_core(Napi::Env env, const char *where, F &&f) -> de
   }
 }
 
+/**
+ * The error a call cancelled by its AbortSignal rejects with, as Node's own APIs make it: an
+ * Error with message 'The operation was aborted', `name` 'AbortError', `code` 'ABORT_ERR' and
+ * `cause` the signal's reason.
+ */
+Napi::Error abort_error(Napi::Env env, const Napi::Value &reason);
+
 /** `setErrorClass(ctor)`: the class errno errors are made with (`undefined`: plain Error). */
 Napi::Value SetErrorClass(const Napi::CallbackInfo &info);
 

@@ -76,12 +76,12 @@ core::Memory to_memory(const Napi::Value &v, const Where &w) {
   } else if (v.IsTypedArray()) {
     napi_typedarray_type type;
     size_t length = 0;
-    if (napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok) w.fail(env, "a typed array");
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok) w.fail_type(env, "an instance of ArrayBuffer, TypedArray or DataView", v);
     size = v.As<Napi::TypedArray>().ByteLength();
   } else if (v.IsDataView()) {
-    if (napi_get_dataview_info(env, v, &size, &data, &buffer, &offset) != napi_ok) w.fail(env, "a DataView");
+    if (napi_get_dataview_info(env, v, &size, &data, &buffer, &offset) != napi_ok) w.fail_type(env, "an instance of ArrayBuffer, TypedArray or DataView", v);
   } else {
-    w.fail(env, "an ArrayBuffer, a typed array (a Buffer is one) or a DataView");
+    w.fail_type(env, "an instance of ArrayBuffer, TypedArray or DataView", v);
   }
   auto *bytes = static_cast<uint8_t *>(data);
   core::Memory m;

@@ -34,7 +34,7 @@ Napi::Object MemoryRegion::NewInstance(Napi::Env env, std::shared_ptr<core::Memo
 
 std::shared_ptr<core::MemoryRegionApi> MemoryRegion::FromValue(const Napi::Value &v, const Where &w) {
   MemoryRegion *self = unwrap_tagged<MemoryRegion>(v);
-  if (self == nullptr || !self->core_) w.fail(v.Env(), "a MemoryRegion");
+  if (self == nullptr || !self->core_) w.fail_type(v.Env(), "an instance of MemoryRegion", v);
   return self->core_;
 }
 

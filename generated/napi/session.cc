@@ -44,7 +44,7 @@ Napi::Object Session::NewInstance(Napi::Env env, std::shared_ptr<core::SessionAp
 
 std::shared_ptr<core::SessionApi> Session::FromValue(const Napi::Value &v, const Where &w) {
   Session *self = unwrap_tagged<Session>(v);
-  if (self == nullptr || !self->core_) w.fail(v.Env(), "a Session");
+  if (self == nullptr || !self->core_) w.fail_type(v.Env(), "an instance of Session", v);
   return self->core_;
 }
 
@@ -77,9 +77,11 @@ Napi::Value Session::Listen(const Napi::CallbackInfo &info) {
   Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(info.Env());
   try {
     Session *self = unwrap_this<Session>(info, kWhere);
+    const core::ListenOptions arg_options = to_listen_options(info[0], Where(kWhere, "options"));
     Completion<std::vector<uint8_t>> completion(info.Env(), deferred, kWhere, &ListenResult);
+    completion.AbortsWith(info[0], "signal");
     completion.Run([&] {
-      self->core_->listen(completion.done());
+      self->core_->listen(arg_options, completion.done());
     });
   } catch (const Napi::Error &e) {
     deferred.Reject(e.Value());
@@ -111,9 +113,11 @@ Napi::Value Session::Connect(const Napi::CallbackInfo &info) {
   try {
     Session *self = unwrap_this<Session>(info, kWhere);
     const std::string arg_name = to_string(info[0], Where(kWhere, "name"));
+    const core::ConnectOptions arg_options = to_connect_options(info[1], Where(kWhere, "options"));
     Completion<Unit> completion(info.Env(), deferred, kWhere, &ConnectResult);
+    completion.AbortsWith(info[1], "signal");
     completion.Run([&] {
-      self->core_->connect(arg_name, completion.done_void());
+      self->core_->connect(arg_name, arg_options, completion.done_void());
     });
   } catch (const Napi::Error &e) {
     deferred.Reject(e.Value());
@@ -134,6 +138,7 @@ Napi::Value Session::Accept(const Napi::CallbackInfo &info) {
     const std::string arg_name = to_string(info[0], Where(kWhere, "name"));
     const core::AcceptOptions arg_options = to_accept_options(info[1], Where(kWhere, "options"));
     Completion<Unit> completion(info.Env(), deferred, kWhere, &AcceptResult);
+    completion.AbortsWith(info[1], "signal");
     completion.Run([&] {
       self->core_->accept(arg_name, arg_options, completion.done_void());
     });
@@ -254,6 +259,7 @@ Napi::Value Session::WaitNotif(const Napi::CallbackInfo &info) {
     Session *self = unwrap_this<Session>(info, kWhere);
     const core::WaitNotifOptions arg_options = to_wait_notif_options(info[0], Where(kWhere, "options"));
     Completion<core::Notif> completion(info.Env(), deferred, kWhere, &WaitNotifResult);
+    completion.AbortsWith(info[0], "signal");
     completion.Run([&] {
       self->core_->wait_notif(arg_options, completion.done());
     });
@@ -272,7 +278,7 @@ Napi::Value Session::Metrics(const Napi::CallbackInfo &info) {
     return self->core_->metrics(result);
   });
   if (err < 0) throw errno_error(env, kWhere, err, core::take_error_detail());
-  return Napi::String::New(env, result);
+  return from_json(env, result, kWhere);
 }
 
 /** The value `Session.close` resolves with. */

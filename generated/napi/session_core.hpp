@@ -20,10 +20,12 @@ class SessionApi {
   /**
    * Open the listening channels; resolves with the connection-info blob (a `conn_info` record).
    *
+   * `options`: Cancellation. (optional)
+   *
    * Async: call `done(0, result)` or `done(-errno, {})` (-EIO, -EINVAL) exactly once, from any
    * thread; the glue settles the promise on the JS thread.
    */
-  virtual void listen(Done<std::vector<uint8_t>> done) = 0;
+  virtual void listen(const ListenOptions &options, Done<std::vector<uint8_t>> done) = 0;
 
   /**
    * Remember the connection info of peer `name`.
@@ -45,12 +47,13 @@ class SessionApi {
    * the error's message names the addresses tried.
    *
    * `name`: The peer's name.
+   * `options`: Cancellation. (optional)
    *
    * Async: call `done(0)` or `done(-errno)` (-ENOENT, -EPROTO, -ECONNRESET, -ETIMEDOUT,
    * -ECONNREFUSED, -EHOSTUNREACH) exactly once, from any thread; the glue settles the promise on
    * the JS thread.
    */
-  virtual void connect(const std::string &name, DoneVoid done) = 0;
+  virtual void connect(const std::string &name, const ConnectOptions &options, DoneVoid done) = 0;
 
   /**
    * Resolve when a peer has connected every channel and announced `name` in its handshake,
@@ -150,7 +153,8 @@ class SessionApi {
   virtual void wait_notif(const WaitNotifOptions &options, Done<Notif> done) = 0;
 
   /**
-   * Bytes and operations per peer, errors by code and a latency histogram, as JSON.
+   * Bytes and operations per peer, errors by code and a latency histogram, as an object (the shape
+   * of `SessionMetrics`); the core writes it as JSON text.
    *
    * Returns 0 with `result` set, or a negative errno.
    */

@@ -42,7 +42,7 @@ Napi::Object Transfer::NewInstance(Napi::Env env, std::shared_ptr<core::Transfer
 
 std::shared_ptr<core::TransferApi> Transfer::FromValue(const Napi::Value &v, const Where &w) {
   Transfer *self = unwrap_tagged<Transfer>(v);
-  if (self == nullptr || !self->core_) w.fail(v.Env(), "a Transfer");
+  if (self == nullptr || !self->core_) w.fail_type(v.Env(), "an instance of Transfer", v);
   return self->core_;
 }
 
@@ -179,6 +179,7 @@ Napi::Value Transfer::Wait(const Napi::CallbackInfo &info) {
     Transfer *self = unwrap_this<Transfer>(info, kWhere);
     const core::WaitOptions arg_options = to_wait_options(info[0], Where(kWhere, "options"));
     Completion<Unit> completion(info.Env(), deferred, kWhere, &WaitResult);
+    completion.AbortsWith(info[0], "signal");
     completion.Run([&] {
       self->core_->wait(arg_options, completion.done_void());
     });

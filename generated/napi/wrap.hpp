@@ -31,11 +31,15 @@ template <class T> T *unwrap_tagged(const Napi::Value &v) {
   return static_cast<T *>(static_cast<Napi::ObjectWrap<T> *>(p));
 }
 
-/** `this` of a method of class T, or a TypeError. */
+/** `this` of a method of class T, or a TypeError with code ERR_INVALID_THIS. */
 template <class T> T *unwrap_this(const Napi::CallbackInfo &info, const char *where) {
   T *self = unwrap_tagged<T>(info.This());
   if (self == nullptr) {
-    throw Napi::TypeError::New(info.Env(), std::string(where) + ": `this` is not a " + T::kClassName);
+    // Node's ERR_INVALID_THIS (a method called on another object).
+    Napi::Error e = Napi::TypeError::New(info.Env(), std::string("Value of \"this\" must be of type ") + T::kClassName);
+    e.Value().Set("code", Napi::String::New(info.Env(), "ERR_INVALID_THIS"));
+    (void)where;
+    throw e;
   }
   return self;
 }

@@ -37,9 +37,9 @@ describe('conformance: spear 1.11.0 values', () => {
     });
   });
 
-  describe('protocol versions (transfer 2.2.0)', () => {
+  describe('protocol versions (transfer 3.0.0)', () => {
     const expected = {
-      transfer: { name: 'transfer', version: '2.2.0', major: 2, minor: 2, patch: 0 },
+      transfer: { name: 'transfer', version: '3.0.0', major: 3, minor: 0, patch: 0 },
     };
 
     it('TS: PROTOCOLS', () => {

@@ -24,11 +24,11 @@ export const PROTOCOLS = {
     /** The protocol name. */
     name: 'transfer',
     /** The version, `major.minor.patch`. */
-    version: '2.2.0',
+    version: '3.0.0',
     /** Incremented by incompatible changes. */
-    major: 2,
+    major: 3,
     /** Incremented by compatible additions. */
-    minor: 2,
+    minor: 0,
     /** Incremented by fixes. */
     patch: 0,
   },

@@ -11,7 +11,7 @@ export interface AcceptOptions {
    * @defaultValue -1
    */
   timeoutMs?: number;
-  /** Gives up the accept (ECANCELED) when aborted; a peer that arrives later waits for another accept. */
+  /** Gives up the accept when aborted (the promise rejects with an AbortError whose `cause` is the signal's reason); a peer that arrives later waits for another accept. */
   signal?: AbortSignal;
 }
 
@@ -19,6 +19,18 @@ export interface AcceptOptions {
 export const ACCEPT_OPTIONS_DEFAULTS = {
   timeoutMs: -1,
 } as const satisfies Partial<AcceptOptions>;
+
+/** Cancellation of a connect. (dictionary `connect_options`) */
+export interface ConnectOptions {
+  /** Gives up the connect when aborted: the promise rejects with an AbortError; the attempt's channels are closed once no other connect to the same peer waits for them. */
+  signal?: AbortSignal;
+}
+
+/** Cancellation of a listen. (dictionary `listen_options`) */
+export interface ListenOptions {
+  /** Gives up the listen when aborted before it finished: the promise rejects with an AbortError and nothing is left listening. */
+  signal?: AbortSignal;
+}
 
 /** A notification received from a peer. (dictionary `notif`) */
 export interface Notif {
@@ -157,7 +169,7 @@ export interface WaitNotifOptions {
    * @defaultValue -1
    */
   timeoutMs?: number;
-  /** Gives up the wait (ECANCELED) when aborted. */
+  /** Gives up the wait when aborted (the promise rejects with an AbortError whose `cause` is the signal's reason). */
   signal?: AbortSignal;
 }
 
@@ -173,7 +185,7 @@ export interface WaitOptions {
    * @defaultValue -1
    */
   timeoutMs?: number;
-  /** Cancels the transfer when aborted. */
+  /** Cancels the transfer when aborted: its operations fail with ECANCELED on both sides, and this wait rejects with an AbortError whose `cause` is the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -192,33 +204,44 @@ export interface WriteBatchOptions {
 export interface Session {
   /**
    * Open the listening channels; resolves with the connection-info blob (a `conn_info` record).
+   * @param options Cancellation.
    * @throws {HostwireError} The promise rejects with EIO, EINVAL.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
-  listen(): Promise<Uint8Array>;
+  listen(options?: ListenOptions): Promise<Uint8Array>;
   /**
    * Remember the connection info of peer `name`.
    * @param name The peer's name.
    * @param blob Its `conn_info` blob.
    * @throws {HostwireError} With code EEXIST, EINVAL, EPROTO.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   loadRemoteConnInfo(name: string, blob: Uint8Array): void;
   /**
    * Open every channel to peer `name`, trying the addresses of its conn_info in order (the first that answers within `connect_timeout_ms` is used, and named in `metrics()`); resolves when every channel has completed its handshake on both sides. A refused connection is ECONNREFUSED, an unreachable one EHOSTUNREACH or ETIMEDOUT, a peer of another major protocol version EPROTO; the error's message names the addresses tried.
    * @param name The peer's name.
+   * @param options Cancellation.
    * @throws {HostwireError} The promise rejects with ENOENT, EPROTO, ECONNRESET, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
-  connect(name: string): Promise<void>;
+  connect(name: string, options?: ConnectOptions): Promise<void>;
   /**
    * Resolve when a peer has connected every channel and announced `name` in its handshake, whichever order peers arrive in; a peer that announced no name goes to the oldest pending accept. The peer is then known as `name`. A peer that announced `name` and broke off its handshake fails this accept with ECONNRESET (EPROTO: another major protocol version).
    * @param name The name of the peer.
    * @param options Timeout and cancellation.
    * @throws {HostwireError} The promise rejects with EEXIST, EINVAL, EPROTO, ECONNRESET, ETIMEDOUT, ECANCELED.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} The promise rejects with a RangeError with code ERR_OUT_OF_RANGE when `options.timeoutMs` is not an integer in its range.
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   accept(name: string, options?: AcceptOptions): Promise<void>;
   /**
    * Close the channels to peer `name`; its pending operations fail with ECONNRESET.
    * @param name The peer's name.
    * @throws {HostwireError} The promise rejects with ENOENT.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   disconnect(name: string): Promise<void>;
   /**
@@ -226,6 +249,7 @@ export interface Session {
    * @param memory A Buffer, ArrayBuffer or typed array.
    * @param options Allowed uses.
    * @throws {HostwireError} With code ENOMEM, EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   registerMemory(memory: ArrayBuffer | ArrayBufferView, options?: RegisterOptions): MemoryRegion;
   /**
@@ -233,18 +257,22 @@ export interface Session {
    * @param size Bytes.
    * @param options Allowed uses.
    * @throws {HostwireError} With code ENOMEM, EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when `size` is not an integer in its range.
    */
   allocMemory(size: number, options?: RegisterOptions): MemoryRegion;
   /**
    * Deregister a region; -EBUSY while an active transfer uses it.
    * @param region The region.
    * @throws {HostwireError} With code EBUSY, EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   deregisterMemory(region: MemoryRegion): void;
   /**
    * Create a transfer with peer `name`.
    * @param name The peer's name.
    * @throws {HostwireError} With code ENOENT, ENOTCONN.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   createTransfer(name: string): Transfer;
   /**
@@ -252,6 +280,7 @@ export interface Session {
    * @param name The peer's name.
    * @param msg The message, at most NOTIF_MAX_BYTES.
    * @throws {HostwireError} With code ENOENT, EINVAL, ENOTCONN.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
    */
   genNotif(name: string, msg: Uint8Array): void;
   /** Take every notification received and not yet taken, oldest first (NIXL's getNotifs). */
@@ -260,10 +289,13 @@ export interface Session {
    * Resolve with the oldest notification not yet taken (from `peer` when given), waiting for one when there is none; ETIMEDOUT when `timeout_ms` passes first, ECANCELED when the signal aborts or the session closes.
    * @param options Peer, timeout and cancellation.
    * @throws {HostwireError} The promise rejects with ETIMEDOUT, ECANCELED.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} The promise rejects with a RangeError with code ERR_OUT_OF_RANGE when `options.timeoutMs` is not an integer in its range.
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   waitNotif(options?: WaitNotifOptions): Promise<Notif>;
-  /** Bytes and operations per peer, errors by code and a latency histogram, as JSON. */
-  metrics(): string;
+  /** Bytes and operations per peer, errors by code and a latency histogram, as an object (the shape of `SessionMetrics`); the core writes it as JSON text. */
+  metrics(): object;
   /** Close every channel and fail every pending operation with ECANCELED. */
   close(): Promise<void>;
 }
@@ -274,6 +306,8 @@ export interface SessionConstructor {
    * Create a session; nothing is opened until `listen` or `connect`.
    * @param options Session options.
    * @throws {HostwireError} With code EINVAL.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `options.channels`, `options.chunkBytes`, `options.windowChunks`, `options.eagerMaxBytes`, `options.heartbeatMs`, `options.peerTimeoutMs`, `options.connectTimeoutMs`, `options.minProgressBytes` is not an integer in its range.
    */
   new(options?: SessionOptions): Session;
 }
@@ -302,6 +336,8 @@ export interface Transfer {
    * @param size Bytes.
    * @param tag The tag.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `tag` is not an integer in its range.
    */
   postSend(region: MemoryRegion, offset: number, size: number, tag: number): void;
   /**
@@ -311,18 +347,24 @@ export interface Transfer {
    * @param size Capacity in bytes.
    * @param tag The tag.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `tag` is not an integer in its range.
    */
   postRecv(region: MemoryRegion, offset: number, size: number, tag: number): void;
   /**
    * Post many sends at once.
    * @param ops The operations.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `ops[].offset`, `ops[].size`, `ops[].tag` is not an integer in its range.
    */
   postSendBatch(ops: readonly PostOp[]): void;
   /**
    * Post many receives at once.
    * @param ops The operations.
    * @throws {HostwireError} With code EEXIST, EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `ops[].offset`, `ops[].size`, `ops[].tag` is not an integer in its range.
    */
   postRecvBatch(ops: readonly PostOp[]): void;
   /**
@@ -333,6 +375,9 @@ export interface Transfer {
    * @param remote The peer's region (its `memory_descriptor`).
    * @param remoteOffset Offset in the peer's region.
    * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `remoteOffset` is not an integer in its range.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_VALUE when `remote` does not decode as its record.
    */
   postWrite(region: MemoryRegion, offset: number, size: number, remote: Uint8Array, remoteOffset: number): void;
   /**
@@ -343,6 +388,9 @@ export interface Transfer {
    * @param remote The peer's region (its `memory_descriptor`).
    * @param remoteOffset Offset in the peer's region.
    * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `remoteOffset` is not an integer in its range.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_VALUE when `remote` does not decode as its record.
    */
   postRead(region: MemoryRegion, offset: number, size: number, remote: Uint8Array, remoteOffset: number): void;
   /**
@@ -350,18 +398,27 @@ export interface Transfer {
    * @param ops The operations.
    * @param options The notification.
    * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `ops[].offset`, `ops[].size`, `ops[].remoteOffset` is not an integer in its range.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_VALUE when `ops[].remote` does not decode as its record.
    */
   postWriteBatch(ops: readonly RemoteOp[], options?: WriteBatchOptions): void;
   /**
    * One-sided READs of a descriptor list, striped over the channels.
    * @param ops The operations.
    * @throws {HostwireError} With code EINVAL, ENOTCONN, ECANCELED.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `ops[].offset`, `ops[].size`, `ops[].remoteOffset` is not an integer in its range.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_VALUE when `ops[].remote` does not decode as its record.
    */
   postReadBatch(ops: readonly RemoteOp[]): void;
   /**
    * Resolves when every posted operation completed; ETIMEDOUT leaves the transfer active.
    * @param options Timeout and cancellation.
    * @throws {HostwireError} The promise rejects with EPERM, EACCES, EFAULT, EBUSY, EPROTO, EMSGSIZE, ECONNRESET, ETIMEDOUT, ESTALE, ECANCELED.
+   * @throws {TypeError} The promise rejects with a TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} The promise rejects with a RangeError with code ERR_OUT_OF_RANGE when `options.timeoutMs` is not an integer in its range.
+   * @throws {Error} The promise rejects with an AbortError (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason) when `options.signal` aborts.
    */
   wait(options?: WaitOptions): Promise<void>;
   /** Whether every posted operation completed. */
@@ -370,6 +427,8 @@ export interface Transfer {
    * Bytes received by the receive with `tag` (a smaller send completes it with its real length).
    * @param tag The tag.
    * @throws {HostwireError} With code ENOENT.
+   * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).
+   * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when `tag` is not an integer in its range.
    */
   receivedBytes(tag: number): number;
   /** Release the transfer; active operations fail with ECANCELED on both sides. */

@@ -22,13 +22,17 @@ int32_t make_session(const SessionOptions &options, std::shared_ptr<SessionApi> 
 Session::Session(SessionOptions options)
     : options_(std::move(options)), engine_(std::make_shared<transfer::Engine>(options_)) {}
 
-void Session::listen(Done<std::vector<uint8_t>> done) { engine_->listen(std::move(done)); }
+void Session::listen(const ListenOptions &options, Done<std::vector<uint8_t>> done) {
+  engine_->listen(options, std::move(done));
+}
 
 int32_t Session::load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t blob_len) {
   return engine_->load_remote_conn_info(name, blob, blob_len);
 }
 
-void Session::connect(const std::string &name, DoneVoid done) { engine_->connect(name, std::move(done)); }
+void Session::connect(const std::string &name, const ConnectOptions &options, DoneVoid done) {
+  engine_->connect(name, options, std::move(done));
+}
 
 void Session::accept(const std::string &name, const AcceptOptions &options, DoneVoid done) {
   engine_->accept(name, options, std::move(done));

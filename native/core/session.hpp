@@ -25,9 +25,9 @@ class Session final : public SessionApi {
   /** The options the session was made with. */
   const SessionOptions &options() const { return options_; }
 
-  void listen(Done<std::vector<uint8_t>> done) override;
+  void listen(const ListenOptions &options, Done<std::vector<uint8_t>> done) override;
   int32_t load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t blob_len) override;
-  void connect(const std::string &name, DoneVoid done) override;
+  void connect(const std::string &name, const ConnectOptions &options, DoneVoid done) override;
   void accept(const std::string &name, const AcceptOptions &options, DoneVoid done) override;
   void disconnect(const std::string &name, DoneVoid done) override;
   int32_t register_memory(const Memory &memory, const RegisterOptions &options,

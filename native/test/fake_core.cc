@@ -172,7 +172,8 @@ class FakeSession final : public SessionApi {
   explicit FakeSession(SessionOptions options) : options_(std::move(options)) {}
 
   /** Resolves from another thread with a conn_info blob whose channel count is the option's. */
-  void listen(Done<std::vector<uint8_t>> done) override {
+  void listen(const ListenOptions &options, Done<std::vector<uint8_t>> done) override {
+    if (options.signal && options.signal->aborted()) return done(-abi::kECANCELED, {});
     abi::ConnInfo info{};
     info.magic = abi::kCONN_INFO_MAGIC;
     info.version_major = 2;
@@ -186,9 +187,18 @@ class FakeSession final : public SessionApi {
     abi::ConnInfo info{};
     return abi::decode(blob, blob_len, info) == abi::DecodeStatus::kOk ? 0 : -abi::kEPROTO;
   }
-  /** "drop": the completion is destroyed without a call. "later": fails from another thread. */
-  void connect(const std::string &name, DoneVoid done) override {
+  /**
+   * "drop": the completion is destroyed without a call. "later": fails from another thread.
+   * "abortable": ECANCELED when the signal aborts (at once if it has). "cancelled": ECANCELED
+   * at once, whatever the signal.
+   */
+  void connect(const std::string &name, const ConnectOptions &options, DoneVoid done) override {
     if (name == "drop") return;
+    if (name == "cancelled") return done(-abi::kECANCELED);
+    if (name == "abortable" && options.signal) {
+      options.signal->on_abort([done] { done(-abi::kECANCELED); });
+      return;
+    }
     if (name == "later") {
       Threads::get().run([done] { done(-abi::kECONNRESET); });
       return;

@@ -90,7 +90,7 @@ std::shared_ptr<core::SessionApi> session(uint32_t channels, uint32_t chunk = 65
 
 std::vector<uint8_t> listen(core::SessionApi &s) {
   Latch l;
-  s.listen(l.fn_bytes());
+  s.listen({}, l.fn_bytes());
   CHECK(l.get() == 0);
   return l.bytes();
 }
@@ -100,7 +100,7 @@ void pair(core::SessionApi &server, core::SessionApi &client) {
   const std::vector<uint8_t> blob = listen(server);
   CHECK(client.load_remote_conn_info("s", blob.data(), blob.size()) == 0);
   Latch c, a;
-  client.connect("s", c.fn());
+  client.connect("s", {}, c.fn());
   server.accept("c", core::AcceptOptions{}, a.fn());
   CHECK(c.get() == 0);
   CHECK(a.get() == 0);
@@ -696,7 +696,7 @@ TEST("transfer engine: peers that are gone are forgotten (object, name, metrics 
   o.channels = 1;
   auto server = std::make_shared<tr::Engine>(o);
   Latch listened;
-  server->listen(listened.fn_bytes());
+  server->listen({}, listened.fn_bytes());
   CHECK(listened.get() == 0);
   const std::vector<uint8_t> blob = listened.bytes();
   const int n = 100;
@@ -704,7 +704,7 @@ TEST("transfer engine: peers that are gone are forgotten (object, name, metrics 
     auto client = session(1);
     CHECK(client->load_remote_conn_info("s", blob.data(), blob.size()) == 0);
     Latch c, a;
-    client->connect("s", c.fn());
+    client->connect("s", {}, c.fn());
     server->accept("client-" + std::to_string(i), core::AcceptOptions{}, a.fn());
     CHECK(c.get() == 0);
     CHECK(a.get() == 0);

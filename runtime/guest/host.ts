@@ -117,11 +117,14 @@ function bytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
   return source instanceof Uint8Array ? source : new Uint8Array(source);
 }
 
-function stdioTarget(s: GuestStdio, inheritFd: number): StdioTarget {
+/** `options.<name>` as a target, or Node's ERR_INVALID_ARG_VALUE naming the option. */
+function stdioTarget(s: GuestStdio, inheritFd: number, name: string): StdioTarget {
   if (s === 'inherit') return inheritFd;
   if (s === 'pipe') return 'pipe';
   if (Number.isInteger(s) && s >= 0) return s;
-  throw new TypeError(`guest stdio must be 'inherit', 'pipe' or a file descriptor, not ${String(s)}`);
+  const shown = typeof s === 'string' ? `'${s}'` : String(s);
+  const e = new TypeError(`The property 'options.${name}' must be 'inherit', 'pipe' or a file descriptor. Received ${shown}`);
+  throw Object.assign(e, { code: 'ERR_INVALID_ARG_VALUE' });
 }
 
 export class Guest {
@@ -191,7 +194,7 @@ export class Guest {
     let init: WorkerInit;
     try {
       bridge = hostBridge(loadNative());
-      const stdout = stdioTarget(o.stdout ?? 'pipe', 1);
+      const stdout = stdioTarget(o.stdout ?? 'pipe', 1, 'stdout');
       init = {
         wasm: this.wasm,
         argv: [this.name, ...(o.args ?? [])],
@@ -199,7 +202,7 @@ export class Guest {
         preopens: o.preopens ?? {},
         stdin: o.stdin === 'inherit' ? 0 : 'null',
         stdout,
-        stderr: stdioTarget(o.stderr ?? (o.stdout === undefined ? 'pipe' : o.stdout), 2),
+        stderr: stdioTarget(o.stderr ?? (o.stdout === undefined ? 'pipe' : o.stdout), 2, o.stderr === undefined && o.stdout !== undefined ? 'stdout' : 'stderr'),
         log: o.onLog ? 'post' : 2,
         auditErrnos: o.auditErrnos === true,
         mcpPolicy: JSON.stringify(this.mcp.policy),

@@ -40,6 +40,19 @@ describe('hostwire generate: a broken IDL', () => {
     assert.ok(line >= bad - 1 && line <= bad + 1, `line ${line} should point at the broken line ${bad}`);
   });
 
+  it('refuses json, a result-only type, as a parameter or dictionary field type', () => {
+    const dir = editedIdl({
+      'transfer.yaml': [
+        ['- { name: name, type: string, doc: The peer\'s name. }\n        returns: Transfer', '- { name: name, type: json, doc: The peer\'s name. }\n        returns: Transfer'],
+        ['- { name: tag, type: u64, doc: The tag that matches send and receive. }', '- { name: tag, type: json, doc: The tag that matches send and receive. }'],
+      ],
+    });
+    assertBroken(dir, [
+      /^idl\/transfer\.yaml:\d+: \/dictionaries\/\d+\/fields\/3\/type: unknown type 'json'; expected one of: bool, string, bytes, memory, abort_signal, i8, .*, or a dictionary, interface or record name$/,
+      /^idl\/transfer\.yaml:\d+: \/interfaces\/0\/methods\/\d+\/params\/0\/type: unknown type 'json'; expected one of: bool, string, bytes, memory, abort_signal, i8, .*, or a dictionary, interface or record name$/,
+    ]);
+  });
+
   it('reports an unknown hostcall parameter type', () => {
     const dir = editedIdl({ 'epoll.yaml': [['- { name: epfd, type: fd, doc: The epoll fd. }\n    returns: { kind: status }', '- { name: epfd, type: fdx, doc: The epoll fd. }\n    returns: { kind: status }']] });
     assertBroken(dir, [/^idl\/epoll\.yaml:\d+: \/hostcalls\/3\/params\/0\/type: unknown type 'fdx'; expected one of: fd, fn_index, in_bytes, in_string, out_bytes, ctl_arg, an integer type, or an enum or flags name$/]);

@@ -56,6 +56,20 @@ describe('guest host: the SDK', () => {
     assert.deepEqual({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, { exitCode: 0, stdout: 'hello from a hostwire guest\nputs line\n', stderr: 'fprintf to stderr\n' });
   });
 
+  it("a stdio option that is no target is Node's ERR_INVALID_ARG_VALUE naming it, and the guest does not start", async () => {
+    const wasm = buildExample('hello', dir);
+    const refused = async (options: Parameters<typeof runGuest>[1], message: string) =>
+      assert.rejects(runGuest(wasm, options), (e: unknown) => {
+        assert.ok(e instanceof TypeError);
+        assert.equal((e as TypeError & { code?: string }).code, 'ERR_INVALID_ARG_VALUE');
+        assert.equal(e.message, message);
+        return true;
+      });
+    await refused({ stdout: 'file' as 'pipe' }, "The property 'options.stdout' must be 'inherit', 'pipe' or a file descriptor. Received 'file'");
+    await refused({ stderr: -1 }, "The property 'options.stderr' must be 'inherit', 'pipe' or a file descriptor. Received -1");
+    await refused({ stdout: 1.5 }, "The property 'options.stdout' must be 'inherit', 'pipe' or a file descriptor. Received 1.5");
+  });
+
   it('exports the native Session class typed by the generated SDK, HostwireError, Errno and the codecs', () => {
     const s = new Session({ channels: 2 });
     assert.ok(s instanceof Session);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { HostwireError } from '../../generated/ts/errno';
-import { ROOT, throwsTypeError } from './support';
+import { argError, ROOT, throwsArgError } from './support';
 
 type Obj = Record<string, (...a: unknown[]) => unknown>;
 interface Glue {
@@ -33,6 +33,20 @@ function errnoOf(code: string, where: string): (e: unknown) => boolean {
   };
 }
 
+/** Node's AbortError for a signal aborted with `reason`: name, code, message and a non-enumerable cause. */
+function abortError(reason: unknown): (e: unknown) => true {
+  return (e: unknown) => {
+    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
+    assert.equal(e.name, 'AbortError');
+    assert.equal((e as Error & { code?: unknown }).code, 'ABORT_ERR');
+    assert.equal(e.message, 'The operation was aborted');
+    assert.equal(e.cause, reason);
+    assert.equal(Object.getOwnPropertyDescriptor(e, 'cause')?.enumerable, false);
+    assert.ok(!(e instanceof HostwireError));
+    return true;
+  };
+}
+
 describe('native glue on a fake core', () => {
   it('async results resolve on the JS thread, completed from another thread', async () => {
     const blob = (await new (glue().Session)({ channels: 3 }).listen()) as Uint8Array;
@@ -52,9 +66,9 @@ describe('native glue on a fake core', () => {
     });
   });
 
-  it('options reach the core with their defaults; a core failure in the constructor throws', () => {
-    assert.equal(new (glue().Session)().metrics(), '{"channels":1,"host":""}');
-    assert.equal(new (glue().Session)({ channels: 8, host: '::1' }).metrics(), '{"channels":8,"host":"::1"}');
+  it('options reach the core with their defaults; a json result is parsed into an object; a core failure in the constructor throws', () => {
+    assert.deepStrictEqual(new (glue().Session)().metrics(), { channels: 1, host: '' });
+    assert.deepStrictEqual(new (glue().Session)({ channels: 8, host: '::1' }).metrics(), { channels: 8, host: '::1' });
     assert.throws(() => new (glue().Session)({ host: 'fail' }), errnoOf('EINVAL', 'new Session'));
   });
 
@@ -121,7 +135,7 @@ describe('native glue on a fake core', () => {
     });
   });
 
-  it('Transfer: post_op arrays with MemoryRegion instances, and their TypeErrors', () => {
+  it('Transfer: post_op arrays with MemoryRegion instances, and their argument errors', () => {
     const s = new (glue().Session)();
     const region = s.allocMemory(64);
     const t = s.createTransfer('peer') as Obj;
@@ -136,17 +150,21 @@ describe('native glue on a fake core', () => {
     assert.equal(t.isComplete(), false);
     assert.throws(() => t.receivedBytes(3), errnoOf('ENOENT', 'Transfer.receivedBytes'));
     assert.throws(() => t.postRecvBatch([]), errnoOf('EINVAL', 'Transfer.postRecvBatch'));
-    throwsTypeError(() => t.postSendBatch({}), 'Transfer.postSendBatch: ops must be an array');
-    throwsTypeError(() => t.postSendBatch([undefined]), 'Transfer.postSendBatch: ops[0] must be an object');
-    throwsTypeError(
+    const type = 'ERR_INVALID_ARG_TYPE';
+    throwsArgError(() => t.postSendBatch({}), type, 'The "ops" argument must be an instance of Array. Received an instance of Object');
+    throwsArgError(() => t.postSendBatch([undefined]), type, 'The "ops[0]" argument must be of type object. Received undefined');
+    throwsArgError(
       () => t.postSendBatch([{ region, offset: 0, size: 8, tag: 1 }, { region: {}, offset: 0, size: 8, tag: 1 }]),
-      'Transfer.postSendBatch: ops[1].region must be a MemoryRegion',
+      type,
+      'The "ops[1].region" property must be an instance of MemoryRegion. Received an instance of Object',
     );
-    throwsTypeError(
-      () => t.postSendBatch([{ region, offset: 0, size: 8 }]),
-      'Transfer.postSendBatch: ops[0].tag must be an integer in 0..9007199254740991',
+    throwsArgError(() => t.postSendBatch([{ region, offset: 0, size: 8 }]), type, 'The "ops[0].tag" property must be of type number. Received undefined');
+    throwsArgError(
+      () => t.postSendBatch([{ region, offset: 0, size: 8, tag: -1 }]),
+      'ERR_OUT_OF_RANGE',
+      'The value of "ops[0].tag" is out of range. It must be >= 0 && <= 9007199254740991. Received -1',
     );
-    throwsTypeError(() => t.postSend(t, 0, 8, 1), 'Transfer.postSend: region must be a MemoryRegion');
+    throwsArgError(() => t.postSend(t, 0, 8, 1), type, 'The "region" argument must be an instance of MemoryRegion. Received an instance of Transfer');
     assert.equal(t.release(), undefined);
     assert.equal(t.isComplete(), true);
     assert.throws(() => s.createTransfer('nobody'), errnoOf('ENOENT', 'Session.createTransfer'));
@@ -168,7 +186,7 @@ describe('native glue on a fake core', () => {
     await assert.rejects(s.waitNotif({ timeoutMs: 0 }) as Promise<void>, errnoOf('ETIMEDOUT', 'Session.waitNotif'));
   });
 
-  it('Transfer one-sided posts: remote_op arrays, a descriptor decoded strictly, and their TypeErrors', () => {
+  it('Transfer one-sided posts: remote_op arrays, a descriptor decoded strictly, and their argument errors', () => {
     const s = new (glue().Session)();
     const region = s.allocMemory(64);
     const remote = (region as unknown as { descriptor(): Uint8Array }).descriptor();
@@ -179,32 +197,53 @@ describe('native glue on a fake core', () => {
     const id = (region as unknown as { id(): number }).id();
     assert.equal(t.receivedBytes(id), 8 + 16 + 20);
     assert.throws(() => t.postWriteBatch([{ region, offset: 0, size: 8, remote, remoteOffset: 0 }], { notify: Uint8Array.of(1, 2, 3, 4) }), errnoOf('EINVAL', 'Transfer.postWriteBatch'));
-    throwsTypeError(() => t.postWrite(region, 0, 8, remote.subarray(0, 8), 0), 'Transfer.postWrite: remote must be a valid memory_descriptor record (truncated)');
-    throwsTypeError(
+    throwsArgError(
+      () => t.postWrite(region, 0, 8, remote.subarray(0, 8), 0),
+      'ERR_INVALID_ARG_VALUE',
+      "The argument 'remote' is not a valid memory_descriptor record (truncated). Received an instance of Uint8Array",
+    );
+    throwsArgError(
       () => t.postReadBatch([{ region, offset: 0, size: 8, remoteOffset: 0 }]),
-      'Transfer.postReadBatch: ops[0].remote must be a Uint8Array',
+      'ERR_INVALID_ARG_TYPE',
+      'The "ops[0].remote" property must be an instance of Uint8Array. Received undefined',
     );
   });
 
-  it('Transfer.wait: timeoutMs reaches the core; an AbortSignal cancels it from JS', async () => {
+  it('Transfer.wait: timeoutMs reaches the core; an AbortSignal cancels it from JS with an AbortError whose cause is the reason', async () => {
     const s = new (glue().Session)();
     const t = s.createTransfer('peer') as Obj;
     await assert.rejects(t.wait({ timeoutMs: 5 }) as Promise<void>, errnoOf('ETIMEDOUT', 'Transfer.wait'));
     const controller = new AbortController();
     const waiting = t.wait({ signal: controller.signal }) as Promise<void>;
-    setTimeout(() => controller.abort(), 10);
-    await assert.rejects(waiting, errnoOf('ECANCELED', 'Transfer.wait'));
-    await assert.rejects(t.wait({ signal: AbortSignal.abort() }) as Promise<void>, errnoOf('ECANCELED', 'Transfer.wait'));
-    await assert.rejects(t.wait({ signal: { aborted: false } }) as Promise<void>, (e: unknown) => {
-      assert.ok(e instanceof TypeError);
-      assert.equal(e.message, 'Transfer.wait: options.signal must be an AbortSignal');
-      return true;
-    });
-    await assert.rejects(t.wait({ timeoutMs: 2 ** 31 }) as Promise<void>, (e: unknown) => {
-      assert.ok(e instanceof TypeError);
-      assert.equal(e.message, 'Transfer.wait: options.timeoutMs must be an integer in -2147483648..2147483647');
-      return true;
-    });
+    const reason = new Error('enough');
+    setTimeout(() => controller.abort(reason), 10);
+    await assert.rejects(waiting, abortError(reason));
+    const already = AbortSignal.abort();
+    await assert.rejects(t.wait({ signal: already }) as Promise<void>, abortError(already.reason));
+    await assert.rejects(
+      t.wait({ signal: { aborted: false } }) as Promise<void>,
+      argError('ERR_INVALID_ARG_TYPE', 'The "options.signal" property must be an instance of AbortSignal. Received an instance of Object'),
+    );
+    await assert.rejects(
+      t.wait({ timeoutMs: 2 ** 31 }) as Promise<void>,
+      argError('ERR_OUT_OF_RANGE', 'The value of "options.timeoutMs" is out of range. It must be >= -2147483648 && <= 2147483647. Received 2147483648'),
+    );
+  });
+
+  it('connect and listen take a signal: an abort while waiting, or before the call, rejects with an AbortError', async () => {
+    const s = new (glue().Session)();
+    const controller = new AbortController();
+    const connecting = s.connect('abortable', { signal: controller.signal }) as Promise<void>;
+    controller.abort('stop');
+    await assert.rejects(connecting, abortError('stop'));
+    await assert.rejects(s.listen({ signal: AbortSignal.abort('early') }) as Promise<unknown>, abortError('early'));
+    assert.equal(((await s.listen({ signal: new AbortController().signal })) as Uint8Array).length, 180);
+  });
+
+  it('an ECANCELED that no aborted signal caused stays a HostwireError', async () => {
+    const s = new (glue().Session)();
+    await assert.rejects(s.connect('cancelled', { signal: new AbortController().signal }) as Promise<void>, errnoOf('ECANCELED', 'Session.connect'));
+    await assert.rejects(s.connect('cancelled') as Promise<void>, errnoOf('ECANCELED', 'Session.connect'));
   });
 
   it('GuestInstance: outputs come back as Uint8Array, numbers as is, i64 as bigint', () => {

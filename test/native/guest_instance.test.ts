@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Hostcall } from '../../codegen/model';
-import { addon, camel, idl, ROOT, throwsTypeError } from './support';
+import { addon, camel, idl, ROOT, throwsArgError } from './support';
 
 /** A JS argument of a hostcall as SpearHostImpl takes it: its name and a valid value. */
 interface Arg {
@@ -87,12 +87,13 @@ describe('native: GuestInstance', () => {
       });
     }
     args.forEach((a, i) => {
-      it(`${h.name}: a wrong ${a.name} is a TypeError naming it`, () => {
+      it(`${h.name}: a wrong ${a.name} is a TypeError with code ERR_INVALID_ARG_TYPE naming it`, () => {
         const bad = args.map((x) => x.valid);
         bad[i] = 'wrong';
         assert.throws(() => instance()[h.name](...bad), (e: unknown) => {
           assert.ok(e instanceof TypeError);
-          assert.match(e.message, new RegExp(`^GuestInstance\\.${h.name}: ${a.name} must be `));
+          assert.equal((e as TypeError & { code?: string }).code, 'ERR_INVALID_ARG_TYPE');
+          assert.match(e.message, new RegExp(`^The "${a.name}" argument must be .*\\. Received type string \\('wrong'\\)$`));
           return true;
         });
       });
@@ -101,12 +102,13 @@ describe('native: GuestInstance', () => {
 
   it('integers are checked against their type: i32 fd, u32 flags, u32 capacity', () => {
     const g = instance();
-    throwsTypeError(() => g.cchat_close(2 ** 31), 'GuestInstance.cchat_close: fd must be an integer in -2147483648..2147483647');
-    throwsTypeError(() => g.cchat_close(1.5), 'GuestInstance.cchat_close: fd must be an integer in -2147483648..2147483647');
-    throwsTypeError(() => g.cchat_close(undefined), 'GuestInstance.cchat_close: fd must be an integer in -2147483648..2147483647');
-    throwsTypeError(() => g.spear_epoll_ctl(1000, 1, 1001, -1), 'GuestInstance.spear_epoll_ctl: events must be an integer in 0..4294967295');
-    throwsTypeError(() => g.cchat_recv(1000, 2 ** 32), 'GuestInstance.cchat_recv: outCapacity must be an integer in 0..4294967295');
-    throwsTypeError(() => g.log(2, Buffer.from('x').buffer), 'GuestInstance.log: msg must be a Uint8Array');
+    const range = 'ERR_OUT_OF_RANGE';
+    throwsArgError(() => g.cchat_close(2 ** 31), range, 'The value of "fd" is out of range. It must be >= -2147483648 && <= 2147483647. Received 2147483648');
+    throwsArgError(() => g.cchat_close(1.5), range, 'The value of "fd" is out of range. It must be an integer. Received 1.5');
+    throwsArgError(() => g.cchat_close(undefined), 'ERR_INVALID_ARG_TYPE', 'The "fd" argument must be of type number. Received undefined');
+    throwsArgError(() => g.spear_epoll_ctl(1000, 1, 1001, -1), range, 'The value of "events" is out of range. It must be >= 0 && <= 4294967295. Received -1');
+    throwsArgError(() => g.cchat_recv(1000, 2 ** 32), range, 'The value of "outCapacity" is out of range. It must be >= 0 && <= 4294967295. Received 4294967296');
+    throwsArgError(() => g.log(2, Buffer.from('x').buffer), 'ERR_INVALID_ARG_TYPE', 'The "msg" argument must be an instance of Uint8Array. Received an instance of ArrayBuffer');
     assert.equal(g.cchat_close(-1), -9);
     assert.equal(g.spear_epoll_ctl(1000, 1, 1001, 0xffffffff), -9);
     assert.equal(g.log(-1, Buffer.from('a Buffer is a Uint8Array')), -22);
@@ -115,12 +117,10 @@ describe('native: GuestInstance', () => {
   it('a method called on another object is a TypeError, not a crash', () => {
     const { GuestInstance, Session } = addon();
     const spearEpollCreate = (GuestInstance.prototype as unknown as Record<string, () => unknown>).spear_epoll_create;
-    throwsTypeError(() => spearEpollCreate.call({}), 'GuestInstance.spear_epoll_create: `this` is not a GuestInstance');
-    throwsTypeError(() => spearEpollCreate.call(new Session()), 'GuestInstance.spear_epoll_create: `this` is not a GuestInstance');
-    throwsTypeError(
-      () => spearEpollCreate.call(Object.create(GuestInstance.prototype)),
-      'GuestInstance.spear_epoll_create: `this` is not a GuestInstance',
-    );
+    const message = 'Value of "this" must be of type GuestInstance';
+    throwsArgError(() => spearEpollCreate.call({}), 'ERR_INVALID_THIS', message);
+    throwsArgError(() => spearEpollCreate.call(new Session()), 'ERR_INVALID_THIS', message);
+    throwsArgError(() => spearEpollCreate.call(Object.create(GuestInstance.prototype)), 'ERR_INVALID_THIS', message);
   });
 
   it('instances carry bound, non-enumerable copies of the methods that stay safe after collection', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { addon, idl, throwsTypeError } from './support';
+import { addon, idl, throwsArgError, throwsTypeError } from './support';
 
 describe('native: recordRoundTrip on the golden vectors (the C++ codecs)', () => {
   for (const r of idl().records) {
@@ -29,7 +29,15 @@ describe('native: recordRoundTrip on the golden vectors (the C++ codecs)', () =>
 
   it('an unknown record or non-bytes input is a TypeError', () => {
     throwsTypeError(() => addon().recordRoundTrip('no_such_record', new Uint8Array(8)), "recordRoundTrip: no record named 'no_such_record'");
-    throwsTypeError(() => addon().recordRoundTrip('epoll_event', [1, 2] as unknown as Uint8Array), 'recordRoundTrip: bytes must be a Uint8Array');
-    throwsTypeError(() => addon().recordRoundTrip(7 as unknown as string, new Uint8Array(8)), 'recordRoundTrip: name must be a string');
+    throwsArgError(
+      () => addon().recordRoundTrip('epoll_event', [1, 2] as unknown as Uint8Array),
+      'ERR_INVALID_ARG_TYPE',
+      'The "bytes" argument must be an instance of Uint8Array. Received an instance of Array',
+    );
+    throwsArgError(
+      () => addon().recordRoundTrip(7 as unknown as string, new Uint8Array(8)),
+      'ERR_INVALID_ARG_TYPE',
+      'The "name" argument must be of type string. Received type number (7)',
+    );
   });
 });

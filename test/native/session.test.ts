@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { HostwireError } from '../../generated/ts/errno';
 import { ConnInfoCodec } from '../../generated/ts/records';
-import { addon, camel, hostwireError, idl, ROOT, throwsTypeError } from './support';
+import { PROTOCOLS } from '../../generated/ts/constants';
+import { addon, argError, camel, hostwireError, idl, ROOT, throwsArgError, throwsTypeError, type ArgErrorCode } from './support';
 
 type AnySession = Record<string, (...a: unknown[]) => unknown>;
 
@@ -36,24 +37,45 @@ describe('native: Session, MemoryRegion, Transfer', () => {
     assert.ok(new (addon().Session)());
   });
 
-  it('new Session({channels: 0}) is a TypeError naming the option and its range', () => {
-    throwsTypeError(() => session({ channels: 0 }), 'new Session: options.channels must be an integer in 1..8');
+  it('new Session({channels: 99}) is a RangeError with code ERR_OUT_OF_RANGE naming the option and its range', () => {
+    throwsArgError(
+      () => session({ channels: 99 }),
+      'ERR_OUT_OF_RANGE',
+      'The value of "options.channels" is out of range. It must be >= 1 && <= 8. Received 99',
+    );
   });
 
-  it('every option is checked against its type and range', () => {
-    const cases: Array<[unknown, string]> = [
-      [5, 'options must be an object'],
-      [{ channels: 9 }, 'options.channels must be an integer in 1..8'],
-      [{ channels: '2' }, 'options.channels must be an integer in 1..8'],
-      [{ channels: 1.5 }, 'options.channels must be an integer in 1..8'],
-      [{ host: 1 }, 'options.host must be a string'],
-      [{ chunkBytes: 4095 }, 'options.chunkBytes must be an integer in 4096..67108864'],
-      [{ windowChunks: 0 }, 'options.windowChunks must be an integer in 1..1024'],
-      [{ eagerMaxBytes: -1 }, 'options.eagerMaxBytes must be an integer in 0..1048576'],
-      [{ heartbeatMs: 9 }, 'options.heartbeatMs must be an integer in 10..3600000'],
-      [{ peerTimeoutMs: 3600001 }, 'options.peerTimeoutMs must be an integer in 10..3600000'],
+  it('every option is checked against its type and range, with Node\'s codes and messages', () => {
+    const cases: Array<[unknown, ArgErrorCode, string]> = [
+      [5, 'ERR_INVALID_ARG_TYPE', 'The "options" argument must be of type object. Received type number (5)'],
+      [{ channels: 9 }, 'ERR_OUT_OF_RANGE', 'The value of "options.channels" is out of range. It must be >= 1 && <= 8. Received 9'],
+      [{ channels: '2' }, 'ERR_INVALID_ARG_TYPE', 'The "options.channels" property must be of type number. Received type string (\'2\')'],
+      [{ channels: 1.5 }, 'ERR_OUT_OF_RANGE', 'The value of "options.channels" is out of range. It must be an integer. Received 1.5'],
+      [{ channels: NaN }, 'ERR_OUT_OF_RANGE', 'The value of "options.channels" is out of range. It must be an integer. Received NaN'],
+      [{ channels: null }, 'ERR_INVALID_ARG_TYPE', 'The "options.channels" property must be of type number. Received null'],
+      [{ host: 1 }, 'ERR_INVALID_ARG_TYPE', 'The "options.host" property must be of type string. Received type number (1)'],
+      [{ host: {} }, 'ERR_INVALID_ARG_TYPE', 'The "options.host" property must be of type string. Received an instance of Object'],
+      [{ chunkBytes: 4095 }, 'ERR_OUT_OF_RANGE', 'The value of "options.chunkBytes" is out of range. It must be >= 4096 && <= 67108864. Received 4095'],
+      [{ windowChunks: 0 }, 'ERR_OUT_OF_RANGE', 'The value of "options.windowChunks" is out of range. It must be >= 1 && <= 1024. Received 0'],
+      [{ eagerMaxBytes: -1 }, 'ERR_OUT_OF_RANGE', 'The value of "options.eagerMaxBytes" is out of range. It must be >= 0 && <= 1048576. Received -1'],
+      [{ heartbeatMs: 9 }, 'ERR_OUT_OF_RANGE', 'The value of "options.heartbeatMs" is out of range. It must be >= 10 && <= 3600000. Received 9'],
+      [{ peerTimeoutMs: 3600001 }, 'ERR_OUT_OF_RANGE', 'The value of "options.peerTimeoutMs" is out of range. It must be >= 10 && <= 3600000. Received 3600001'],
+      [{ name: 44n }, 'ERR_INVALID_ARG_TYPE', 'The "options.name" property must be of type string. Received type bigint (44n)'],
     ];
-    for (const [options, message] of cases) throwsTypeError(() => session(options), `new Session: ${message}`);
+    for (const [options, code, message] of cases) throwsArgError(() => session(options), code, message);
+  });
+
+  it('a long string or a function in the wrong place is shown as Node shows it: cut at 25 characters, by name', () => {
+    throwsArgError(
+      () => session({ channels: 'a-long-name-that-is-cut-short-in-the-message' }),
+      'ERR_INVALID_ARG_TYPE',
+      'The "options.channels" property must be of type number. Received type string (\'a-long-name-that-is-cut-s...\')',
+    );
+    throwsArgError(
+      () => session({ channels: function picked() {} }),
+      'ERR_INVALID_ARG_TYPE',
+      'The "options.channels" property must be of type number. Received function picked',
+    );
   });
 
   it('await session.listen() resolves with a conn_info blob, settled as the core completes it', async () => {
@@ -74,7 +96,7 @@ describe('native: Session, MemoryRegion, Transfer', () => {
     assert.equal(turned, false);
     const info = ConnInfoCodec.decode(await p);
     assert.equal(info.channel_count, 2);
-    assert.equal(info.version_major, 2);
+    assert.equal(info.version_major, PROTOCOLS.transfer.major);
     assert.ok(info.addr_count >= 1);
     await s.close();
   });
@@ -108,15 +130,18 @@ describe('native: Session, MemoryRegion, Transfer', () => {
     await Promise.all([client.close(), server.close()]);
   });
 
-  it('async methods reject with the errno of the failure; a wrong argument rejects with a TypeError', async () => {
+  it('async methods reject with the errno of the failure; a wrong argument rejects with ERR_INVALID_ARG_TYPE', async () => {
     const s = session();
     await assert.rejects(s.connect('peer') as Promise<void>, isError('ENOENT', 'Session.connect', 'no conn_info for "peer": call loadRemoteConnInfo first'));
     await assert.rejects(s.disconnect('peer') as Promise<void>, isError('ENOENT', 'Session.disconnect'));
-    await assert.rejects(s.connect(5) as Promise<void>, (e: unknown) => {
-      assert.ok(e instanceof TypeError);
-      assert.equal(e.message, 'Session.connect: name must be a string');
-      return true;
-    });
+    await assert.rejects(
+      s.connect(5) as Promise<void>,
+      argError('ERR_INVALID_ARG_TYPE', 'The "name" argument must be of type string. Received type number (5)'),
+    );
+    await assert.rejects(
+      s.connect('peer', { signal: {} }) as Promise<void>,
+      argError('ERR_INVALID_ARG_TYPE', 'The "options.signal" property must be an instance of AbortSignal. Received an instance of Object'),
+    );
     assert.equal(await s.close(), undefined);
   });
 
@@ -132,22 +157,30 @@ describe('native: Session, MemoryRegion, Transfer', () => {
     }
     const owned = s.allocMemory(4096, { send: false }) as unknown as Record<string, () => unknown>;
     assert.equal(owned.size(), 4096);
-    assert.deepEqual(JSON.parse(s.metrics() as string).peers, {});
+    assert.deepEqual((s.metrics() as { peers: unknown }).peers, {});
 
-    throwsTypeError(() => s.loadRemoteConnInfo('peer', 'blob'), 'Session.loadRemoteConnInfo: blob must be a Uint8Array');
-    throwsTypeError(
+    const type = 'ERR_INVALID_ARG_TYPE';
+    throwsArgError(() => s.loadRemoteConnInfo('peer', 'blob'), type, 'The "blob" argument must be an instance of Uint8Array. Received type string (\'blob\')');
+    throwsArgError(
       () => s.registerMemory('memory'),
-      'Session.registerMemory: memory must be an ArrayBuffer, a typed array (a Buffer is one) or a DataView',
+      type,
+      'The "memory" argument must be an instance of ArrayBuffer, TypedArray or DataView. Received type string (\'memory\')',
     );
-    throwsTypeError(() => s.registerMemory(new ArrayBuffer(8), { recv: 1 }), 'Session.registerMemory: options.recv must be a boolean');
-    throwsTypeError(() => s.allocMemory(-1), 'Session.allocMemory: size must be an integer in 0..9007199254740991');
-    throwsTypeError(() => s.allocMemory(2 ** 53), 'Session.allocMemory: size must be an integer in 0..9007199254740991');
-    throwsTypeError(() => s.deregisterMemory({}), 'Session.deregisterMemory: region must be a MemoryRegion');
-    throwsTypeError(
+    throwsArgError(() => s.registerMemory(new ArrayBuffer(8), { recv: 1 }), type, 'The "options.recv" property must be of type boolean. Received type number (1)');
+    throwsArgError(() => s.allocMemory(-1), 'ERR_OUT_OF_RANGE', 'The value of "size" is out of range. It must be >= 0 && <= 9007199254740991. Received -1');
+    throwsArgError(
+      () => s.allocMemory(2 ** 53),
+      'ERR_OUT_OF_RANGE',
+      'The value of "size" is out of range. It must be >= 0 && <= 9007199254740991. Received 9_007_199_254_740_992',
+    );
+    throwsArgError(() => s.allocMemory('8'), type, 'The "size" argument must be of type number. Received type string (\'8\')');
+    throwsArgError(() => s.deregisterMemory({}), type, 'The "region" argument must be an instance of MemoryRegion. Received an instance of Object');
+    throwsArgError(
       () => s.deregisterMemory(Object.create(MemoryRegion.prototype)),
-      'Session.deregisterMemory: region must be a MemoryRegion',
+      type,
+      'The "region" argument must be an instance of MemoryRegion. Received an instance of MemoryRegion',
     );
-    throwsTypeError(() => s.deregisterMemory(session()), 'Session.deregisterMemory: region must be a MemoryRegion');
+    throwsArgError(() => s.deregisterMemory(session()), type, 'The "region" argument must be an instance of MemoryRegion. Received an instance of Session');
   });
 
   it('MemoryRegion and Transfer have no public constructor', () => {
@@ -156,15 +189,11 @@ describe('native: Session, MemoryRegion, Transfer', () => {
     throwsTypeError(() => new Transfer({}), 'Transfer: instances are made by the API (there is no public constructor)');
   });
 
-  it('methods called on the wrong object throw (sync) or reject (async) with a TypeError', async () => {
+  it('methods called on the wrong object throw (sync) or reject (async) with ERR_INVALID_THIS', async () => {
     const { Session, GuestInstance } = addon();
     const proto = Session.prototype as unknown as AnySession;
-    throwsTypeError(() => proto.metrics.call(new GuestInstance()), 'Session.metrics: `this` is not a Session');
-    await assert.rejects(proto.listen.call({}) as Promise<unknown>, (e: unknown) => {
-      assert.ok(e instanceof TypeError);
-      assert.equal(e.message, 'Session.listen: `this` is not a Session');
-      return true;
-    });
+    throwsArgError(() => proto.metrics.call(new GuestInstance()), 'ERR_INVALID_THIS', 'Value of "this" must be of type Session');
+    await assert.rejects(proto.listen.call({}) as Promise<unknown>, argError('ERR_INVALID_THIS', 'Value of "this" must be of type Session'));
   });
 
   it('workers terminated with async calls in flight end cleanly (no abort, no crash)', () => {

@@ -32,13 +32,38 @@ export function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** Assert that `f` throws a TypeError with exactly `message`. */
+/** Assert that `f` throws a TypeError with exactly `message` (and no `code`). */
 export function throwsTypeError(f: () => unknown, message: string): void {
   assert.throws(f, (e: unknown) => {
     assert.ok(e instanceof TypeError, `expected a TypeError, got ${String(e)}`);
     assert.equal(e.message, message);
     return true;
   });
+}
+
+/** Node's argument errors, by code, and the class each is an instance of. */
+const ARG_ERRORS = {
+  ERR_INVALID_ARG_TYPE: TypeError,
+  ERR_INVALID_ARG_VALUE: TypeError,
+  ERR_OUT_OF_RANGE: RangeError,
+  ERR_INVALID_THIS: TypeError,
+} as const;
+
+export type ArgErrorCode = keyof typeof ARG_ERRORS;
+
+/** A matcher for `assert.throws`/`rejects`: Node's argument error `code` with exactly `message`. */
+export function argError(code: ArgErrorCode, message: string): (e: unknown) => true {
+  return (e: unknown) => {
+    assert.ok(e instanceof ARG_ERRORS[code], `expected a ${ARG_ERRORS[code].name}, got ${String(e)}`);
+    assert.equal((e as Error & { code?: unknown }).code, code);
+    assert.equal((e as Error).message, message);
+    return true;
+  };
+}
+
+/** Assert that `f` throws Node's argument error `code` with exactly `message`. */
+export function throwsArgError(f: () => unknown, code: ArgErrorCode, message: string): void {
+  assert.throws(f, argError(code, message));
 }
 
 /** The errno error the addon gives for ENOSYS in `where`. */

@@ -36,7 +36,7 @@ describe('transfer: congestion control (SessionOptions.congestion)', function ()
     await peer.call('wait', { xfer });
     const { sha } = await peer.call<{ sha: string }>('sha', { region });
     assert.equal(createHash('sha256').update(dst.view()).digest('hex'), sha);
-    const mine = JSON.parse(local.metrics()) as SessionMetrics;
+    const mine = local.metrics() as SessionMetrics;
     const theirs = await peer.call<SessionMetrics>('metrics');
     await local.close();
     return { local: mine.peers.client.congestion, remote: theirs.peers.server.congestion };

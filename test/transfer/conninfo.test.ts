@@ -9,6 +9,8 @@ import { PROTOCOL } from './raw-peer';
 
 /** `<theirs>, this engine speaks <our major.minor>` (a regex; `theirs` is one too). */
 const speaks = (theirs: string) => new RegExp(`${theirs}, this engine speaks ${PROTOCOL.major}\\.${PROTOCOL.minor}`);
+/** A major version of the protocol this engine does not speak: the next one. */
+const NEXT = PROTOCOL.major + 1;
 
 /** What each golden error kind of conn_info must give. */
 const EXPECT: Record<string, string> = { truncated: 'EINVAL', const: 'EINVAL', range: 'EPROTO' };
@@ -38,7 +40,7 @@ describe('transfer: connection-info blobs', () => {
     const good = Uint8Array.from(vectors().find((v) => !v.error)!.bytes!);
     const info = ConnInfoCodec.decode(good);
     const cases: Array<[string, Uint8Array]> = [
-      ['version_major 3', ConnInfoCodec.encode({ ...info, version_major: 3 })],
+      [`version_major ${NEXT}`, ConnInfoCodec.encode({ ...info, version_major: NEXT })],
       ['version_major 1', ConnInfoCodec.encode({ ...info, version_major: 1 })],
       ['port 0', ConnInfoCodec.encode({ ...info, ports: info.ports.map((p, i) => (i === 0 ? 0 : p)) })],
       ['unspec family in use', ConnInfoCodec.encode({ ...info, addrs: info.addrs.map((a, i) => (i === 0 ? { ...a, family: 0 } : a)) })],
@@ -54,8 +56,8 @@ describe('transfer: connection-info blobs', () => {
   it('a blob of another major version is EPROTO naming both versions, whatever its length', () => {
     const s = newSession();
     const good = Uint8Array.from(vectors().find((v) => !v.error)!.bytes!);
-    const v3 = ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), version_major: 3, version_minor: 4 });
-    assert.match(throwsWith(() => s.loadRemoteConnInfo('v3', v3), 'EPROTO').message, speaks('transfer protocol 3\\.4'));
+    const next = ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), version_major: NEXT, version_minor: 4 });
+    assert.match(throwsWith(() => s.loadRemoteConnInfo('next', next), 'EPROTO').message, speaks(`transfer protocol ${NEXT}\\.4`));
     // Protocol 1's blob was 176 bytes with the channel count where the minor is now.
     const v1 = Uint8Array.from(good.subarray(0, 176));
     v1[4] = 1;
@@ -95,7 +97,7 @@ describe('transfer: explainConnInfo / loadRemoteConnInfo (runtime/transfer)', ()
     const blobs: Uint8Array[] = vectors().map((v) => Uint8Array.from(v.bytes!));
     for (let n = 0; n < 200; n += 7) blobs.push(randomBytes(n));
     const good = blobs[0];
-    blobs.push(ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), version_major: 3 }));
+    blobs.push(ConnInfoCodec.encode({ ...ConnInfoCodec.decode(good), version_major: NEXT }));
     for (const blob of blobs) {
       const why = explainConnInfo(blob);
       let native: string | undefined;
@@ -113,6 +115,6 @@ describe('transfer: explainConnInfo / loadRemoteConnInfo (runtime/transfer)', ()
     assert.match(explainConnInfo(blobs[2])!.message, /magic/); // bad_magic
     assert.match(explainConnInfo(blobs[1])!.message, /180 bytes, got 22/); // truncated
     assert.match(explainConnInfo(blobs[3])!.message, /channel_count/); // absurd_channel_count
-    assert.match(explainConnInfo(blobs[blobs.length - 1])!.message, speaks('transfer protocol 3\\.0'));
+    assert.match(explainConnInfo(blobs[blobs.length - 1])!.message, speaks(`transfer protocol ${NEXT}\\.0`));
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { Session } from '../../generated/ts/sdk';
+import type { Session } from '../../runtime';
 import { newSession, rejectsWith, throwsWith } from './helpers';
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;

@@ -11,8 +11,8 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { FrameType } from '../../generated/ts/constants';
 import { ConnInfoCodec, type FrameHeader } from '../../generated/ts/records';
-import type { Session } from '../../generated/ts/sdk';
-import { MiB, newSession, PeerProcess, quiet, rejectsWith } from './helpers';
+import type { Session } from '../../runtime';
+import { MiB, newSession, PeerProcess, quiet, rejectsAborted, rejectsWith } from './helpers';
 import { connInfoBlob, frame, FrameReader, hello, helloPayload, PROTOCOL } from './raw-peer';
 
 interface RawChannel {
@@ -125,7 +125,7 @@ describe('transfer: the handshake', () => {
       assert.deepEqual(Buffer.from(dst.view().subarray(0, EAGER_BYTES.length)), EAGER_BYTES);
       const ack = await ch[0].reader.next(FrameType.ACK);
       assert.deepEqual([ack.tag, ack.msg_id, ack.offset], [5n, 9n, BigInt(EAGER_BYTES.length)]);
-      const m = JSON.parse(session.metrics()).peers.raw;
+      const m = session.metrics().peers.raw;
       assert.equal(m.state, 'connected');
       assert.equal(m.announced, 'raw');
       for (const c of ch) c.sock.destroy();
@@ -174,7 +174,7 @@ describe('transfer: the handshake', () => {
       ch[0].sock.write(frame({ type: FrameType.EAGER, tag: 3n, msg_id: 1n }, EAGER_BYTES));
       await t.wait({ timeoutMs: 10000 });
       assert.deepEqual(Buffer.from(dst.view().subarray(0, EAGER_BYTES.length)), EAGER_BYTES);
-      const m = JSON.parse(client.metrics()).peers.raw;
+      const m = client.metrics().peers.raw;
       assert.equal(m.announced, 'listener');
       assert.equal(m.address, `127.0.0.1:${ports[0]}`);
       for (const c of ch) c.sock.destroy();
@@ -289,7 +289,7 @@ describe('transfer: the handshake', () => {
         const v = dst.view();
         assert.ok(v[0] === 0x10 + i && v[MiB - 1] === 0x10 + i, `${names[i]} got the bytes of client ${v[0] - 0x10}`);
       }
-      const m = JSON.parse(local.metrics()).peers;
+      const m = local.metrics().peers;
       for (const n of names) assert.equal(m[n].announced, n);
       await local.close();
     } finally {
@@ -340,12 +340,16 @@ describe('transfer: the handshake', () => {
       await rejectsWith(session.accept('nobody', { timeoutMs: 0 }), 'ETIMEDOUT');
     });
 
-    it('a signal: ECANCELED when aborted, at once when aborted already', async () => {
+    it('a signal: an AbortError with the reason as its cause when aborted, at once when aborted already', async () => {
       const ac = new AbortController();
       const p = quiet(session.accept('nobody', { signal: ac.signal }));
-      ac.abort();
-      await rejectsWith(p, 'ECANCELED');
-      await rejectsWith(session.accept('nobody', { signal: AbortSignal.abort() }), 'ECANCELED');
+      const reason = new Error('shutting down');
+      ac.abort(reason);
+      await rejectsAborted(p, reason);
+      const already = AbortSignal.abort();
+      await rejectsAborted(session.accept('nobody', { signal: already }), already.reason);
+      // The name is free again.
+      await rejectsWith(session.accept('nobody', { timeoutMs: 0 }), 'ETIMEDOUT');
     });
 
     it("a named peer that breaks off its handshake fails the accept waiting for it with ECONNRESET", async () => {

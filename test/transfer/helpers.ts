@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { HostwireError } from '../../generated/ts/errno';
-import type { Session, SessionOptions } from '../../generated/ts/sdk';
-import { loadNative } from '../../runtime/native';
+import type { SessionOptions } from '../../generated/ts/sdk';
+import { Session } from '../../runtime';
 
 /** An error a peer process reported. */
 export class PeerError extends Error {
@@ -90,7 +90,7 @@ export class PeerProcess {
 }
 
 export function newSession(options?: SessionOptions): Session {
-  return new (loadNative().Session)(options);
+  return new Session(options);
 }
 
 /** This process's session `local` (listening) and a peer process connected to it. */
@@ -120,6 +120,21 @@ export async function rejectsWith(p: Promise<unknown>, code: string): Promise<Ho
     return true;
   });
   return caught as HostwireError;
+}
+
+/**
+ * Assert that `p` rejects with Node's AbortError for a signal aborted with `reason`: name
+ * 'AbortError', code 'ABORT_ERR', `cause` the reason; not a HostwireError.
+ */
+export async function rejectsAborted(p: Promise<unknown>, reason: unknown): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof Error && !(e instanceof HostwireError), `expected an AbortError, got ${String(e)}`);
+    assert.equal(e.name, 'AbortError');
+    assert.equal((e as Error & { code?: unknown }).code, 'ABORT_ERR');
+    assert.equal(e.message, 'The operation was aborted');
+    assert.equal(e.cause, reason);
+    return true;
+  });
 }
 
 /** Assert that `f` throws a HostwireError of `code`. */

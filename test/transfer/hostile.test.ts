@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { FrameType } from '../../generated/ts/constants';
 import { ConnInfoCodec, type FrameHeader } from '../../generated/ts/records';
-import type { MemoryRegion, Session, Transfer } from '../../generated/ts/sdk';
+import type { MemoryRegion, Transfer } from '../../generated/ts/sdk';
+import type { Session } from '../../runtime';
 import { newSession, quiet, rejectsWith } from './helpers';
 import { connectRaw, frame, FrameReader, hello as rawHello } from './raw-peer';
 
@@ -56,7 +57,7 @@ async function expectEproto(v: Victim, bytes: Buffer, middle: number | 'any' = C
   await rejectsWith(w, 'EPROTO');
   await v.reader.close(); // the session closed the connection
   assertCanaries(v.buf, middle);
-  const m = JSON.parse(v.session.metrics());
+  const m = v.session.metrics();
   assert.equal(m.peers.evil.state, 'protocol-error');
   assert.ok(m.errors.EPROTO >= 1);
   v.sock.destroy();
@@ -174,14 +175,14 @@ describe('transfer: a hostile peer', function () {
     v.sock.write(frame({ type: FrameType.DATA, tag: 1n, msg_id: v.rtr.msg_id, offset: 0n, rkey: v.rtr.rkey }, Buffer.alloc(PAGE, 0x22)));
     v.sock.write(frame({ type: FrameType.DATA, tag: 1n, msg_id: v.rtr.msg_id, offset: BigInt(PAGE), rkey: v.rtr.rkey }));
     await v.xfer.wait({ timeoutMs: 20000 });
-    assert.equal(JSON.parse(v.session.metrics()).peers.evil.state, 'connected');
+    assert.equal(v.session.metrics().peers.evil.state, 'connected');
     const t = v.session.createTransfer('evil');
     t.postRecv(v.region, PAGE, 16, 2);
     const w = quiet(t.wait({ timeoutMs: 20000 }));
     v.sock.write(one(BOUND));
     await rejectsWith(w, 'EPROTO');
     await v.reader.close();
-    assert.equal(JSON.parse(v.session.metrics()).peers.evil.state, 'protocol-error');
+    assert.equal(v.session.metrics().peers.evil.state, 'protocol-error');
     assertCanaries(v.buf, 0x22);
     v.sock.destroy();
     // The session goes on serving another peer.

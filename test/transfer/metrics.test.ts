@@ -1,7 +1,7 @@
 /** Session metrics in the Prometheus text format (prom-client), from a real transfer. */
 import * as assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
-import { readSessionMetrics, sessionMetricsRegistry } from '../../runtime/transfer';
+import { readSessionMetrics, sessionMetricsRegistry, type SessionMetrics } from '../../runtime/transfer';
 import { MiB, newSession, rejectsWith } from './helpers';
 
 describe('transfer: metrics (runtime/transfer/metrics.ts)', function () {
@@ -65,5 +65,81 @@ describe('transfer: metrics (runtime/transfer/metrics.ts)', function () {
     await s.close();
     const closed = await sessionMetricsRegistry(s).metrics();
     assert.match(closed, /^hostwire_transfer_peer_up\{peer="c",state="closed"\} 0$/m);
+  });
+
+  /** What a session's metrics() gives with one peer `peer` that received `received` bytes. */
+  function fakeSession(peer: string, received: number, latencyCount: number): { metrics(): SessionMetrics } {
+    const p = {
+      state: 'connected',
+      channels: 1,
+      congestion: 'cubic',
+      address: '127.0.0.1:1',
+      announced: '',
+      bytesSent: 0,
+      bytesReceived: received,
+      sendsCompleted: 0,
+      recvsCompleted: latencyCount,
+      opsFailed: 0,
+      framesSent: 0,
+      framesReceived: 0,
+      oneSidedServed: 0,
+      oneSidedRefused: 0,
+      notifsReceived: 0,
+      notifsDropped: 0,
+    };
+    const m: SessionMetrics = {
+      peers: { [peer]: p },
+      totals: { bytesSent: 0, bytesReceived: received, sendsCompleted: 0, recvsCompleted: latencyCount, opsFailed: 0 },
+      errors: {},
+      acceptFailures: 0,
+      latency: { unit: 'us', count: latencyCount, sum: 10 * latencyCount, buckets: [{ le: 16, count: latencyCount }, { le: '+Inf', count: 0 }] },
+    };
+    return { metrics: () => m };
+  }
+
+  it('several sessions share one registry and prefix: one family each, a label set per session', async () => {
+    const registry = new Registry();
+    const a = fakeSession('x', 100, 1);
+    const b = fakeSession('x', 200, 3);
+    assert.equal(sessionMetricsRegistry(a, { registry, labels: { session: 'a' } }), registry);
+    assert.equal(sessionMetricsRegistry(b, { registry, labels: { session: 'b' } }), registry);
+    const text = await registry.metrics();
+    assert.equal(text.match(/^# TYPE hostwire_transfer_bytes_received_total counter$/gm)?.length, 1);
+    assert.match(text, /^hostwire_transfer_bytes_received_total\{peer="x",session="a"\} 100$/m);
+    assert.match(text, /^hostwire_transfer_bytes_received_total\{peer="x",session="b"\} 200$/m);
+    assert.match(text, /^hostwire_transfer_accept_failures_total\{session="a"\} 0$/m);
+    assert.match(text, /^hostwire_transfer_accept_failures_total\{session="b"\} 0$/m);
+    assert.equal(text.match(/^# TYPE hostwire_transfer_operation_latency_seconds histogram$/gm)?.length, 1);
+    assert.match(text, /^hostwire_transfer_operation_latency_seconds_count\{session="a"\} 1$/m);
+    assert.match(text, /^hostwire_transfer_operation_latency_seconds_count\{session="b"\} 3$/m);
+    assert.match(text, /^hostwire_transfer_operation_latency_seconds_bucket\{session="b",le="0.000016"\} 3$/m);
+  });
+
+  it('sessions a registry cannot tell apart are refused with ERR_INVALID_ARG_VALUE naming options.labels', () => {
+    const registry = new Registry();
+    sessionMetricsRegistry(fakeSession('x', 1, 1), { registry, labels: { session: 'a' } });
+    const refused = (labels: Record<string, string> | undefined, message: string) =>
+      assert.throws(() => sessionMetricsRegistry(fakeSession('x', 1, 1), { registry, labels }), (e: unknown) => {
+        assert.ok(e instanceof TypeError);
+        assert.equal((e as TypeError & { code?: string }).code, 'ERR_INVALID_ARG_VALUE');
+        assert.equal(e.message, message);
+        return true;
+      });
+    refused({ session: 'a' }, `The property 'options.labels' must have values no other session exported with prefix 'hostwire_transfer_' has. Received {"session":"a"}`);
+    refused({ host: 'a' }, `The property 'options.labels' must have the names session, as the sessions already exported with prefix 'hostwire_transfer_' have. Received {"host":"a"}`);
+    refused(undefined, `The property 'options.labels' must have the names session, as the sessions already exported with prefix 'hostwire_transfer_' have. Received {}`);
+    // Another prefix is another group of families.
+    sessionMetricsRegistry(fakeSession('x', 1, 1), { registry, prefix: 'other_' });
+    const lone = new Registry();
+    const s = fakeSession('x', 1, 1);
+    sessionMetricsRegistry(s, { registry: lone });
+    assert.throws(() => sessionMetricsRegistry(fakeSession('y', 1, 1), { registry: lone }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: `The property 'options.labels' must tell this session apart from the one already exported with prefix 'hostwire_transfer_'. Received {}`,
+    });
+    assert.throws(() => sessionMetricsRegistry(s, { registry: lone }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: `The property 'options.labels' cannot export a session twice with prefix 'hostwire_transfer_'. Received {}`,
+    });
   });
 });

@@ -44,7 +44,7 @@ function request(type: FrameType, v: { tag: bigint; id: bigint; offset: bigint; 
 }
 
 function metricsOf(session: Session, peer = 'evil'): Record<string, unknown> {
-  return (JSON.parse(session.metrics()) as { peers: Record<string, Record<string, unknown>> }).peers[peer];
+  return (session.metrics() as { peers: Record<string, Record<string, unknown>> }).peers[peer];
 }
 
 async function until(cond: () => boolean): Promise<void> {

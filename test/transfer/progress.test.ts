@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import type * as net from 'node:net';
 import { FrameType } from '../../generated/ts/constants';
 import { Errno } from '../../generated/ts/errno';
-import type { Session } from '../../generated/ts/sdk';
+import type { Session } from '../../runtime';
 import { MiB, newSession, quiet, rejectsWith } from './helpers';
 import { connectRaw, frame, type FrameReader } from './raw-peer';
 
@@ -43,7 +43,7 @@ describe('transfer: progress', function () {
     t.postSend(src, 0, 256 * 1024, 3); // rendezvous: streams once the RTR comes
     sock.write(frame({ type: FrameType.RTR, tag: 3n, msg_id: RECV_BIT | 1n, offset: BigInt(256 * 1024), rkey: 5n }));
     await rejectsWith(t.wait({ timeoutMs: 5000 }), 'ETIMEDOUT');
-    const m = JSON.parse(session.metrics());
+    const m = session.metrics();
     assert.equal(m.errors.ETIMEDOUT, 1, 'the send failed, not only the wait');
     assert.equal(m.peers.mute.state, 'connected');
     const err = await reader.next(FrameType.ERROR);
@@ -56,7 +56,7 @@ describe('transfer: progress', function () {
     await reader.next(FrameType.EAGER);
     sock.write(frame({ type: FrameType.RTR, tag: 4n, msg_id: RECV_BIT | 2n, offset: 100n, rkey: 5n }));
     await rejectsWith(e.wait({ timeoutMs: 5000 }), 'ETIMEDOUT');
-    assert.equal(JSON.parse(session.metrics()).errors.ETIMEDOUT, 2);
+    assert.equal(session.metrics().errors.ETIMEDOUT, 2);
   });
 
   it('an eager send whose receive is not posted yet waits for it (no ETIMEDOUT)', async () => {
@@ -66,7 +66,7 @@ describe('transfer: progress', function () {
     t.postSend(src, 0, 100, 5);
     const eager = await reader.next(FrameType.EAGER);
     await rejectsWith(t.wait({ timeoutMs: 1500 }), 'ETIMEDOUT'); // three peer timeouts: only the wait ends
-    const m = JSON.parse(session.metrics());
+    const m = session.metrics();
     assert.equal(m.errors.ETIMEDOUT, undefined);
     assert.equal(t.isComplete(), false);
     sock.write(frame({ type: FrameType.ACK, tag: 5n, msg_id: eager.msg_id, offset: 100n }));
@@ -82,7 +82,7 @@ describe('transfer: progress', function () {
     await reader.next(FrameType.DATA);
     sock.pause(); // reads nothing more; its heartbeats go on
     await rejectsWith(t.wait({ timeoutMs: 10000 }), 'ETIMEDOUT');
-    const m = JSON.parse(session.metrics());
+    const m = session.metrics();
     assert.equal(m.peers.stuck.state, 'timed-out');
     assert.equal(m.errors.ETIMEDOUT, 1);
   });
@@ -104,7 +104,7 @@ describe('transfer: progress', function () {
       await sleep(50);
     }
     await rejectsWith(w, 'ETIMEDOUT');
-    const m = JSON.parse(session.metrics());
+    const m = session.metrics();
     assert.equal(m.peers.trickle.state, 'timed-out');
     assert.equal(m.errors.ETIMEDOUT, 1);
   });
@@ -127,6 +127,6 @@ describe('transfer: progress', function () {
     sock.write(frame({ type: FrameType.DATA, tag: 8n, msg_id: rtr.msg_id, offset: BigInt(size), rkey: rtr.rkey }));
     await t.wait({ timeoutMs: 10000 });
     assert.equal(Buffer.compare(region.view(), payload), 0);
-    assert.equal(JSON.parse(session.metrics()).peers.slow.state, 'connected');
+    assert.equal(session.metrics().peers.slow.state, 'connected');
   });
 });

@@ -43,6 +43,18 @@ function convertParam(p: ApiParam, index: number, where: string): string[] {
   return [`const ${cppType(p.type, 'core::')} ${local} = ${fromJs(p.type, `info[${index}]`, w)};`];
 }
 
+/**
+ * The glue statements that let an async call's AbortSignals turn its ECANCELED into an
+ * AbortError: one per `abort_signal` field of its dictionary parameters (`Completion::AbortsWith`).
+ */
+function abortWatches(params: ApiParam[]): string[] {
+  return params.flatMap((p, i) =>
+    p.type.kind === 'dictionary'
+      ? p.type.def.fields.filter((f) => f.type.kind === 'abort_signal').map((f) => `completion.AbortsWith(info[${i}], "${jsName(f.name)}");`)
+      : [],
+  );
+}
+
 const argList = (params: ApiParam[]): string[] =>
   params.flatMap((p) => coreArgs({ ...p, name: `arg_${p.name}` }));
 
@@ -85,6 +97,7 @@ function methodView(iface: InterfaceDef, m: Method) {
     doc: docComment(doc, 2),
     decl,
     convert,
+    watches: m.async ? abortWatches(m.params) : [],
     returnsValue,
     resultType: returnsValue ? cppType(m.returns, 'core::') : 'Unit',
     call: `self->core_->${ident(m.name)}(${[...args, ...(m.async ? ['completion.done()'] : returnsValue ? ['result'] : [])].join(', ')})`,

@@ -76,6 +76,8 @@ export function cppType(t: ApiType, q = ''): string {
       return `${q}Memory`;
     case 'abort_signal':
       return `std::shared_ptr<${q}AbortToken>`;
+    case 'json':
+      return 'std::string';
     case 'dictionary':
       return `${q}${pascal(t.def.name)}`;
     case 'interface':
@@ -130,6 +132,8 @@ export function fromJs(t: ApiType, v: string, where: string, range?: [bigint, bi
       return `to_memory(${v}, ${where})`;
     case 'abort_signal':
       return `to_abort_signal(${v}, ${where})`;
+    case 'json':
+      throw new Error('json is only a result type');
     case 'dictionary':
       return `${dictConverter(t.def)}(${v}, ${where})`;
     case 'interface':
@@ -154,6 +158,8 @@ export function toJs(t: ApiType, r: string, where: string): string {
       return t.int.bytes === 8 ? `from_${t.int.signed ? 'i' : 'u'}64(env, ${r}, ${where})` : `Napi::Number::New(env, ${r})`;
     case 'bytes':
       return `from_bytes(env, ${r})`;
+    case 'json':
+      return `from_json(env, ${r}, ${where})`;
     case 'memory':
       return `from_memory(env, ${r}, ${where})`;
     case 'interface':

@@ -21,6 +21,8 @@ export function apiTsType(t: ApiType, dir: Direction): string {
       return dir === 'in' ? 'ArrayBuffer | ArrayBufferView' : 'Buffer';
     case 'abort_signal':
       return 'AbortSignal';
+    case 'json':
+      return 'object';
     case 'void':
       return 'void';
     case 'dictionary':
@@ -50,6 +52,39 @@ function literal(v: unknown): string {
 const errorsText = (errors: { name: string }[], async: boolean): string =>
   `{HostwireError} ${async ? 'The promise rejects with' : 'With code'} ${errors.map((e) => e.name).join(', ')}.`;
 
+/** The JS paths under `at` whose values have type kind `kind` (`size`, `options.channels`, `ops[].tag`). */
+function pathsOf(t: ApiType, at: string, kind: ApiType['kind'], seen = new Set<string>()): string[] {
+  if (t.kind === kind) return [at];
+  if (t.kind === 'array') return pathsOf(t.element, `${at}[]`, kind, seen);
+  if (t.kind !== 'dictionary' || seen.has(t.def.name)) return [];
+  const inner = new Set(seen).add(t.def.name);
+  return t.def.fields.flatMap((f) => pathsOf(f.type, `${at}.${camel(f.name)}`, kind, inner));
+}
+
+/** `size`, or one of `a`, `b` (the subject of a sentence about one of them). */
+const codeList = (paths: string[]): string => `${paths.length > 1 ? 'one of ' : ''}${paths.map((p) => `\`${p}\``).join(', ')}`;
+
+/**
+ * The `@throws` texts of the argument checks the N-API glue makes (Node's own codes), and of
+ * an AbortSignal that cancels the call; a promise rejects with them instead of throwing.
+ */
+function argumentErrorsText(params: ApiParam[], async: boolean): string[] {
+  if (!params.length) return [];
+  const how = async ? 'The promise rejects with' : 'A';
+  const all = (kind: ApiType['kind']): string[] => params.flatMap((p) => pathsOf(p.type, camel(p.name), kind));
+  const ints = all('int');
+  const records = all('record');
+  const signals = all('abort_signal');
+  return [
+    `{TypeError} ${how} ${async ? 'a TypeError ' : 'TypeError '}with code ERR_INVALID_ARG_TYPE when an argument has the wrong type (the message names it).`,
+    ...(ints.length ? [`{RangeError} ${how} ${async ? 'a RangeError ' : 'RangeError '}with code ERR_OUT_OF_RANGE when ${codeList(ints)} is not an integer in its range.`] : []),
+    ...(records.length ? [`{TypeError} ${how} ${async ? 'a TypeError ' : 'TypeError '}with code ERR_INVALID_ARG_VALUE when ${codeList(records)} does not decode as its record.`] : []),
+    ...(async && signals.length
+      ? [`{Error} The promise rejects with an AbortError (\`name\` 'AbortError', \`code\` 'ABORT_ERR', \`cause\` the signal's reason) when ${codeList(signals)} aborts.`]
+      : []),
+  ];
+}
+
 function methodDocs(description: string, params: ApiParam[], errors: { name: string }[], async: boolean) {
   return [
     {
@@ -57,6 +92,7 @@ function methodDocs(description: string, params: ApiParam[], errors: { name: str
       tags: [
         ...params.map((p) => ({ tagName: 'param', text: `${camel(p.name)} ${doc(p.doc)}` })),
         ...(errors.length ? [{ tagName: 'throws', text: errorsText(errors, async) }] : []),
+        ...argumentErrorsText(params, async).map((text) => ({ tagName: 'throws', text })),
       ],
     },
   ];

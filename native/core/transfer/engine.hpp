@@ -52,9 +52,9 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   Engine &operator=(const Engine &) = delete;
 
   // ---- Session -----------------------------------------------------------------------
-  void listen(Done<std::vector<uint8_t>> done);
+  void listen(const ListenOptions &options, Done<std::vector<uint8_t>> done);
   int32_t load_remote_conn_info(const std::string &name, const uint8_t *blob, size_t n);
-  void connect(const std::string &name, DoneVoid done);
+  void connect(const std::string &name, const ConnectOptions &options, DoneVoid done);
   void accept(const std::string &name, const AcceptOptions &options, DoneVoid done);
   void disconnect(const std::string &name, DoneVoid done);
   int32_t register_memory(const Memory &memory, const RegisterOptions &options, std::shared_ptr<MemoryRegionApi> &out);
@@ -137,6 +137,7 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   class Guard;
   struct Group;
   struct Attempt;
+  struct ConnectWaiter;
   struct PendingAccept;
 
   int32_t ensure_started();
@@ -183,6 +184,13 @@ class Engine final : public ChannelOwner, public std::enable_shared_from_this<En
   std::list<PendingAccept>::iterator find_accept(const std::string &name);
   /** An accept's signal was aborted. */
   void cancel_accept(uint64_t id);
+  /**
+   * A connect's signal was aborted: that call fails with ECANCELED, and its attempt ends
+   * (its channels closed) when no other connect waits for it.
+   */
+  void cancel_connect(uint64_t waiter_id);
+  /** Complete every waiter of `a` with `err` (0: connected), forgetting their signals. */
+  void end_waiters(Attempt &a, int32_t err, const std::string &why);
   /** Call `done(err)` once the lock is released, with `why` as the error's words. */
   void defer_error(DoneVoid done, int32_t err, std::string why);
   size_t unfinished_handshakes() const;

@@ -32,6 +32,7 @@ constexpr uint32_t kAcceptBackoffMinMs = 50;
 constexpr uint32_t kAcceptBackoffMaxMs = 1000;
 
 std::atomic<uint64_t> g_next_accept{0};
+std::atomic<uint64_t> g_next_connect{0};
 
 abi::ConnAddr addr_of(const abi::ConnInfo &info, size_t i) {
   return abi::detail::get<abi::ConnAddr>(&info, offsetof(abi::ConnInfo, addrs) + i * abi::ConnAddr::kSize);
@@ -58,7 +59,17 @@ void Engine::defer_error(DoneVoid done, int32_t err, std::string why) {
 
 // ---- listening -------------------------------------------------------------------------------
 
-void Engine::listen(Done<std::vector<uint8_t>> done) {
+void Engine::listen(const ListenOptions &options, Done<std::vector<uint8_t>> done) {
+  // Listening finishes within this call (the promise settles after it): only a signal that
+  // has already aborted can stop it, and then nothing is opened.
+  if (options.signal && options.signal->aborted()) {
+    Guard g(*this);
+    defer([done] {
+      error_detail() = "the signal was aborted";
+      done(-abi::kECANCELED, {});
+    });
+    return;
+  }
   // A host name is resolved here, once, outside the lock.
   ListenPlan plan;
   std::string why;
@@ -405,30 +416,45 @@ int32_t Engine::load_remote_conn_info(const std::string &name, const uint8_t *bl
   return 0;
 }
 
-void Engine::connect(const std::string &name, DoneVoid done) {
+void Engine::connect(const std::string &name, const ConnectOptions &options, DoneVoid done) {
+  const uint64_t waiter_id = ++g_next_connect;
+  uint64_t abort_id = 0;
+  if (options.signal) {
+    // Registered outside the lock: an already aborted signal runs the callback right here,
+    // before the waiter exists, and the check below fails the call.
+    std::weak_ptr<Engine> weak = weak_from_this();
+    abort_id = options.signal->on_abort([weak, waiter_id] {
+      if (auto e = weak.lock()) e->cancel_connect(waiter_id);
+    });
+  }
+  ConnectWaiter waiter;
+  waiter.id = waiter_id;
+  waiter.done = std::move(done);
+  waiter.token = options.signal;
+  waiter.abort_id = abort_id;
   Guard g(*this);
-  if (closed_) return defer_error(std::move(done), -abi::kECANCELED, "the session is closed");
+  auto refuse = [&](int32_t err, std::string why) {
+    if (waiter.token) waiter.token->remove(waiter.abort_id);
+    defer_error(std::move(waiter.done), err, std::move(why));
+  };
+  if (closed_) return refuse(-abi::kECANCELED, "the session is closed");
+  if (options.signal && options.signal->aborted()) return refuse(-abi::kECANCELED, "the signal was aborted");
   auto rit = remotes_.find(name);
-  if (rit == remotes_.end()) {
-    return defer_error(std::move(done), -abi::kENOENT, "no conn_info for \"" + name + "\": call loadRemoteConnInfo first");
-  }
-  if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) {
-    defer([done] { done(0); });
-    return;
-  }
+  if (rit == remotes_.end()) return refuse(-abi::kENOENT, "no conn_info for \"" + name + "\": call loadRemoteConnInfo first");
+  if (Peer *p = peer_by_name(name); p != nullptr && p->alive()) return refuse(0, "");
   for (auto &kv : attempts_) {
     if (kv.second->name == name) {
-      kv.second->dones.push_back(std::move(done));
+      kv.second->waiters.push_back(std::move(waiter));
       return;
     }
   }
-  if (ensure_started() != 0) return defer_error(std::move(done), -abi::kECONNRESET, "cannot start the session's event loop");
+  if (ensure_started() != 0) return refuse(-abi::kECONNRESET, "cannot start the session's event loop");
   const uint64_t attempt_id = ++next_attempt_;
   auto a = std::make_unique<Attempt>();
   a->name = name;
   a->info = rit->second;
   a->conn_id = random_u64();
-  a->dones.push_back(std::move(done));
+  a->waiters.push_back(std::move(waiter));
   attempts_.emplace(attempt_id, std::move(a));
   dial(attempt_id);
   loop_.wake();
@@ -575,7 +601,30 @@ void Engine::fail_attempt(uint64_t attempt_id, int32_t err, const std::string &w
   attempts_.erase(it);
   timers_.cancel(a->timer);
   retire_channels(a->channels);
-  for (auto &d : a->dones) defer_error(std::move(d), err, why);
+  end_waiters(*a, err, why);
+}
+
+void Engine::end_waiters(Attempt &a, int32_t err, const std::string &why) {
+  for (auto &w : a.waiters) {
+    if (w.token) w.token->remove(w.abort_id);
+    defer_error(std::move(w.done), err, why);
+  }
+  a.waiters.clear();
+}
+
+void Engine::cancel_connect(uint64_t waiter_id) {
+  Guard g(*this);
+  for (auto &kv : attempts_) {
+    auto &waiters = kv.second->waiters;
+    auto w = std::find_if(waiters.begin(), waiters.end(), [waiter_id](const ConnectWaiter &x) { return x.id == waiter_id; });
+    if (w == waiters.end()) continue;
+    // On the aborting thread; the token has already let go of this waiter's callback.
+    DoneVoid done = std::move(w->done);
+    waiters.erase(w);
+    defer_error(std::move(done), -abi::kECANCELED, "the signal was aborted");
+    if (waiters.empty()) fail_attempt(kv.first, -abi::kECANCELED, "the signal was aborted");
+    return;
+  }
 }
 
 void Engine::finish_attempt(uint64_t attempt_id) {
@@ -596,8 +645,9 @@ void Engine::finish_attempt(uint64_t attempt_id) {
   name_peer(p, a->name);
   p.stats().address = address_text(addr_of(a->info, a->addr), port_of(a->info, 0));
   p.stats().announced = a->announced;
-  for (auto &d : a->dones) {
-    DoneVoid done = std::move(d);
+  for (auto &w : a->waiters) {
+    if (w.token) w.token->remove(w.abort_id);
+    DoneVoid done = std::move(w.done);
     defer([done] { done(0); });
   }
   for (Channel *c : paused) c->resume();

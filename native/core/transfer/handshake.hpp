@@ -77,6 +77,14 @@ struct Engine::Group {
 };
 
 /** One connect() in progress. */
+/** One connect() call: its completion, and its signal while it waits. */
+struct Engine::ConnectWaiter {
+  uint64_t id = 0;
+  DoneVoid done;
+  std::shared_ptr<AbortToken> token;
+  uint64_t abort_id = 0;
+};
+
 struct Engine::Attempt {
   /** What this side calls the peer. */
   std::string name;
@@ -95,7 +103,8 @@ struct Engine::Attempt {
   int32_t first_err = 0;
   /** The name the listener announced. */
   std::string announced;
-  std::vector<DoneVoid> dones;
+  /** The connect() calls waiting for this attempt (several when they name the same peer). */
+  std::vector<ConnectWaiter> waiters;
 };
 
 /** One accept() waiting for its peer. */

@@ -115,8 +115,12 @@ bool Peer::eager_fits(uint64_t size) const {
 
 void Peer::send_eager(const std::shared_ptr<Op> &op) {
   op->send_phase = SendPhase::kEagerSent;
-  op->eager_credit = true;
-  eager_out_ += op->size + kEagerEntryBytes;
+  // Eager credit bounds what the receiver may have to buffer unexpected. A one-sided WRITE's
+  // EAGER frame never is: its request, right before it on channel 0, made the receive.
+  if (op->space == Space::kTwoSided) {
+    op->eager_credit = true;
+    eager_out_ += op->size + kEagerEntryBytes;
+  }
   stats_->bytes_sent += op->size;
   control(op_frame(*op, T::kEAGER, op->id, 0, 0, static_cast<uint32_t>(op->size)), op->size ? op->base() : nullptr, op);
 }
@@ -149,7 +153,7 @@ void Peer::post(const std::shared_ptr<Op> &op) {
 void Peer::start_one_sided(const std::shared_ptr<Op> &op) {
   op->request_out = true;
   ++one_sided_out_;
-  const bool eager = !op->is_recv && eager_fits(op->size);
+  const bool eager = !op->is_recv && op->size <= engine_.options().eager_max_bytes;
   abi::RemoteAccess a{};
   a.region_id = op->remote_region;
   a.flags = eager ? kAccessEager : 0;

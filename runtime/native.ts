@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ABI, PROTOCOLS } from '../generated/ts/constants';
 import { HostwireError } from '../generated/ts/errno';
+import * as records from '../generated/ts/records';
 import type { NativeAbiInfo, NativeBinding } from '../generated/ts/sdk';
 
 /** The package root: this file runs from `dist/runtime/`. */
@@ -22,6 +23,8 @@ export const ADDON_PATH = path.join(ROOT, 'build', 'Release', 'hostwire.node');
 interface NativeExtras {
   /** The class the addon makes errno errors with: `new ErrorClass(errno, message)`. */
   setErrorClass?(ctor: (new (errno: number, message: string) => Error) | undefined): void;
+  /** The codecs (by IDL record name) the addon encodes records given as decoded values with. */
+  setRecordCodecs?(codecs: Record<string, { encode(value: never): Uint8Array }> | undefined): void;
 }
 
 /** The addon cannot be loaded (not built, or built for another Node, ABI or protocol version). */
@@ -99,6 +102,8 @@ function load(file: string): NativeBinding & NativeExtras {
   }
   // Errno errors thrown and rejected by the addon are HostwireError instances from here on.
   binding.setErrorClass?.(HostwireError);
+  // Record arguments may be decoded values: the addon encodes them with these codecs.
+  binding.setRecordCodecs?.(recordCodecs());
   return binding;
 }
 
@@ -131,4 +136,15 @@ export function toHostwireError(e: unknown): unknown {
   const frames = e.stack?.indexOf('\n') ?? -1;
   if (frames >= 0) wrapped.stack = `${wrapped.name}: ${wrapped.message}${e.stack!.slice(frames)}`;
   return wrapped;
+}
+
+/** Every record codec of the generated bindings, by its IDL name. */
+function recordCodecs(): Record<string, { encode(value: never): Uint8Array }> {
+  const out: Record<string, { encode(value: never): Uint8Array }> = {};
+  for (const v of Object.values(records)) {
+    if (typeof v === 'object' && v !== null && 'name' in v && 'encode' in v && typeof v.encode === 'function') {
+      out[String(v.name)] = v as { encode(value: never): Uint8Array };
+    }
+  }
+  return out;
 }

@@ -49,6 +49,8 @@ struct AddonData {
   Napi::FunctionReference transfer;
   /** `new ErrorClass(errno, message)` makes errno errors when set (see `setErrorClass`). */
   Napi::FunctionReference error_class;
+  /** The records' codecs by IDL name, each with `encode(value)` (see `setRecordCodecs`). */
+  Napi::ObjectReference record_codecs;
   /** Carries completions to this environment's thread (completion.hpp; made on first use). */
   std::shared_ptr<Settler> settler;
   /** Whether this environment still exists. */

@@ -128,9 +128,17 @@ bool to_dictionary(const Napi::Value &v, const Where &w, Napi::Object &out);
 /** An array. */
 Napi::Array to_array(const Napi::Value &v, const Where &w);
 
-/** A record: a Uint8Array holding it, decoded strictly. */
+/**
+ * A record given as a decoded object: encoded by the codec registered for `record`
+ * (`setRecordCodecs`), whose RecordError propagates. False when `v` is bytes, or no codec is
+ * registered (`out` untouched).
+ */
+bool encode_record_object(const Napi::Value &v, const char *record, std::vector<uint8_t> &out);
+
+/** A record: a Uint8Array holding it, or the decoded object (its codec encodes it); decoded strictly. */
 template <class T> T to_record(const Napi::Value &v, const Where &w) {
-  const Bytes b = to_bytes(v, w);
+  std::vector<uint8_t> encoded;
+  const Bytes b = encode_record_object(v, T::kName, encoded) ? Bytes{encoded.data(), encoded.size()} : to_bytes(v, w);
   T out{};
   const abi::DecodeStatus s = abi::decode(b.data, b.size, out);
   if (s != abi::DecodeStatus::kOk) {
@@ -138,6 +146,9 @@ template <class T> T to_record(const Napi::Value &v, const Where &w) {
   }
   return out;
 }
+
+/** `setRecordCodecs(codecs)`: the codecs records given as objects are encoded with (`undefined`: none). */
+Napi::Value SetRecordCodecs(const Napi::CallbackInfo &info);
 
 /** A uint64 / int64 result as a number; a RangeError beyond Number.MAX_SAFE_INTEGER. */
 Napi::Value from_u64(Napi::Env env, uint64_t v, const char *where);

@@ -47,6 +47,7 @@ Napi::Object register_bindings(Napi::Env env, Napi::Object exports) {
   exports.Set("abi", Napi::Function::New<&Abi>(env, "abi"));
   exports.Set("recordRoundTrip", Napi::Function::New<&RecordRoundTrip>(env, "recordRoundTrip"));
   exports.Set("setErrorClass", Napi::Function::New<&SetErrorClass>(env, "setErrorClass"));
+  exports.Set("setRecordCodecs", Napi::Function::New<&SetRecordCodecs>(env, "setRecordCodecs"));
   return exports;
 }
 

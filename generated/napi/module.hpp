@@ -8,7 +8,7 @@ namespace hostwire::glue {
 
 /**
  * Set up the addon in `env` (the main thread's or a worker's) and fill `exports`:
- * `GuestInstance`, `Session`, `MemoryRegion`, `Transfer`, `abi`, `recordRoundTrip`, `setErrorClass`.
+ * `GuestInstance`, `Session`, `MemoryRegion`, `Transfer`, `abi`, `recordRoundTrip`, `setErrorClass`, `setRecordCodecs`.
  */
 Napi::Object register_bindings(Napi::Env env, Napi::Object exports);
 

@@ -2,7 +2,7 @@
 /** The host-side object API and the shape of the native binding that implements it. */
 
 import { type NativeGuestInstance } from './hostcalls';
-import { type RecordErrorKind } from './records';
+import { type RecordErrorKind, type MemoryDescriptor } from './records';
 
 /** How long to wait for a peer. (dictionary `accept_options`) */
 export interface AcceptOptions {
@@ -81,7 +81,7 @@ export interface RemoteOp {
   /** Bytes. */
   size: number;
   /** The peer's region: the `memory_descriptor` bytes its `descriptor()` gave. */
-  remote: Uint8Array;
+  remote: Uint8Array | MemoryDescriptor;
   /** Offset in the peer's region. */
   remoteOffset: number;
 }
@@ -379,7 +379,7 @@ export interface Transfer {
    * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `remoteOffset` is not an integer in its range.
    * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_VALUE when `remote` does not decode as its record.
    */
-  postWrite(region: MemoryRegion, offset: number, size: number, remote: Uint8Array, remoteOffset: number): void;
+  postWrite(region: MemoryRegion, offset: number, size: number, remote: Uint8Array | MemoryDescriptor, remoteOffset: number): void;
   /**
    * One-sided READ: `size` bytes at `remote_offset` of the peer's region `remote` into `offset` of `region` (registered for receiving); the peer's application takes no part. Completes once the bytes are here. Refused by the peer as `post_write` is (EPERM: a region not registered for sending).
    * @param region Destination memory.
@@ -392,7 +392,7 @@ export interface Transfer {
    * @throws {RangeError} A RangeError with code ERR_OUT_OF_RANGE when one of `offset`, `size`, `remoteOffset` is not an integer in its range.
    * @throws {TypeError} A TypeError with code ERR_INVALID_ARG_VALUE when `remote` does not decode as its record.
    */
-  postRead(region: MemoryRegion, offset: number, size: number, remote: Uint8Array, remoteOffset: number): void;
+  postRead(region: MemoryRegion, offset: number, size: number, remote: Uint8Array | MemoryDescriptor, remoteOffset: number): void;
   /**
    * One-sided WRITEs of a descriptor list, striped over the channels; `options.notify` sends a notification once all of them have landed.
    * @param ops The operations.

@@ -21,6 +21,7 @@ describe('native: the addon', () => {
       'noop',
       'recordRoundTrip',
       'setErrorClass',
+      'setRecordCodecs',
     ]);
   });
 

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomFillSync } from 'node:crypto';
 import { NOTIF_MAX_BYTES } from '../../generated/ts/constants';
-import { MemoryDescriptorCodec } from '../../generated/ts/records';
+import { MemoryDescriptorCodec, RecordError } from '../../generated/ts/records';
 import type { MemoryRegion, RemoteOp, Session } from '../../generated/ts/sdk';
 import { connectPair, newSession, rejectsAborted, rejectsWith, throwsWith } from './helpers';
 
@@ -228,7 +228,7 @@ describe('transfer: one-sided operations', function () {
     });
   });
 
-  it('checks at post time: local ranges, remote ranges against the descriptor, wrapping offsets, malformed descriptors', async () => {
+  it('checks at post time: local ranges, remote ranges against the descriptor, wrapping offsets, malformed descriptors; a decoded descriptor serves as its bytes', async () => {
     ({ initiator, target } = await pair(1));
     try {
       const t = guarded(target, PAGE);
@@ -243,6 +243,14 @@ describe('transfer: one-sided operations', function () {
       assert.throws(() => x.postWrite(src.region, 0, 16, t.desc.subarray(0, 31), 0), TypeError);
       throwsWith(() => x.postWriteBatch([{ region: src.region, offset: 0, size: 16, remote: t.desc, remoteOffset: 0 }], { notify: Buffer.alloc(NOTIF_MAX_BYTES + 1) }), 'EINVAL');
       assert.equal(x.isComplete(), true);
+      // The decoded record serves as well as its bytes; a value that is no record throws its codec's RecordError.
+      const decoded = MemoryDescriptorCodec.decode(t.desc);
+      x.postWrite(src.region, 0, 64, decoded, PAGE + 8);
+      x.postWriteBatch([{ region: src.region, offset: 64, size: 64, remote: decoded, remoteOffset: PAGE + 72 }]);
+      await x.wait({ timeoutMs: 10000 });
+      assert.ok(t.inner.subarray(8, 136).equals(src.bytes.subarray(0, 128)));
+      assert.throws(() => x.postWrite(src.region, 0, 16, { ...decoded, kind: 7 } as unknown as typeof decoded, 0), (e: unknown) => e instanceof RecordError);
+      assert.throws(() => x.postWrite(src.region, 0, 16, { ...decoded, rkey: -1n }, 0), (e: unknown) => e instanceof RecordError);
     } finally {
       await closePair();
     }

@@ -121,7 +121,7 @@ export function emitNapi(model: Model): GeneratedFile[] {
   });
   const hostcalls = model.hostcalls.map(hostcallView);
   const classes = interfaces.map((i) => ({ name: i.name, member: i.member, file: i.file }));
-  const exportsText = ['`GuestInstance`', ...interfaces.map((i) => `\`${i.name}\``), '`abi`', '`recordRoundTrip`', '`setErrorClass`'].join(', ');
+  const exportsText = ['`GuestInstance`', ...interfaces.map((i) => `\`${i.name}\``), '`abi`', '`recordRoundTrip`', '`setErrorClass`', '`setRecordCodecs`'].join(', ');
 
   const files: GeneratedFile[] = [];
   const add = (file: string, template: string, view: object): void => {

@@ -30,8 +30,8 @@ export function apiTsType(t: ApiType, dir: Direction): string {
     case 'interface':
       return t.name;
     case 'record':
-      // The glue takes a record as its encoded bytes (decoded strictly there).
-      return dir === 'in' ? 'Uint8Array' : recordType(t.def);
+      // The glue takes a record as its bytes or as the decoded value (its codec encodes it).
+      return dir === 'in' ? `Uint8Array | ${recordType(t.def)}` : recordType(t.def);
     case 'array': {
       const e = apiTsType(t.element, dir);
       const element = e.includes(' ') ? `(${e})` : e;
@@ -179,14 +179,16 @@ export function emitSdkFile(project: Project, model: Model): GeneratedFile {
     ...constructible.map((i) => `${i.name}Constructor`),
   ]);
 
-  // Record types named in the SDK: results only (a record argument is its bytes).
   const records = new Set<string>();
   const collect = (t: ApiType): void => {
     if (t.kind === 'record') records.add(recordType(t.def));
     if (t.kind === 'array') collect(t.element);
-    if (t.kind === 'dictionary') t.def.fields.forEach((f) => collect(f.type));
   };
-  for (const i of model.interfaces) i.methods.forEach((m) => collect(m.returns));
+  for (const d of model.dictionaries) d.fields.forEach((f) => collect(f.type));
+  for (const i of model.interfaces) {
+    for (const m of i.methods) [m.returns, ...m.params.map((p) => p.type)].forEach(collect);
+    i.ctor?.params.forEach((p) => collect(p.type));
+  }
   sf.addImportDeclaration({ moduleSpecifier: './hostcalls', namedImports: [{ name: 'NativeGuestInstance', isTypeOnly: true }] });
   sf.addImportDeclaration({
     moduleSpecifier: './records',

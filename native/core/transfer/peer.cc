@@ -226,8 +226,7 @@ void Peer::serve(const Frame &f, const std::vector<uint8_t> &payload) {
 void Peer::drop_served(const RegionState *region, int32_t err) {
   for (auto &op : tags(Space::kTarget).on_region(region)) {
     if (op->finished) continue;
-    if (alive_) control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(-err)));
-    finish(op, err);
+    fail_op(op, err);  // no ERROR frame once the peer is gone (control)
   }
 }
 
@@ -263,9 +262,7 @@ void Peer::cancel(const std::shared_ptr<Op> &op, int32_t err) {
 void Peer::match_send(const std::shared_ptr<Op> &op, const StoredRtr &r) {
   op->matched_recv = r.recv_id;
   if (op->size > r.capacity) {
-    control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
-    finish(op, -abi::kEMSGSIZE);
-    return;
+    return fail_op(op, -abi::kEMSGSIZE);
   }
   op->rkey = r.rkey;
   op->send_phase = SendPhase::kStreaming;
@@ -322,9 +319,7 @@ void Peer::deliver_buffered(const std::shared_ptr<Op> &op, UnexpectedEager &m) {
   op->bound_send = m.send_id;
   op->recv_phase = RecvPhase::kEager;
   if (m.data.size() > op->size) {
-    control(op_frame(*op, T::kERROR, op->id, static_cast<uint64_t>(abi::kEMSGSIZE)));
-    finish(op, -abi::kEMSGSIZE);
-    return;
+    return fail_op(op, -abi::kEMSGSIZE);
   }
   if (!m.data.empty()) std::memcpy(op->base(), m.data.data(), m.data.size());  // small messages only
   op->received = m.data.size();
